@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs the real clients the tests drive, from Debian's packages, when they are missing:
+# LibreOffice (headless conversion of generated workbooks, formula recalculation) and
+# Chromium (rendering the HTML report).
+set -euo pipefail
+need=()
+command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+fc-list 2>/dev/null | grep -qi "liberation" || need+=(fonts-liberation)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Thiếu gói hệ thống: ${need[*]}. Hãy cài bằng: sudo apt-get install ${need[*]}" >&2
+  exit 2
+fi
+echo "Cài gói hệ thống: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null

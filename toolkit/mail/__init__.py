@@ -1,0 +1,1 @@
+"""Sending the results as e-mail attachments."""

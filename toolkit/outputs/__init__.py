@@ -1,0 +1,1 @@
+"""Writers of the aggregate outputs: summary workbook, per-cell workbooks, HTML, JSON."""

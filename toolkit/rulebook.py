@@ -1,0 +1,367 @@
+"""The rulebook: rule-sets as data, chosen by rating year, with a district's overrides.
+
+A rule-set is a TOML file in ``toolkit/rulesets/`` (``QD124`` for 2023–2024, ``QD366`` from
+2025). Each ``[rules.<code>]`` table holds metadata (title, clause, confidence, severity,
+enabled), the rule's parameters, and optionally ``choices`` for parameters limited to a list.
+An override file uses the same ``[rules.<code>]`` tables with only the keys it changes; an
+unknown rule, an unknown key or a value of the wrong type is a ``ConfigError`` naming the file
+and the key. Fractions are written as strings (``"1/2"``, ``"2/3"``) so that thresholds compare
+exactly; an override may give them as numbers (``0.5``) too.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from toolkit.errors import ConfigError
+from toolkit.model import RatingLevel, Severity
+
+RULESETS_DIR = Path(__file__).resolve().parent / "rulesets"
+RULESET_CODES: tuple[str, ...] = ("QD124", "QD366")
+
+#: keys of a rule table that are not parameters
+META_KEYS = frozenset(
+    {"title", "title_en", "clause", "confidence", "severity", "enabled", "choices"}
+)
+#: the metadata a district may override besides parameters
+OVERRIDABLE_META = frozenset({"severity", "enabled"})
+_FRACTION = re.compile(r"^\s*\d+\s*/\s*\d+\s*$")
+
+
+class Denominator(enum.Enum):
+    """What a level's votes are divided by (R12)."""
+
+    CONVENED_OFFICIAL_ADJUSTED = "convened_official_adjusted"
+    PRESENT_OFFICIAL = "present_official"
+    VALID_BALLOTS = "valid_ballots"
+
+    @property
+    def label(self) -> str:
+        return {
+            Denominator.CONVENED_OFFICIAL_ADJUSTED: (
+                "số đảng viên chính thức được triệu tập, trừ người không tính"
+            ),
+            Denominator.PRESENT_OFFICIAL: "số đảng viên chính thức có mặt",
+            Denominator.VALID_BALLOTS: "số phiếu hợp lệ",
+        }[self]
+
+
+class QuotaScope(enum.Enum):
+    """Where the 20% ceiling is enforced (R9)."""
+
+    GRASSROOTS = "grassroots"  # the tổ chức cơ sở đảng: đảng bộ cơ sở or chi bộ cơ sở
+    CELL = "cell"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: stable code, wording, source clause, severity and parameters."""
+
+    code: str
+    title: str
+    title_en: str
+    clause: str
+    confidence: str
+    severity: Severity
+    enabled: bool
+    params: Mapping[str, Any]
+    choices: Mapping[str, tuple[str, ...]]
+
+    def fraction(self, key: str) -> Fraction:
+        return _to_fraction(self.params[key])
+
+
+@dataclass(frozen=True)
+class VoteRule:
+    threshold: Fraction
+    denominator: Denominator
+    cumulative_downward: bool
+    severity: Severity
+
+
+@dataclass(frozen=True)
+class QuotaRule:
+    ratio: Fraction
+    scope: QuotaScope
+    #: severity of an excess at a cell that is not the deciding level (advisory by default)
+    cell_severity: Severity
+    #: at the deciding level: "error" flags the excess, "ranking" also proposes who keeps HTXSNV
+    deciding: str
+    severity: Severity
+
+    def ceiling(self, n_httnv: int) -> int:
+        """``floor(ratio × HTTNV)``: the most HTXSNV the scope may have (R8)."""
+        return int(self.ratio * n_httnv)  # Fraction → exact floor for non-negative counts
+
+
+@dataclass(frozen=True)
+class ScoreBand:
+    """A half-open band ``[lower, upper)`` of the 100-point scale; None is unbounded."""
+
+    level: RatingLevel
+    lower: float | None
+    upper: float | None
+
+    def contains(self, score: float) -> bool:
+        return (self.lower is None or score >= self.lower) and (
+            self.upper is None or score < self.upper
+        )
+
+    @property
+    def label(self) -> str:
+        if self.lower is None:
+            return f"dưới {self.upper:g}"
+        if self.upper is None:
+            return f"từ {self.lower:g}"
+        return f"từ {self.lower:g} đến dưới {self.upper:g}"
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The active rulebook: a rule-set file plus any district overrides."""
+
+    code: str
+    name: str
+    first_year: int
+    last_year: int
+    rules: Mapping[str, Rule]
+    #: the override file's path, or None
+    overrides_file: str | None = None
+    #: "rule.key = value" for every value an override file changed
+    overrides: tuple[str, ...] = ()
+
+    def rule(self, code: str) -> Rule:
+        return self.rules[code]
+
+    def enabled(self, code: str) -> bool:
+        return code in self.rules and self.rules[code].enabled
+
+    @property
+    def vote(self) -> VoteRule:
+        r = self.rules["vote-majority"]
+        return VoteRule(
+            threshold=r.fraction("threshold"),
+            denominator=Denominator(r.params["denominator"]),
+            cumulative_downward=bool(r.params["cumulative_downward"]),
+            severity=r.severity,
+        )
+
+    @property
+    def quota(self) -> QuotaRule:
+        r = self.rules["quota"]
+        return QuotaRule(
+            ratio=r.fraction("ratio"),
+            scope=QuotaScope(r.params["scope"]),
+            cell_severity=Severity(r.params["cell_severity"]),
+            deciding=str(r.params["deciding"]),
+            severity=r.severity,
+        )
+
+    @property
+    def quorum(self) -> Fraction | None:
+        """The share of convened official members who must be present, or None if off."""
+        return self.rules["quorum"].fraction("min_share") if self.enabled("quorum") else None
+
+    @property
+    def uses_scores(self) -> bool:
+        return self.enabled("score-bands")
+
+    @property
+    def scores_required(self) -> bool:
+        return self.uses_scores and bool(self.rules["score-bands"].params.get("required"))
+
+    @property
+    def score_bands(self) -> tuple[ScoreBand, ...]:
+        bands = self.rules["score-bands"].params["bands"]
+        return tuple(
+            ScoreBand(
+                level=RatingLevel(b["level"]),
+                lower=float(b["from"]) if "from" in b else None,
+                upper=float(b["below"]) if "below" in b else None,
+            )
+            for b in bands
+        )
+
+    def band_for(self, score: float) -> ScoreBand | None:
+        """The band a score falls in (the bands do not overlap), or None outside all."""
+        return next((b for b in self.score_bands if b.contains(score)), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def ruleset_code_for_year(year: int) -> str:
+    """``QD124`` for 2023–2024, ``QD366`` from 2025; ``ConfigError`` before 2023."""
+    for code in RULESET_CODES:
+        data = _read_toml(RULESETS_DIR / f"{code}.toml")
+        if data["first_year"] <= year <= data["last_year"]:
+            return code
+    raise ConfigError(
+        f"Không có bộ quy tắc cho năm {year}: xeploai áp dụng cho các năm đánh giá từ 2023 "
+        "(QĐ 124-QĐ/TW) và từ 2025 (QĐ 366-QĐ/TW)."
+    )
+
+
+def load_ruleset(year: int, overrides: Path | str | None = None) -> RuleSet:
+    """The rule-set for a rating year, with a district's override file applied if given."""
+    code = ruleset_code_for_year(year)
+    base = _read_toml(RULESETS_DIR / f"{code}.toml")
+    rules = {rc: _build_rule(rc, table) for rc, table in base["rules"].items()}
+    if overrides is None:
+        return _ruleset(base, rules)
+    path = Path(overrides)
+    changed: list[str] = []
+    for rule_code, table in _read_toml(path).items():
+        rules[rule_code] = _apply_override(path, rule_code, rules.get(rule_code), table, changed)
+    return _ruleset(base, rules, str(path), tuple(changed))
+
+
+def _ruleset(
+    base: Mapping[str, Any],
+    rules: dict[str, Rule],
+    overrides_file: str | None = None,
+    overrides: tuple[str, ...] = (),
+) -> RuleSet:
+    return RuleSet(
+        code=base["code"],
+        name=base["name"],
+        first_year=base["first_year"],
+        last_year=base["last_year"],
+        rules=MappingProxyType(rules),
+        overrides_file=overrides_file,
+        overrides=overrides,
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        raise ConfigError(f"Không tìm thấy tệp quy tắc {path}.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Tệp quy tắc {path} sai cú pháp TOML: {exc}.") from None
+    except OSError as exc:
+        raise ConfigError(f"Không đọc được tệp quy tắc {path}: {exc.strerror}.") from None
+    if path.parent == RULESETS_DIR:
+        return data
+    # an override file holds [rules.<code>] tables only
+    extra = sorted(set(data) - {"rules"})
+    if extra:
+        raise ConfigError(
+            f"{path}: khóa '{extra[0]}' không hợp lệ; tệp ghi đè chỉ gồm các bảng [rules.<mã>]."
+        )
+    rules = data.get("rules", {})
+    if not isinstance(rules, dict):
+        raise ConfigError(f"{path}: 'rules' phải là bảng [rules.<mã quy tắc>].")
+    return rules
+
+
+def _build_rule(code: str, table: Mapping[str, Any]) -> Rule:
+    params = {k: v for k, v in table.items() if k not in META_KEYS}
+    return Rule(
+        code=code,
+        title=table["title"],
+        title_en=table["title_en"],
+        clause=table["clause"],
+        confidence=table["confidence"],
+        severity=Severity(table["severity"]),
+        enabled=table.get("enabled", True),
+        params=MappingProxyType(params),
+        choices=MappingProxyType({k: tuple(v) for k, v in table.get("choices", {}).items()}),
+    )
+
+
+def _apply_override(
+    path: Path, rule_code: str, rule: Rule | None, table: object, changed: list[str]
+) -> Rule:
+    if rule is None:
+        raise ConfigError(
+            f"{path}: không có quy tắc mã '{rule_code}' (xem danh sách bằng 'xeploai rules')."
+        )
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: 'rules.{rule_code}' phải là một bảng TOML.")
+    params = dict(rule.params)
+    severity, enabled = rule.severity, rule.enabled
+    for key, value in table.items():
+        where = f"{path}: khóa 'rules.{rule_code}.{key}'"
+        if key == "severity":
+            if value not in ("error", "warning"):
+                raise ConfigError(f'{where} phải là "error" hoặc "warning", không phải {value!r}.')
+            severity = Severity(value)
+        elif key == "enabled":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where} phải là true hoặc false, không phải {value!r}.")
+            enabled = value
+        elif key in params:
+            params[key] = _checked_param(where, params[key], value, rule.choices.get(key))
+        else:
+            known = ", ".join(sorted([*params, *OVERRIDABLE_META]))
+            raise ConfigError(f"{where} không tồn tại. Các khóa hợp lệ: {known}.")
+        changed.append(f"{rule_code}.{key} = {value!r}")
+    return Rule(
+        code=rule.code,
+        title=rule.title,
+        title_en=rule.title_en,
+        clause=rule.clause,
+        confidence=rule.confidence,
+        severity=severity,
+        enabled=enabled,
+        params=MappingProxyType(params),
+        choices=rule.choices,
+    )
+
+
+def _checked_param(where: str, base: object, value: object, choices: tuple[str, ...] | None) -> Any:
+    if isinstance(base, str) and _FRACTION.match(base):
+        try:
+            fraction = _to_fraction(value)
+        except (TypeError, ValueError, ZeroDivisionError):
+            fraction = Fraction(-1)
+        if not 0 <= fraction <= 1:
+            raise ConfigError(
+                f'{where} phải là một tỷ lệ từ 0 đến 1 (ví dụ 0.5 hoặc "1/2"), không phải {value!r}.'
+            )
+        return f"{fraction.numerator}/{fraction.denominator}"
+    if isinstance(base, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} phải là true hoặc false, không phải {value!r}.")
+        return value
+    if isinstance(base, int | float):
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"{where} phải là một số không âm, không phải {value!r}.")
+        return value
+    if isinstance(base, str):
+        if not isinstance(value, str):
+            raise ConfigError(f"{where} phải là chuỗi ký tự, không phải {value!r}.")
+        if choices and value not in choices:
+            raise ConfigError(
+                f"{where} phải là một trong: {', '.join(choices)}; không phải {value!r}."
+            )
+        return value
+    if isinstance(base, list):
+        if not isinstance(value, list):
+            raise ConfigError(f"{where} phải là một danh sách, không phải {value!r}.")
+        return value
+    raise ConfigError(f"{where} không ghi đè được.")
+
+
+def _to_fraction(value: object) -> Fraction:
+    if isinstance(value, bool):
+        raise TypeError("bool is not a fraction")
+    if isinstance(value, int):
+        return Fraction(value)
+    if isinstance(value, float):
+        return Fraction(str(value))
+    if isinstance(value, str):
+        return Fraction(value.replace(" ", ""))
+    raise TypeError(f"not a fraction: {value!r}")

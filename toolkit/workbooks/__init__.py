@@ -1,0 +1,1 @@
+"""Workbooks: declarations, template generation, reading and checking returned files."""
