@@ -420,3 +420,22 @@ class Issue:
 
     def text(self, lang: str = "vi") -> str:
         return self.message_en if lang == "en" else self.message
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs, for the audit trail
+
+
+@dataclass(frozen=True)
+class InputFile:
+    """One input file as it was read: path, SHA-256, what it was recognised as."""
+
+    path: str
+    sha256: str
+    #: "roster", "self_assessment", "ballot", or "" when not recognised
+    kind: str = ""
+    template_version: str = ""
+    cell_code: str = ""
+    year: int | None = None
+    #: "used", "duplicate", "rejected" (errors), "unknown" (belongs to no cell)
+    status: str = "used"
