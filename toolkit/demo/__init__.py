@@ -1,0 +1,1 @@
+"""The demo district: realistic data, filled workbooks and a full run of the pipeline."""
