@@ -12,10 +12,12 @@ exactly; an override may give them as numbers (``0.5``) too.
 from __future__ import annotations
 
 import enum
+import itertools
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from fractions import Fraction
 from pathlib import Path
 from types import MappingProxyType
@@ -33,6 +35,17 @@ META_KEYS = frozenset(
 )
 #: the metadata a district may override besides parameters
 OVERRIDABLE_META = frozenset({"severity", "enabled"})
+#: rules the engine always applies: an override may change their parameters and severity only
+ALWAYS_ON = frozenset(
+    {
+        "level-values",
+        "not-rated",
+        "probationary-no-vote",
+        "vote-majority",
+        "percent-over-rated",
+        "quota",
+    }
+)
 _FRACTION = re.compile(r"^\s*\d+\s*/\s*\d+\s*$")
 
 
@@ -194,6 +207,17 @@ class RuleSet:
         """The band a score falls in (the bands do not overlap), or None outside all."""
         return next((b for b in self.score_bands if b.contains(score)), None)
 
+    def meeting_deadline(self, year: int) -> date | None:
+        """The last day the rating meeting may be held for ``year`` (R20), or None if off.
+
+        ``next_year = true`` moves the deadline into January of the next year (special units
+        may finish before 15/01).
+        """
+        if not self.enabled("meeting-date"):
+            return None
+        p = self.rules["meeting-date"].params
+        return date(year + (1 if p.get("next_year") else 0), p["last_month"], p["last_day"])
+
 
 # ---------------------------------------------------------------------------------------------
 # Loading
@@ -212,15 +236,23 @@ def ruleset_code_for_year(year: int) -> str:
 
 
 def load_ruleset(year: int, overrides: Path | str | None = None) -> RuleSet:
-    """The rule-set for a rating year, with a district's override file applied if given."""
+    """The rule-set for a rating year, with a district's override file applied if given.
+
+    Raises ``ConfigError`` (naming the file and the key) for a missing or unreadable file, bad
+    TOML, an unknown rule or key, a value of the wrong type, a value outside its choices or
+    range, or a rule that cannot be switched off.
+    """
     code = ruleset_code_for_year(year)
-    base = _read_toml(RULESETS_DIR / f"{code}.toml")
+    base_path = RULESETS_DIR / f"{code}.toml"
+    base = _read_toml(base_path)
     rules = {rc: _build_rule(rc, table) for rc, table in base["rules"].items()}
+    for rule in rules.values():
+        _check_rule(f"{base_path}: quy tắc '{rule.code}'", rule)
     if overrides is None:
         return _ruleset(base, rules)
     path = Path(overrides)
     changed: list[str] = []
-    for rule_code, table in _read_toml(path).items():
+    for rule_code, table in _override_tables(path, _read_toml(path)).items():
         rules[rule_code] = _apply_override(path, rule_code, rules.get(rule_code), table, changed)
     return _ruleset(base, rules, str(path), tuple(changed))
 
@@ -245,16 +277,23 @@ def _ruleset(
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except FileNotFoundError:
         raise ConfigError(f"Không tìm thấy tệp quy tắc {path}.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path} là một thư mục, không phải tệp quy tắc TOML.") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Tệp quy tắc {path} sai cú pháp TOML: {exc}.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(
+            f"Tệp quy tắc {path} không phải văn bản UTF-8; hãy lưu lại tệp với mã UTF-8."
+        ) from None
     except OSError as exc:
         raise ConfigError(f"Không đọc được tệp quy tắc {path}: {exc.strerror}.") from None
-    if path.parent == RULESETS_DIR:
-        return data
-    # an override file holds [rules.<code>] tables only
+
+
+def _override_tables(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The ``[rules.<code>]`` tables of an override file: nothing else may be in it."""
     extra = sorted(set(data) - {"rules"})
     if extra:
         raise ConfigError(
@@ -301,27 +340,27 @@ def _apply_override(
         elif key == "enabled":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where} phải là true hoặc false, không phải {value!r}.")
+            if not value and rule_code in ALWAYS_ON:
+                raise ConfigError(f"{where}: quy tắc '{rule_code}' là bắt buộc, không tắt được.")
             enabled = value
         elif key in params:
-            params[key] = _checked_param(where, params[key], value, rule.choices.get(key))
+            params[key] = _checked_param(where, key, params[key], value, rule.choices.get(key))
+        elif key in META_KEYS:
+            raise ConfigError(
+                f"{where} không ghi đè được; chỉ ghi đè được tham số, 'severity' và 'enabled'."
+            )
         else:
             known = ", ".join(sorted([*params, *OVERRIDABLE_META]))
             raise ConfigError(f"{where} không tồn tại. Các khóa hợp lệ: {known}.")
         changed.append(f"{rule_code}.{key} = {value!r}")
-    return Rule(
-        code=rule.code,
-        title=rule.title,
-        title_en=rule.title_en,
-        clause=rule.clause,
-        confidence=rule.confidence,
-        severity=severity,
-        enabled=enabled,
-        params=MappingProxyType(params),
-        choices=rule.choices,
-    )
+    result = replace(rule, severity=severity, enabled=enabled, params=MappingProxyType(params))
+    _check_rule(f"{path}: bảng 'rules.{rule_code}'", result)
+    return result
 
 
-def _checked_param(where: str, base: object, value: object, choices: tuple[str, ...] | None) -> Any:
+def _checked_param(
+    where: str, key: str, base: object, value: object, choices: tuple[str, ...] | None
+) -> Any:
     if isinstance(base, str) and _FRACTION.match(base):
         try:
             fraction = _to_fraction(value)
@@ -337,8 +376,17 @@ def _checked_param(where: str, base: object, value: object, choices: tuple[str, 
             raise ConfigError(f"{where} phải là true hoặc false, không phải {value!r}.")
         return value
     if isinstance(base, int | float):
-        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
-            raise ConfigError(f"{where} phải là một số không âm, không phải {value!r}.")
+        low, high = _LIMITS.get(key, (0, None))
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or value < low
+            or (high is not None and value > high)
+        ):
+            limit = f"từ {low} đến {high}" if high is not None else "không âm"
+            raise ConfigError(f"{where} phải là một số {limit}, không phải {value!r}.")
+        if isinstance(base, int) and key in _WHOLE and not isinstance(value, int):
+            raise ConfigError(f"{where} phải là một số nguyên, không phải {value!r}.")
         return value
     if isinstance(base, str):
         if not isinstance(value, str):
@@ -353,6 +401,68 @@ def _checked_param(where: str, base: object, value: object, choices: tuple[str, 
             raise ConfigError(f"{where} phải là một danh sách, không phải {value!r}.")
         return value
     raise ConfigError(f"{where} không ghi đè được.")
+
+
+#: bounds of numeric parameters (inclusive); the others only need to be non-negative
+_LIMITS: dict[str, tuple[int, int | None]] = {
+    "months": (0, 12),
+    "new_member_months": (0, 24),
+    "last_month": (1, 12),
+    "last_day": (1, 31),
+}
+#: numeric parameters that must be whole numbers
+_WHOLE = frozenset({"new_member_months", "last_month", "last_day"})
+
+
+def _check_rule(where: str, rule: Rule) -> None:
+    """Checks that span several keys of one rule: the score bands, the deadline date."""
+    if rule.code == "score-bands":
+        _check_bands(f"{where}, khóa 'bands'", rule.params["bands"])
+    elif rule.code == "meeting-date":
+        month, day = rule.params["last_month"], rule.params["last_day"]
+        try:
+            date(2024, month, day)  # a leap year, so 29/2 is a real date
+        except ValueError:
+            raise ConfigError(
+                f"{where}: ngày {day}/{month} (last_day/last_month) không có thật."
+            ) from None
+
+
+def _check_bands(where: str, bands: object) -> None:
+    """The bands must give every score exactly one level, higher scores the higher levels."""
+    if not isinstance(bands, list) or not bands:
+        raise ConfigError(f"{where} phải là danh sách các khung {{ level, from, below }}.")
+    parsed: list[ScoreBand] = []
+    for band in bands:
+        if not isinstance(band, dict) or set(band) - {"level", "from", "below"}:
+            raise ConfigError(f"{where}: mỗi khung chỉ gồm level, from, below; có {band!r}.")
+        level = band.get("level")
+        if level not in {lv.value for lv in RatingLevel}:
+            raise ConfigError(f"{where}: mức {level!r} không phải HTXSNV, HTTNV, HTNV, KHTNV.")
+        bounds = [band.get(k) for k in ("from", "below")]
+        if any(isinstance(b, bool) or not isinstance(b, int | float | None) for b in bounds):
+            raise ConfigError(f"{where}: from, below của mức {level} phải là số.")
+        parsed.append(ScoreBand(RatingLevel(level), *(_opt_float(b) for b in bounds)))
+    parsed.sort(key=lambda b: -1e300 if b.lower is None else b.lower)
+    levels = [b.level for b in parsed]
+    if len(set(levels)) != len(levels) or levels != sorted(levels):
+        raise ConfigError(f"{where}: mỗi mức một khung, điểm cao hơn phải ứng với mức cao hơn.")
+    bottom, top = parsed[0].lower, parsed[-1].upper
+    if (bottom is not None and bottom > 0) or (top is not None and top <= 100):
+        raise ConfigError(
+            f"{where}: các khung phải phủ cả thang điểm 0–100 (khung thấp nhất bỏ trống "
+            "'from', khung cao nhất bỏ trống 'below')."
+        )
+    for low, high in itertools.pairwise(parsed):
+        if low.upper is None or low.upper != high.lower:
+            raise ConfigError(
+                f"{where}: khung {low.level.value} phải kết thúc ('below') đúng nơi khung "
+                f"{high.level.value} bắt đầu ('from'), không chồng lấn, không hở."
+            )
+
+
+def _opt_float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 def _to_fraction(value: object) -> Fraction:
