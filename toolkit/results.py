@@ -169,6 +169,7 @@ class ConditionCheck:
     rule_code: str
     description: str
     met: bool
+    description_en: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,382 @@
-"""Issue codes of the engine area."""
+"""Issue codes of the engine area: what the rules find in a cell's (well-formed) return.
+
+Messages name the member or the cell, the rule they come from (``{rule}``: its code and clause)
+and end with what to do. Every field is filled in the right language by ``engine.issues``.
+"""
 
 from toolkit.catalogue import IssueType, define
 from toolkit.model import Severity
 
-__all__ = ["IssueType", "Severity", "define"]
+E, W = Severity.ERROR, Severity.WARNING
+
+define(
+    # --- the vote (R11–R14) ------------------------------------------------------------------
+    IssueType(
+        "vote-tie",
+        W,
+        "Hòa phiếu khi biểu quyết xếp loại đảng viên",
+        "Tie in the vote on a member's rating",
+        "Đảng viên {name}: {levels} hòa phiếu ({votes}). Kết quả không được tự quyết định: "
+        "báo cáo cấp ủy cấp trên xem xét hoặc chi bộ biểu quyết lại ({rule}).",
+        "Member {name}: {levels} tie ({votes}). The result is not decided automatically: "
+        "report it to the higher committee or hold the vote again ({rule}).",
+    ),
+    IssueType(
+        "vote-no-level-carried",
+        W,
+        "Không mức nào đạt đủ số phiếu",
+        "No level carried the vote",
+        "Đảng viên {name}: không mức xếp loại nào được quá {threshold} {basis}{cumulative} "
+        "(cao nhất {best}). Báo cáo cấp ủy cấp trên xem xét hoặc chi bộ biểu quyết lại ({rule}).",
+        "Member {name}: no level got more than {threshold} of {basis}{cumulative} "
+        "(best {best}). Report it to the higher committee or hold the vote again ({rule}).",
+    ),
+    IssueType(
+        "cell-vote-tie",
+        W,
+        "Hòa phiếu khi biểu quyết xếp loại chi bộ",
+        "Tie in the vote on the cell's rating",
+        "{cell}: khi biểu quyết xếp loại chi bộ, {levels} hòa phiếu ({votes}). Báo cáo cấp ủy "
+        "cấp trên xem xét ({rule}).",
+        "{cell}: in the vote on the cell's rating, {levels} tie ({votes}). Report it to the "
+        "higher committee ({rule}).",
+    ),
+    IssueType(
+        "cell-vote-no-level-carried",
+        W,
+        "Không mức nào đạt khi biểu quyết xếp loại chi bộ",
+        "No level carried the vote on the cell",
+        "{cell}: khi biểu quyết xếp loại chi bộ, không mức nào được quá {threshold} {basis}"
+        "{cumulative} (cao nhất {best}). Báo cáo cấp ủy cấp trên xem xét ({rule}).",
+        "{cell}: in the vote on the cell's rating, no level got more than {threshold} of "
+        "{basis}{cumulative} (best {best}). Report it to the higher committee ({rule}).",
+    ),
+    IssueType(
+        "vote-denominator-zero",
+        E,
+        "Mẫu số biểu quyết bằng 0",
+        "The vote denominator is 0",
+        "{cell}: mẫu số biểu quyết (số {basis}) là {value}, nên không tính được tỷ lệ phiếu. "
+        "Hãy ghi đủ số liệu hội nghị trong biên bản kiểm phiếu.",
+        "{cell}: the vote denominator (the number of {basis}) is {value}, so no share can be "
+        "computed. Fill in the meeting figures of the ballot workbook.",
+    ),
+    IssueType(
+        "votes-exceed-voters",
+        E,
+        "Số phiếu nhiều hơn số đảng viên chính thức có mặt",
+        "More votes than official members present",
+        "{cell}: {count} đảng viên có tổng số phiếu nhiều hơn {present} đảng viên chính thức có "
+        "mặt ({examples}). Đảng viên dự bị không biểu quyết ({rule}): hãy kiểm lại phiếu.",
+        "{cell}: {count} members got more votes in total than the {present} official members "
+        "present ({examples}). Probationary members do not vote ({rule}): recount the "
+        "ballots.",
+    ),
+    IssueType(
+        "votes-exceed-denominator",
+        E,
+        "Số phiếu nhiều hơn mẫu số biểu quyết",
+        "More votes than the vote denominator",
+        "{cell}: {count} đảng viên ({examples}) có tổng số phiếu nhiều hơn mẫu số biểu quyết "
+        "là {denominator} {basis}. Hãy kiểm lại số phiếu và số liệu hội nghị.",
+        "{cell}: {count} members ({examples}) got more votes in total than the vote "
+        "denominator of {denominator} {basis}. Check the votes and the meeting figures.",
+    ),
+    IssueType(
+        "member-not-voted",
+        E,
+        "Đảng viên được xếp loại nhưng không có kết quả biểu quyết",
+        "A rated member has no vote result",
+        "Đảng viên {name} được xếp loại nhưng không có kết quả biểu quyết. Hãy ghi số phiếu "
+        "trong biên bản kiểm phiếu, hoặc ghi lý do không xếp loại trong phiếu tự đánh giá.",
+        "Member {name} is rated but has no vote result. Enter the votes in the ballot "
+        "workbook, or give the reason for not rating in the self-assessment workbook.",
+    ),
+    IssueType(
+        "tally-for-unknown-member",
+        E,
+        "Kết quả biểu quyết cho người không có trong danh sách chi bộ",
+        "Votes for someone not on the cell's roster",
+        "{cell}: biên bản kiểm phiếu có kết quả cho mã đảng viên {value}, không có trong danh "
+        "sách chi bộ; số phiếu này không được tính. Hãy kiểm tra mã đảng viên.",
+        "{cell}: the ballot workbook has votes for member id {value}, who is not on the cell's "
+        "roster; they are not counted. Check the member id.",
+    ),
+    IssueType(
+        "assessment-for-unknown-member",
+        E,
+        "Phiếu tự đánh giá của người không có trong danh sách chi bộ",
+        "Self-assessment for someone not on the cell's roster",
+        "{cell}: phiếu tự đánh giá có dòng cho mã đảng viên {value}, không có trong danh sách "
+        "chi bộ; dòng này không được tính. Hãy kiểm tra mã đảng viên.",
+        "{cell}: the self-assessment workbook has a row for member id {value}, who is not on "
+        "the cell's roster; it is not counted. Check the member id.",
+    ),
+    # --- who is rated (R3, R18) ---------------------------------------------------------------
+    IssueType(
+        "excluded-member-rated",
+        E,
+        "Xếp loại đảng viên thuộc diện không kiểm điểm, xếp loại",
+        "A rating given to a member who must not be rated",
+        "Đảng viên {name} thuộc diện không kiểm điểm, xếp loại ({reason}) nhưng có {given}. "
+        "Hãy bỏ mức xếp loại, điểm và phiếu của đảng viên này, hoặc sửa lý do ({rule}).",
+        "Member {name} must not be rated ({reason}) but has {given}. Remove the level, score "
+        "and votes of this member, or correct the reason ({rule}).",
+    ),
+    IssueType(
+        "new-member-rated",
+        E,
+        "Đảng viên kết nạp chưa đủ thời gian được xếp loại",
+        "A member admitted too recently is rated",
+        "Đảng viên {name} kết nạp ngày {admitted}, đến ngày {reference} chưa đủ {months} tháng "
+        "nên không kiểm điểm, xếp loại ({rule}). Hãy ghi lý do không xếp loại là kết nạp chưa "
+        "đủ {months} tháng, hoặc sửa ngày kết nạp.",
+        "Member {name} was admitted on {admitted}, less than {months} months before "
+        "{reference}, so is neither reviewed nor rated ({rule}). Give 'admitted less than "
+        "{months} months ago' as the reason, or correct the admission date.",
+    ),
+    IssueType(
+        "not-rated-member-voted",
+        W,
+        "Có phiếu biểu quyết cho đảng viên không xếp loại",
+        "Votes for a member who is not rated",
+        "Đảng viên {name} không xếp loại tại hội nghị này ({reason}) nhưng có {value} phiếu "
+        "biểu quyết; số phiếu này không được tính. Nếu đảng viên đã được đánh giá, hãy xóa lý do "
+        "không xếp loại ({rule}).",
+        "Member {name} is not rated at this meeting ({reason}) but got {value} votes; they "
+        "are not counted. If the member was in fact rated, remove the reason ({rule}).",
+    ),
+    # --- caps (R5–R7, R15, R17) ---------------------------------------------------------------
+    IssueType(
+        "capped-by-discipline",
+        E,
+        "Đảng viên bị kỷ luật trong năm được đề xuất cao hơn KHTNV",
+        "A member disciplined in the year proposed above KHTNV",
+        "Đảng viên {name} bị xử lý kỷ luật trong năm nhưng được biểu quyết {value}: mức đề xuất "
+        "hạ xuống KHTNV ({rule}). Nếu đảng viên tự phát hiện và khắc phục xong hậu quả, hoặc vi "
+        "phạm đã tính khi xếp loại năm trước, hãy ghi rõ trong phiếu tự đánh giá.",
+        "Member {name} was disciplined during the year but the vote carried {value}: the "
+        "proposal is lowered to KHTNV ({rule}). If the member self-detected and remedied the "
+        "violation, or it was counted in an earlier year, say so in the self-assessment.",
+    ),
+    IssueType(
+        "capped-by-khtnv-ground",
+        E,
+        "Đảng viên có căn cứ KHTNV được đề xuất cao hơn",
+        "A member with a ground for KHTNV proposed higher",
+        "Đảng viên {name} có căn cứ xếp loại KHTNV (suy thoái, dưới 50% chỉ tiêu hoặc vi phạm "
+        "những điều đảng viên không được làm) nhưng được biểu quyết {value}: mức đề xuất hạ "
+        "xuống KHTNV ({rule}). Hãy kiểm tra lại căn cứ này trong phiếu tự đánh giá.",
+        "Member {name} has a ground for KHTNV (degradation, under 50% of targets, or a breach "
+        "of what members may not do) but the vote carried {value}: the proposal is lowered to "
+        "KHTNV ({rule}). Check this ground in the self-assessment.",
+    ),
+    IssueType(
+        "capped-by-sick-leave",
+        W,
+        "Nghỉ ốm dài ngày được đề xuất HTTNV trở lên",
+        "Long sick leave proposed HTTNV or above",
+        "Đảng viên {name} nghỉ ốm {months} tháng trong năm (từ {limit} tháng trở lên không xếp "
+        "loại HTTNV trở lên) nhưng được biểu quyết {value}: mức đề xuất hạ xuống HTNV ({rule}). "
+        "Nghỉ thai sản không tính là nghỉ ốm: hãy kiểm tra số tháng đã ghi.",
+        "Member {name} was on sick leave for {months} months in the year ({limit} months or "
+        "more rules out HTTNV and above) but the vote carried {value}: the proposal is lowered "
+        "to HTNV ({rule}). Maternity leave is not sick leave: check the months entered.",
+    ),
+    IssueType(
+        "capped-by-head-rule",
+        W,
+        "Người đứng đầu được đề xuất cao hơn mức của chi bộ",
+        "The head proposed above the cell's level",
+        "Đảng viên {name} là người đứng đầu chi bộ, được biểu quyết {value}, cao hơn mức của "
+        "chi bộ ({cell_level}): mức đề xuất hạ xuống {cell_level} ({rule}).",
+        "Member {name} heads the cell and the vote carried {value}, above the cell's level "
+        "({cell_level}): the proposal is lowered to {cell_level} ({rule}).",
+    ),
+    IssueType(
+        "cell-capped-by-discipline",
+        E,
+        "Chi bộ bị kỷ luật trong năm được đề xuất cao hơn KHTNV",
+        "A cell disciplined in the year proposed above KHTNV",
+        "{cell}: chi bộ bị thi hành kỷ luật trong năm nhưng được biểu quyết {value}: mức đề "
+        "xuất hạ xuống KHTNV ({rule}).",
+        "{cell}: the cell was disciplined during the year but the vote carried {value}: the "
+        "proposal is lowered to KHTNV ({rule}).",
+    ),
+    # --- scores (R22, QĐ 366) ---------------------------------------------------------------
+    IssueType(
+        "member-score-missing",
+        E,
+        "Thiếu điểm tự đánh giá của đảng viên",
+        "A member's self-score is missing",
+        "Đảng viên {name} chưa có điểm tự đánh giá (thang điểm 100, {rule}). Hãy ghi điểm.",
+        "Member {name} has no self-score (100-point scale, {rule}). Enter the score.",
+    ),
+    IssueType(
+        "member-score-outside-scale",
+        E,
+        "Điểm của đảng viên ngoài thang 0–100",
+        "A member's score is outside 0–100",
+        "Đảng viên {name} có điểm {score}, ngoài thang điểm 0–100. Hãy sửa điểm.",
+        "Member {name} has the score {score}, outside the 0–100 scale. Correct the score.",
+    ),
+    IssueType(
+        "member-score-band-mismatch",
+        W,
+        "Mức biểu quyết không khớp khung điểm",
+        "The voted level does not match the score band",
+        "Đảng viên {name}: điểm {score} thuộc khung {band_level} ({band}) nhưng biểu quyết "
+        "{voted} ({rule}). Hãy kiểm tra lại điểm hoặc kết quả biểu quyết.",
+        "Member {name}: the score {score} falls in the {band_level} band ({band}) but the "
+        "vote carried {voted} ({rule}). Check the score or the vote.",
+    ),
+    IssueType(
+        "cell-score-missing",
+        E,
+        "Thiếu điểm tự đánh giá của chi bộ",
+        "The cell's self-score is missing",
+        "{cell}: chưa có điểm tự đánh giá của chi bộ (thang điểm 100, {rule}). Hãy ghi điểm.",
+        "{cell}: the cell's self-score is missing (100-point scale, {rule}). Enter the score.",
+    ),
+    IssueType(
+        "cell-score-outside-scale",
+        E,
+        "Điểm của chi bộ ngoài thang 0–100",
+        "The cell's score is outside 0–100",
+        "{cell}: điểm tự đánh giá của chi bộ là {score}, ngoài thang điểm 0–100. Hãy sửa điểm.",
+        "{cell}: the cell's self-score is {score}, outside the 0–100 scale. Correct the score.",
+    ),
+    IssueType(
+        "cell-score-band-mismatch",
+        W,
+        "Mức của chi bộ không khớp khung điểm",
+        "The cell's level does not match its score band",
+        "{cell}: điểm {score} thuộc khung {band_level} ({band}) nhưng mức của chi bộ là "
+        "{voted} ({rule}). Hãy kiểm tra lại điểm hoặc kết quả biểu quyết.",
+        "{cell}: the score {score} falls in the {band_level} band ({band}) but the cell's "
+        "level is {voted} ({rule}). Check the score or the vote.",
+    ),
+    # --- the meeting -------------------------------------------------------------------------
+    IssueType(
+        "meeting-below-quorum",
+        W,
+        "Hội nghị không đủ số đảng viên chính thức có mặt",
+        "Not enough official members present",
+        "{cell}: có mặt {present}/{convened} đảng viên chính thức được triệu tập, cần ít nhất "
+        "{needed} ({share}) để hội nghị hợp lệ ({rule}).",
+        "{cell}: {present} of {convened} convened official members were present; at least "
+        "{needed} ({share}) are needed for a valid meeting ({rule}).",
+    ),
+    IssueType(
+        "meeting-quorum-unknown",
+        W,
+        "Không kiểm tra được số có mặt của hội nghị",
+        "The meeting's attendance cannot be checked",
+        "{cell}: số đảng viên chính thức được triệu tập (trừ người không tính) là {value}, nên "
+        "không kiểm tra được hội nghị có đủ người không ({rule}). Hãy ghi số liệu hội nghị.",
+        "{cell}: the number of convened official members (less those not counted) is {value}, "
+        "so the attendance cannot be checked ({rule}). Fill in the meeting figures.",
+    ),
+    IssueType(
+        "meeting-after-deadline",
+        W,
+        "Hội nghị xếp loại họp sau thời hạn",
+        "The rating meeting was held after the deadline",
+        "{cell}: hội nghị họp ngày {held}, sau thời hạn {deadline} ({rule}). Hãy kiểm tra ngày "
+        "họp.",
+        "{cell}: the meeting was held on {held}, after the deadline of {deadline} ({rule}). "
+        "Check the meeting date.",
+    ),
+    IssueType(
+        "meeting-before-rating-year",
+        W,
+        "Ngày hội nghị trước năm đánh giá",
+        "The meeting date is before the rating year",
+        "{cell}: hội nghị họp ngày {held}, trước năm đánh giá {year}. Hãy kiểm tra ngày họp "
+        "và năm đánh giá.",
+        "{cell}: the meeting was held on {held}, before the rating year {year}. Check the "
+        "meeting date and the rating year.",
+    ),
+    IssueType(
+        "cell-not-voted",
+        W,
+        "Chưa có mức xếp loại của chi bộ",
+        "The cell has no level",
+        "{cell}: chưa có kết quả biểu quyết xếp loại chi bộ và không ghi mức tự xếp loại. Hãy "
+        "ghi kết quả biểu quyết xếp loại chi bộ trong biên bản kiểm phiếu.",
+        "{cell}: there is no vote on the cell's rating and no self-proposed level. Enter the "
+        "vote on the cell in the ballot workbook.",
+    ),
+    IssueType(
+        "cell-htxsnv-conditions-not-met",
+        W,
+        "Chi bộ đề xuất HTXSNV chưa đủ điều kiện về kết quả đảng viên",
+        "A cell proposed HTXSNV without the member results it needs",
+        "{cell}: đề xuất HTXSNV nhưng {broken} ({rule}). Cấp trên xem xét lại mức của chi bộ.",
+        "{cell}: proposed HTXSNV but {broken} ({rule}). The higher committee should review "
+        "the cell's level.",
+    ),
+    IssueType(
+        "cell-not-in-tree",
+        W,
+        "Chi bộ không có trong cây tổ chức",
+        "The cell is not in the org tree",
+        "{cell}: không có trong cây tổ chức của danh sách, nên chỉ tiêu HTXSNV được xét riêng "
+        "tại chi bộ. Hãy bổ sung chi bộ vào danh sách tổ chức.",
+        "{cell}: not in the roster's org tree, so its HTXSNV quota is checked on its own. Add "
+        "the cell to the roster.",
+    ),
+    # --- the quota (R8–R10) -----------------------------------------------------------------
+    IssueType(
+        "quota-exceeded",
+        E,
+        "Vượt tỷ lệ HTXSNV",
+        "HTXSNV above the quota",
+        "{scope}: {count} đảng viên đề xuất HTXSNV, vượt trần {ceiling} ({ratio} của {httnv} "
+        "HTTNV) {over} người ({rule}). Cấp có thẩm quyền chỉ công nhận tối đa {ceiling} HTXSNV.",
+        "{scope}: {count} members proposed HTXSNV, {over} above the ceiling of {ceiling} "
+        "({ratio} of {httnv} HTTNV) ({rule}). The competent committee may confirm at most "
+        "{ceiling} HTXSNV.",
+    ),
+    IssueType(
+        "quota-exceeded-advisory",
+        W,
+        "Tỷ lệ HTXSNV của chi bộ vượt trần (chỉ để tham khảo)",
+        "The cell's HTXSNV ratio is above the ceiling (advisory)",
+        "{scope}: {count} HTXSNV trên {httnv} HTTNV, quá trần {ceiling} ({ratio}) tại chi bộ. "
+        "Chỉ tiêu được xét chung ở {parent}, nên đây chỉ là cảnh báo ({rule}).",
+        "{scope}: {count} HTXSNV for {httnv} HTTNV, above the ceiling of {ceiling} ({ratio}) "
+        "in the cell. The quota is decided for the whole of {parent}, so this is advisory "
+        "({rule}).",
+    ),
+    IssueType(
+        "quota-lowered-by-ranking",
+        W,
+        "Cấp trên quyết định HTTNV do vượt tỷ lệ HTXSNV",
+        "Decided HTTNV by the quota ranking",
+        "Đảng viên {name} đề xuất HTXSNV nhưng xếp thứ {rank} trong {scope}, ngoài trần "
+        "{ceiling}: mức quyết định là HTTNV ({rule}).",
+        "Member {name} was proposed HTXSNV but ranks {rank} in {scope}, beyond the ceiling "
+        "of {ceiling}: the decided level is HTTNV ({rule}).",
+    ),
+    IssueType(
+        "quota-ranking-tie",
+        W,
+        "Ngang nhau ở vị trí trần HTXSNV",
+        "A tie at the HTXSNV ceiling",
+        "{scope}: {names} ngang nhau về tỷ lệ phiếu HTXSNV và điểm ở vị trí trần {ceiling}; "
+        "thứ tự hiện theo mã đảng viên. Cấp trên cần quyết định ({rule}).",
+        "{scope}: {names} are level on HTXSNV vote share and score at the ceiling of "
+        "{ceiling}; the order shown is by member id. The higher committee must decide ({rule}).",
+    ),
+    IssueType(
+        "quota-scope-incomplete",
+        W,
+        "Thiếu kết quả của chi bộ trong phạm vi xét tỷ lệ",
+        "Cells missing from a quota scope",
+        "{scope}: chưa có kết quả của {count} chi bộ ({names}), nên tỷ lệ HTXSNV của toàn phạm "
+        "vi chưa đầy đủ. Hãy đôn đốc các chi bộ gửi kết quả.",
+        "{scope}: {count} cells have sent nothing ({names}), so the HTXSNV ratio of the whole "
+        "scope is incomplete. Ask those cells for their returns.",
+    ),
+)

@@ -1,0 +1,230 @@
+"""Words and numbers of the engine: Vietnamese number formats and one-line explanations.
+
+Vietnamese writes a decimal comma (75,0%) and dates as dd/mm/yyyy; English gets a decimal point
+and ISO dates. Every text is built in both languages at once as a ``Bilingual`` pair, so that the
+two can never say different things.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from math import floor
+
+from toolkit.model import LEVELS, NotRatedReason, RatingLevel
+from toolkit.results import CapApplied, VoteOutcome, VoteResult
+from toolkit.rulebook import Denominator, Rule
+
+
+@dataclass(frozen=True)
+class Bilingual:
+    """The same text in Vietnamese and English."""
+
+    vi: str
+    en: str
+
+    def __add__(self, other: Bilingual) -> Bilingual:
+        return Bilingual(self.vi + other.vi, self.en + other.en)
+
+
+def same(text: object) -> Bilingual:
+    """A text that reads the same in both languages (a name, a code, a count)."""
+    return Bilingual(str(text), str(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# Numbers and dates
+
+
+def percent(share: Fraction, decimals: int = 1) -> Bilingual:
+    """``share`` as a percentage rounded half up: ``75,0%`` / ``75.0%``."""
+    scale = 10**decimals
+    n = floor(share * 100 * scale + Fraction(1, 2))
+    whole, part = divmod(n, scale)
+    if decimals == 0:
+        return same(f"{whole}%")
+    return Bilingual(f"{whole},{part:0{decimals}d}%", f"{whole}.{part:0{decimals}d}%")
+
+
+def threshold_percent(share: Fraction) -> Bilingual:
+    """A rule's share without useless decimals: 1/2 → ``50%``, 2/3 → ``66,7%``."""
+    if (share * 100).denominator == 1:
+        return percent(share, 0)
+    return percent(share, 1)
+
+
+def number(value: float) -> Bilingual:
+    """A count of months or a score: ``3``, ``3,5`` / ``3.5``."""
+    text = f"{value:g}"
+    return Bilingual(text.replace(".", ","), text)
+
+
+def day(value: date) -> Bilingual:
+    return Bilingual(value.strftime("%d/%m/%Y"), value.isoformat())
+
+
+def joined(items: list[Bilingual], last_vi: str = " và ", last_en: str = " and ") -> Bilingual:
+    """``A, B và C`` / ``A, B and C``."""
+    if not items:
+        return same("")
+    if len(items) == 1:
+        return items[0]
+    vi = ", ".join(i.vi for i in items[:-1]) + last_vi + items[-1].vi
+    en = ", ".join(i.en for i in items[:-1]) + last_en + items[-1].en
+    return Bilingual(vi, en)
+
+
+def rule_ref(rule: Rule) -> Bilingual:
+    """How an issue names the rule it comes from: code and clause."""
+    return Bilingual(f"quy tắc {rule.code}, {rule.clause}", f"rule {rule.code}, {rule.clause}")
+
+
+_BASIS = {
+    Denominator.CONVENED_OFFICIAL_ADJUSTED: Bilingual(
+        "đảng viên chính thức được triệu tập", "official members convened"
+    ),
+    Denominator.PRESENT_OFFICIAL: Bilingual(
+        "đảng viên chính thức có mặt", "official members present"
+    ),
+    Denominator.VALID_BALLOTS: Bilingual("phiếu hợp lệ", "valid ballots"),
+}
+
+
+def basis(denominator: Denominator) -> Bilingual:
+    """What the denominator counts: ``đảng viên chính thức được triệu tập`` …"""
+    return _BASIS[denominator]
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanations of one member's result (one line each)
+
+
+def votes_of(count: int, vote: VoteResult, kind: Denominator) -> Bilingual:
+    """``9/12 phiếu (75,0%) trên 12 đảng viên chính thức được triệu tập``."""
+    share = percent(Fraction(count, vote.denominator)) if vote.denominator else same("—")
+    b = basis(kind)
+    d = vote.denominator
+    return Bilingual(
+        f"{count}/{d} phiếu ({share.vi}) trên {d} {b.vi}",
+        f"{count}/{d} votes ({share.en}) of {d} {b.en}",
+    )
+
+
+def vote_summary(
+    vote: VoteResult, votes: tuple[int, int, int, int], kind: Denominator, threshold: Fraction
+) -> Bilingual:
+    """Why the vote carried its level, with the threshold (and the cumulative step)."""
+    assert vote.level is not None
+    t = threshold_percent(threshold)
+    at = LEVELS.index(vote.level)
+    if vote.outcome is VoteOutcome.CARRIED_CUMULATIVE:
+        running = votes_of(sum(votes[: at + 1]), vote, kind)
+        return Bilingual(
+            f"không mức nào vượt ngưỡng {t.vi} riêng lẻ; cộng dồn từ HTXSNV xuống "
+            f"{vote.level.value} được {running.vi}",
+            f"no level passed the {t.en} threshold alone; counting down from HTXSNV to "
+            f"{vote.level.value} gives {running.en}",
+        )
+    carried = votes_of(votes[at], vote, kind)
+    return Bilingual(
+        f"{carried.vi}, vượt ngưỡng {t.vi}", f"{carried.en}, above the {t.en} threshold"
+    )
+
+
+def explain_carried(
+    vote: VoteResult,
+    votes: tuple[int, int, int, int],
+    kind: Denominator,
+    threshold: Fraction,
+    proposed: RatingLevel,
+    lowering: tuple[CapApplied, ...],
+) -> Bilingual:
+    """``Đề xuất HTTNV: 9/12 phiếu (75,0%) trên 12 …, vượt ngưỡng 50%.`` (caps appended)."""
+    summary = vote_summary(vote, votes, kind, threshold)
+    p = proposed.value
+    if not lowering:
+        return Bilingual(f"Đề xuất {p}: {summary.vi}.", f"Proposed {p}: {summary.en}.")
+    assert vote.level is not None
+    why = joined([Bilingual(c.reason, c.reason_en) for c in lowering], "; ", "; ")
+    c = vote.level.value
+    return Bilingual(
+        f"Đề xuất {p}: biểu quyết được {c} ({summary.vi}), hạ xuống {p} vì {why.vi}.",
+        f"Proposed {p}: the vote carried {c} ({summary.en}), lowered to {p} because {why.en}.",
+    )
+
+
+def explain_undecided(
+    vote: VoteResult,
+    votes: tuple[int, int, int, int],
+    kind: Denominator,
+    threshold: Fraction,
+    tied: tuple[int, ...],
+    cumulative: bool,
+) -> Bilingual:
+    """Why there is no proposal: a tie, no level carried, or no usable denominator."""
+    higher = Bilingual(
+        "báo cáo cấp ủy cấp trên xem xét", "reported to the higher committee for a decision"
+    )
+    if vote.denominator == 0:
+        return Bilingual(
+            "Chưa có mức đề xuất: mẫu số biểu quyết bằng 0 (thiếu số liệu hội nghị).",
+            "No proposal: the vote denominator is 0 (the meeting figures are missing).",
+        )
+    if vote.outcome is VoteOutcome.TIE:
+        levels = joined([same(LEVELS[i].value) for i in tied])
+        each = votes_of(votes[tied[0]], vote, kind)
+        return Bilingual(
+            f"Chưa có mức đề xuất: {levels.vi} hòa phiếu, mỗi mức {each.vi}; {higher.vi}.",
+            f"No proposal: {levels.en} tie with {each.en} each; {higher.en}.",
+        )
+    t = threshold_percent(threshold)
+    top = max(range(4), key=lambda i: (votes[i], -i))
+    also = Bilingual(", kể cả khi cộng dồn", ", even counting down") if cumulative else same("")
+    if votes[top] == 0:
+        return Bilingual(
+            f"Chưa có mức đề xuất: không có phiếu cho mức nào; {higher.vi}.",
+            f"No proposal: no votes for any level; {higher.en}.",
+        )
+    best = votes_of(votes[top], vote, kind)
+    lv = LEVELS[top].value
+    return Bilingual(
+        f"Chưa có mức đề xuất: không mức nào vượt ngưỡng {t.vi}{also.vi} "
+        f"(cao nhất {lv} {best.vi}); {higher.vi}.",
+        f"No proposal: no level passed the {t.en} threshold{also.en} "
+        f"(best {lv} with {best.en}); {higher.en}.",
+    )
+
+
+NO_TALLY = Bilingual(
+    "Chưa có mức đề xuất: không có kết quả biểu quyết cho đảng viên này.",
+    "No proposal: there is no vote result for this member.",
+)
+
+
+def explain_not_rated(reason: NotRatedReason) -> Bilingual:
+    """Why a member on the roster has no rating this year."""
+    if reason.must_not_be_rated:
+        return Bilingual(
+            f"Không kiểm điểm, xếp loại: {reason.label.lower()}.",
+            f"Neither reviewed nor rated: {reason.english.lower()}.",
+        )
+    if reason is NotRatedReason.ABSENT:
+        return Bilingual(
+            "Chưa đánh giá: vắng mặt tại hội nghị, cần đánh giá, xếp loại ngay khi có thể.",
+            "Not rated yet: absent from the meeting, to be rated as soon as possible.",
+        )
+    return Bilingual(
+        f"Không xếp loại tại chi bộ: {reason.label.lower()}.",
+        f"Not rated in this cell: {reason.english.lower()}.",
+    )
+
+
+def explain_quota_lowered(scope: str, rank: int, ceiling: int) -> Bilingual:
+    """Appended when the higher committee's quota ranking moves a member to HTTNV (R10)."""
+    return Bilingual(
+        f" Cấp trên quyết định HTTNV: xếp thứ {rank} trong số đề xuất HTXSNV của {scope}, "
+        f"ngoài trần {ceiling}.",
+        f" Decided HTTNV by the higher committee: ranked {rank} among the HTXSNV proposals "
+        f"of {scope}, beyond the ceiling of {ceiling}.",
+    )

@@ -1,0 +1,146 @@
+"""Checks on the rating meeting as a whole: denominator, quorum, date, and the vote counts that
+cannot be right (more votes than voters), reported once per cell rather than once per member."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+from toolkit.engine.context import Context
+from toolkit.engine.explain import basis, day, rule_ref, threshold_percent
+from toolkit.engine.issues import issue, member_name
+from toolkit.model import Issue
+from toolkit.results import MemberResult
+
+#: how many members an aggregated issue names before "…"
+_EXAMPLES = 3
+
+
+def meeting_issues(ctx: Context, has_votes: bool) -> list[Issue]:
+    """Denominator, quorum (R12) and date (R20) of the meeting of ``ctx``'s cell."""
+    issues: list[Issue] = []
+    m, code = ctx.meeting, ctx.cell.code
+    if has_votes and ctx.denominator <= 0:
+        issues.append(
+            issue(
+                "vote-denominator-zero",
+                unit_code=code,
+                value=ctx.denominator,
+                cell=ctx.cell_label,
+                basis=basis(ctx.vote.denominator),
+            )
+        )
+    rule = ctx.active("quorum")
+    if rule is not None:
+        convened = m.convened_official_adjusted
+        if convened <= 0:
+            issues.append(
+                issue(
+                    "meeting-quorum-unknown",
+                    unit_code=code,
+                    value=convened,
+                    severity=rule.severity,
+                    cell=ctx.cell_label,
+                    rule=rule_ref(rule),
+                )
+            )
+        else:
+            share = rule.fraction("min_share")
+            needed = math.ceil(share * convened)
+            if m.present_official < needed:
+                issues.append(
+                    issue(
+                        "meeting-below-quorum",
+                        unit_code=code,
+                        value=m.present_official,
+                        severity=rule.severity,
+                        cell=ctx.cell_label,
+                        present=m.present_official,
+                        convened=convened,
+                        needed=needed,
+                        share=threshold_percent(share),
+                        rule=rule_ref(rule),
+                    )
+                )
+    rule = ctx.active("meeting-date")
+    held = m.meeting_date
+    if rule is not None and held is not None:
+        deadline = ctx.rules.meeting_deadline(ctx.year)
+        if deadline is not None and held > deadline:
+            issues.append(
+                issue(
+                    "meeting-after-deadline",
+                    unit_code=code,
+                    value=held.isoformat(),
+                    severity=rule.severity,
+                    cell=ctx.cell_label,
+                    held=day(held),
+                    deadline=day(deadline),
+                    rule=rule_ref(rule),
+                )
+            )
+        elif held.year < ctx.year:
+            issues.append(
+                issue(
+                    "meeting-before-rating-year",
+                    unit_code=code,
+                    value=held.isoformat(),
+                    severity=rule.severity,
+                    cell=ctx.cell_label,
+                    held=day(held),
+                    year=ctx.year,
+                )
+            )
+    return issues
+
+
+def vote_count_issues(members: Sequence[MemberResult], ctx: Context) -> list[Issue]:
+    """Tallies with more votes than official members present (R11) or than the denominator."""
+    issues: list[Issue] = []
+    present = ctx.meeting.present_official
+    voted = sorted(
+        (m for m in members if m.tally is not None and m.vote is not None),
+        key=lambda m: m.member.member_id,
+    )
+    rule = ctx.active("probationary-no-vote")
+    too_many = [m for m in voted if m.tally is not None and m.tally.total > present]
+    if rule is not None and too_many:
+        issues.append(
+            issue(
+                "votes-exceed-voters",
+                unit_code=ctx.cell.code,
+                value=max(m.tally.total for m in too_many if m.tally is not None),
+                severity=rule.severity,
+                cell=ctx.cell_label,
+                count=len(too_many),
+                present=present,
+                examples=_examples(too_many),
+                rule=rule_ref(rule),
+            )
+        )
+    d = ctx.denominator
+    flagged = {m.member.member_id for m in too_many} if rule is not None else set()
+    over = [
+        m
+        for m in voted
+        if d > 0 and m.tally is not None and m.tally.total > d and m.member.member_id not in flagged
+    ]
+    if over:
+        issues.append(
+            issue(
+                "votes-exceed-denominator",
+                unit_code=ctx.cell.code,
+                value=max(m.tally.total for m in over if m.tally is not None),
+                cell=ctx.cell_label,
+                count=len(over),
+                denominator=d,
+                basis=basis(ctx.vote.denominator),
+                examples=_examples(over),
+            )
+        )
+    return issues
+
+
+def _examples(members: Sequence[MemberResult]) -> str:
+    names = [member_name(m.member) for m in members[:_EXAMPLES]]
+    return ", ".join(names) + (", …" if len(members) > _EXAMPLES else "")
