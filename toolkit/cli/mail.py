@@ -1,0 +1,73 @@
+"""``xeploai mail``: send the results of ``aggregate`` as e-mail attachments."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from toolkit.cli.options import format_option, lang_option
+from toolkit.mail.config import load_config
+from toolkit.mail.run import send_results
+from toolkit.mail.view import report_as_dict, report_as_text
+
+
+@click.command()
+@click.argument("out_dir", metavar="OUT", type=click.Path(file_okay=False))
+@click.option(
+    "--config",
+    "config_file",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="Tệp mail.toml: máy chủ thư, người gửi, lãnh đạo nhận kết quả.",
+)
+@click.option(
+    "--dry-run",
+    "dry_run_dir",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Không gửi: ghi mỗi thư thành một tệp .eml trong thư mục DIR để xem trước.",
+)
+@click.option("--only", metavar="CODE", default=None, help="Chỉ gửi cho chi bộ có mã CODE.")
+@click.option(
+    "--resend", is_flag=True, help="Gửi lại cả những thư nhật ký da-gui.jsonl ghi là đã gửi."
+)
+@format_option
+@lang_option
+@click.pass_context
+def mail(
+    ctx: click.Context,
+    out_dir: str,
+    config_file: str,
+    dry_run_dir: str | None,
+    only: str | None,
+    resend: bool,
+    fmt: str,
+    lang: str,
+) -> None:
+    """Gửi kết quả tổng hợp qua thư điện tử: lãnh đạo nhận bảng tổng hợp và báo cáo, bí thư
+    mỗi chi bộ nhận riêng tệp kết quả của chi bộ mình.
+
+    OUT là thư mục kết quả của 'xeploai aggregate'. Mật khẩu máy chủ thư lấy từ biến môi
+    trường ghi trong mail.toml (smtp.password_env), không bao giờ ghi vào tệp. Thư đã gửi được
+    ghi vào OUT/da-gui.jsonl nên chạy lại sẽ không gửi trùng.
+
+    Mã thoát: 0 đã gửi hết · 1 có người nhận không gửi được hoặc bị bỏ qua vì dữ liệu (thiếu
+    địa chỉ...) · 2 lỗi cấu hình, đọc/ghi tệp hoặc kết nối máy chủ thư.
+
+    \b
+    Example:
+      xeploai mail ket-qua --config mail.toml --dry-run thu-xem-truoc
+      XEPLOAI_SMTP_PASSWORD=... xeploai mail ket-qua --config mail.toml
+      xeploai mail ket-qua --config mail.toml --only CB01 --resend
+    """
+    config = load_config(config_file)
+    report = send_results(out_dir, config, dry_run_dir=dry_run_dir, only=only, resend=resend)
+    if fmt == "json":
+        click.echo(json.dumps(report_as_dict(report), ensure_ascii=False, indent=2))
+    else:
+        click.echo(report_as_text(report, lang), nl=False)
+    if report.stopped is not None:
+        click.echo(f"Lỗi: {report.stopped}", err=True)
+    ctx.exit(report.exit_code)

@@ -1,0 +1,330 @@
+"""Messages as bytes: Vietnamese subject and bodies from the ``mail_*.j2`` templates, and the
+attachments named so that mail clients show their Vietnamese names.
+
+Every message is ``multipart/mixed``: a ``multipart/alternative`` (plain text, then HTML) and
+the attachments in base64, so the received files are byte-identical to those in the output
+folder. Bodies are quoted-printable UTF-8 and headers RFC 2047 encoded, so the message is pure
+7-bit ASCII and passes any relay. MIME boundaries and the Message-ID are derived from the
+message's contents and its date, so the same inputs and date give the same bytes.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as _dt
+import email.policy
+import hashlib
+import json
+import urllib.parse
+from dataclasses import dataclass
+from email.message import MIMEPart
+from email.utils import format_datetime
+from pathlib import Path
+
+import jinja2
+
+from toolkit import __version__
+from toolkit.errors import InputError
+from toolkit.mail.addresses import Recipient
+from toolkit.mail.config import MailConfig
+from toolkit.mail.folder import ResultsFolder
+from toolkit.mail.plan import Attachment, MessageKind, PlannedMessage
+from toolkit.model import normalize_text, strip_accents
+from toolkit.resources import reports_dir
+
+#: Việt Nam has one time zone and no daylight saving time
+ICT = _dt.timezone(_dt.timedelta(hours=7), "ICT")
+#: CRLF line ends, nothing but 7-bit ASCII on the wire, lines of at most 76 characters (the
+#: quoted-printable limit of RFC 2045; the email package uses the same number for headers)
+MAX_LINE = 76
+POLICY = email.policy.SMTP.clone(cte_type="7bit", max_line_length=MAX_LINE)
+#: a fixed table rather than ``mimetypes``, whose answers depend on the machine
+MEDIA_TYPES: dict[str, tuple[str, str]] = {
+    ".xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    ".html": ("text", "html"),
+    ".json": ("application", "json"),
+    ".pdf": ("application", "pdf"),
+}
+#: the longest ASCII fallback name that keeps its header line within MAX_LINE
+_MAX_FALLBACK = 62
+#: percent-encoded characters per RFC 2231 continuation line
+_SEGMENT = 54
+#: UTF-8 bytes per encoded word: 52 base64 characters, 64 with the =?utf-8?b?...?= around
+_WORD_BYTES = 39
+
+
+@dataclass(frozen=True)
+class LeadersMailContext:
+    """What ``mail_leaders_*.j2`` see (plus ``subject`` in the HTML body)."""
+
+    year: int
+    ruleset_name: str
+    parent_name: str
+    sender_name: str
+    summary_name: str
+    report_name: str
+    cell_count: int
+    ok_count: int
+    warning_count: int
+    error_count: int
+    missing_count: int
+    #: "CB01 — Chi bộ ..." of the cells with errors and of those that sent nothing
+    error_cells: tuple[str, ...]
+    missing_cells: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SecretaryMailContext:
+    """What ``mail_secretary_*.j2`` see (plus ``subject`` in the HTML body)."""
+
+    year: int
+    ruleset_name: str
+    parent_name: str
+    sender_name: str
+    cell_code: str
+    cell_name: str
+    secretary_name: str
+    #: "ok", "warnings" or "errors" (ket-qua.json's status of the cell)
+    status: str
+    error_count: int
+    warning_count: int
+    attachment_name: str
+
+
+@dataclass(frozen=True)
+class ComposedMessage:
+    """A message ready to go: its bytes (CRLF line ends) and how it is identified."""
+
+    planned: PlannedMessage
+    message_id: str
+    subject: str
+    data: bytes
+
+
+def mail_environment(templates_dir: Path | None = None) -> jinja2.Environment:
+    """The one Jinja2 environment for mail: the district's templates first, then ours.
+
+    HTML templates (``*.html.j2``) are autoescaped; every undefined name is an error.
+    """
+    folders = [str(reports_dir())]
+    if templates_dir is not None:
+        folders.insert(0, str(templates_dir))
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.j2",), disabled_extensions=("txt.j2",), default=True
+        ),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def compose_message(
+    planned: PlannedMessage,
+    folder: ResultsFolder,
+    config: MailConfig,
+    *,
+    date: _dt.datetime,
+    env: jinja2.Environment,
+) -> ComposedMessage:
+    """Build ``planned`` as it will be sent on ``date``."""
+    context: LeadersMailContext | SecretaryMailContext
+    if planned.kind is MessageKind.LEADERS:
+        context, prefix = leaders_context(planned, folder, config), "mail_leaders"
+    else:
+        context, prefix = secretary_context(planned, folder, config), "mail_secretary"
+    values = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
+    subject = normalize_text(env.get_template(f"{prefix}_subject.txt.j2").render(values))
+    text = env.get_template(f"{prefix}_body.txt.j2").render(values)
+    html = env.get_template(f"{prefix}_body.html.j2").render(values, subject=subject)
+
+    digest = _digest(planned, folder, date)
+    message_id = f"<{digest[:32]}.{planned.slug}@{config.sender.email.rpartition('@')[2]}>"
+    root = MIMEPart(policy=POLICY)
+    root["Date"] = format_datetime(date)
+    # From, To and Subject are encoded and folded here: the email package's own folding of
+    # long Vietnamese names can cut an encoded word in two (seen with Python 3.11)
+    root.set_raw("From", fold_header("From", encode_address(config.sender)))
+    root.set_raw("To", fold_header("To", _listed([encode_address(r) for r in planned.recipients])))
+    if config.reply_to:
+        root.set_raw("Reply-To", config.reply_to)
+    root.set_raw("Subject", fold_header("Subject", encode_text(subject)))
+    root["Message-ID"] = message_id
+    root["MIME-Version"] = "1.0"
+    root["X-Mailer"] = f"xeploai {__version__}"
+    root.set_content(_lf(text), subtype="plain", cte="quoted-printable")
+    root.add_alternative(_lf(html), subtype="html", cte="quoted-printable")
+    root.set_boundary(f"=_xeploai_alt_{digest[32:48]}")
+    root.make_mixed()
+    for attachment in planned.attachments:
+        root.attach(_attachment_part(attachment))
+    root.set_boundary(f"=_xeploai_mix_{digest[48:64]}")
+    return ComposedMessage(planned, message_id, subject, root.as_bytes(policy=POLICY))
+
+
+def leaders_context(
+    planned: PlannedMessage, folder: ResultsFolder, config: MailConfig
+) -> LeadersMailContext:
+    """The leaders' template context: the attachments and where the cells stand."""
+    statuses = [cell.status for cell in folder.cells]
+    summary, report = planned.attachments
+    return LeadersMailContext(
+        year=folder.year,
+        ruleset_name=folder.ruleset_name,
+        parent_name=folder.parent_name,
+        sender_name=config.sender.name or config.sender.email,
+        summary_name=summary.filename,
+        report_name=report.filename,
+        cell_count=len(statuses),
+        ok_count=statuses.count("ok"),
+        warning_count=statuses.count("warnings"),
+        error_count=statuses.count("errors"),
+        missing_count=statuses.count("missing"),
+        error_cells=tuple(c.label for c in folder.cells if c.status == "errors"),
+        missing_cells=tuple(c.label for c in folder.cells if c.status == "missing"),
+    )
+
+
+def secretary_context(
+    planned: PlannedMessage, folder: ResultsFolder, config: MailConfig
+) -> SecretaryMailContext:
+    """A secretary's template context: their cell, its status and its one attachment."""
+    cell = planned.cell
+    if cell is None:
+        raise ValueError("a secretary's message is about one cell")
+    (attachment,) = planned.attachments
+    return SecretaryMailContext(
+        year=folder.year,
+        ruleset_name=folder.ruleset_name,
+        parent_name=folder.parent_name,
+        sender_name=config.sender.name or config.sender.email,
+        cell_code=cell.code,
+        cell_name=cell.name,
+        secretary_name=planned.recipients[0].name,
+        status=cell.status,
+        error_count=cell.error_count,
+        warning_count=cell.warning_count,
+        attachment_name=attachment.filename,
+    )
+
+
+def ascii_fallback(filename: str) -> str:
+    """The file name for mail clients that do not read RFC 2231: no accents, ASCII only,
+    short enough for one header line, extension kept."""
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+    bare = "".join(
+        ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in strip_accents(stem)
+    )
+    keep = _MAX_FALLBACK - len(extension) - 1
+    return bare[:keep].rstrip(" .-") + (f".{extension}" if extension else "")
+
+
+def content_disposition(filename: str) -> str:
+    """``attachment`` with the ASCII ``filename`` first and the RFC 2231 ``filename*`` (UTF-8,
+    percent-encoded, split into continuations of at most one line each) after it: readers that
+    know RFC 2231 prefer ``filename*`` and show the Vietnamese name."""
+    # whole characters per segment: some readers decode each continuation on its own
+    segments: list[str] = [""]
+    for ch in filename:
+        quoted = urllib.parse.quote(ch, safe="")
+        if len(segments[-1]) + len(quoted) > _SEGMENT:
+            segments.append("")
+        segments[-1] += quoted
+    lines = ["attachment;", f' filename="{ascii_fallback(filename)}"']
+    if len(segments) == 1:
+        lines[-1] += ";"
+        lines.append(f" filename*=utf-8''{segments[0]}")
+    else:
+        for index, segment in enumerate(segments):
+            lines[-1] += ";"
+            prefix = "utf-8''" if index == 0 else ""
+            lines.append(f" filename*{index}*={prefix}{segment}")
+    return "\r\n".join(lines)
+
+
+def encode_text(text: str) -> list[str]:
+    """Unstructured header text as tokens to fold: plain words when it is printable ASCII,
+    else RFC 2047 encoded words (UTF-8, base64) of whole characters, spaces inside them."""
+    if all(32 <= ord(ch) < 127 for ch in text) and "=?" not in text:
+        return text.split()
+    words: list[str] = [""]
+    for ch in text:
+        if len((words[-1] + ch).encode("utf-8")) > _WORD_BYTES:
+            words.append("")
+        words[-1] += ch
+    return [f"=?utf-8?b?{base64.b64encode(w.encode('utf-8')).decode('ascii')}?=" for w in words]
+
+
+def encode_address(person: Recipient) -> list[str]:
+    """``Name <addr>`` as tokens: the name as encoded words, or quoted when plain ASCII."""
+    if not person.name:
+        return [person.email]
+    if all(32 <= ord(ch) < 127 for ch in person.name) and "=?" not in person.name:
+        quoted = person.name.replace("\\", "\\\\").replace('"', '\\"')
+        return [f'"{quoted}"', f"<{person.email}>"]
+    return [*encode_text(person.name), f"<{person.email}>"]
+
+
+def fold_header(name: str, tokens: list[str]) -> str:
+    """The value of header ``name``: tokens joined by spaces, a new line started (CRLF and a
+    space) before a token that would pass ``MAX_LINE``. No token is longer than a line."""
+    lines = [""]
+    room = MAX_LINE - len(name) - 2
+    for token in tokens:
+        if lines[-1] and len(lines[-1]) + 1 + len(token) > room:
+            lines.append(" ")
+            room = MAX_LINE
+        lines[-1] += (" " if lines[-1].strip() else "") + token
+    return "\r\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _listed(addresses: list[list[str]]) -> list[str]:
+    tokens: list[str] = []
+    for index, address in enumerate(addresses):
+        tokens += [*address[:-1], address[-1] + ("," if index < len(addresses) - 1 else "")]
+    return tokens
+
+
+def _attachment_part(attachment: Attachment) -> MIMEPart:
+    try:
+        data = attachment.path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"Không đọc được {attachment.path}: {exc.strerror}.") from None
+    if hashlib.sha256(data).hexdigest() != attachment.sha256:
+        raise InputError(
+            f"Tệp {attachment.path} đã thay đổi trong khi đang gửi thư; hãy chạy lại "
+            "'xeploai mail' khi 'xeploai aggregate' đã xong."
+        )
+    maintype, subtype = MEDIA_TYPES.get(
+        attachment.path.suffix.lower(), ("application", "octet-stream")
+    )
+    part = MIMEPart(policy=POLICY)
+    part.set_content(data, maintype=maintype, subtype=subtype, cte="base64")
+    # written raw: the email package would fold it again and keep only one of the two names
+    part.set_raw("Content-Disposition", content_disposition(attachment.filename))
+    return part
+
+
+def _digest(planned: PlannedMessage, folder: ResultsFolder, date: _dt.datetime) -> str:
+    key = json.dumps(
+        [
+            date.isoformat(),
+            folder.year,
+            planned.kind.value,
+            planned.cell_code,
+            [r.email for r in planned.recipients],
+            [(a.source, a.sha256) for a in planned.attachments],
+        ]
+    )
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _lf(text: str) -> str:
+    """Templates may be saved with CRLF on Windows; the email package wants plain ``\\n``."""
+    return text.replace("\r\n", "\n")

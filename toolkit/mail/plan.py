@@ -1,0 +1,203 @@
+"""Who gets what: the messages to send, worked out from the output folder and the leaders.
+
+The leaders get the summary workbook and the HTML report in one message; each cell's
+secretary gets a message with only that cell's result workbook. A cell that cannot be sent to
+(no address, an unsafe name or address, a missing or shared file) becomes an ``Issue`` and
+gets no message; nothing is dropped without one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit import catalogue
+from toolkit.errors import InputError
+from toolkit.mail import codes as _codes  # noqa: F401  (registers the mail codes)
+from toolkit.mail.addresses import Recipient, check_recipient, has_forbidden_characters
+from toolkit.mail.folder import CellEntry, ResultsFolder
+from toolkit.model import Issue
+
+#: file names shown in mail clients are cut to this many characters before the extension
+MAX_FILENAME_STEM = 120
+_UNSAFE_IN_FILENAME = re.compile(r'[<>:"/\\|?*]+')
+
+
+class MessageKind(enum.Enum):
+    """The two kinds of message, with the slug used in file names and the sent log."""
+
+    LEADERS = "lanh-dao"
+    SECRETARY = "chi-bo"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file of the output folder, as it will be attached."""
+
+    path: Path
+    #: the path as ket-qua.json gives it, relative to the output folder
+    source: str
+    #: the name mail clients show, in Vietnamese
+    filename: str
+    sha256: str
+
+
+@dataclass(frozen=True)
+class PlannedMessage:
+    """One message: its kind, the cell it is about (secretaries only), to whom, what."""
+
+    kind: MessageKind
+    recipients: tuple[Recipient, ...]
+    attachments: tuple[Attachment, ...]
+    cell: CellEntry | None = None
+
+    @property
+    def cell_code(self) -> str | None:
+        return None if self.cell is None else self.cell.code
+
+    @property
+    def slug(self) -> str:
+        """``lanh-dao`` or ``chi-bo-CB01`` (made safe for a file name)."""
+        if self.cell is None:
+            return self.kind.value
+        code = re.sub(r"[^A-Za-z0-9._-]+", "_", self.cell.code).strip("._") or "_"
+        return f"{self.kind.value}-{code}"
+
+    @property
+    def whom(self) -> str:
+        """Who this message is for, as issues name it."""
+        if self.cell is not None:
+            return self.cell.label
+        return ", ".join(r.email for r in self.recipients)
+
+
+@dataclass(frozen=True)
+class MailPlan:
+    """Every message to send, and every problem that stopped one."""
+
+    folder: ResultsFolder
+    messages: tuple[PlannedMessage, ...]
+    issues: tuple[Issue, ...]
+
+
+def plan_messages(
+    folder: ResultsFolder, leaders: tuple[Recipient, ...], *, only: str | None = None
+) -> MailPlan:
+    """The messages for ``folder``: the leaders' first, then one per cell in file order.
+
+    ``only`` keeps just that cell's message (no leaders' message); an unknown code is an
+    ``InputError``.
+    """
+    cells = folder.cells
+    if only is not None:
+        cells = tuple(c for c in folder.cells if c.code == only)
+        if not cells:
+            raise InputError(f"Không có chi bộ mã '{only}' trong {folder.root / 'ket-qua.json'}.")
+    messages: list[PlannedMessage] = []
+    issues: list[Issue] = []
+    if only is None:
+        whom = ", ".join(r.email for r in leaders)
+        found = [
+            _attachment(folder, folder.summary_file, _name("Tổng hợp xếp loại", folder), whom),
+            _attachment(folder, folder.report_file, _name("Báo cáo xếp loại", folder), whom),
+        ]
+        problems = [f for f in found if isinstance(f, Issue)]
+        issues += problems
+        if not problems:
+            attachments = tuple(f for f in found if isinstance(f, Attachment))
+            messages.append(PlannedMessage(MessageKind.LEADERS, leaders, attachments))
+    claimed = _claims(folder)
+    for cell in cells:
+        planned = _secretary_message(folder, cell, claimed)
+        if isinstance(planned, Issue):
+            issues.append(planned)
+        else:
+            messages.append(planned)
+    return MailPlan(folder=folder, messages=tuple(messages), issues=tuple(issues))
+
+
+def _secretary_message(
+    folder: ResultsFolder, cell: CellEntry, claimed: Counter[Path]
+) -> PlannedMessage | Issue:
+    whom = cell.label
+    if has_forbidden_characters(cell.code) or has_forbidden_characters(cell.name):
+        # the cell's name goes into the subject: a line break there would add headers
+        return catalogue.make(
+            "mail-header-injection",
+            value=repr(cell.label),
+            whom=repr(cell.code),
+            unit_code=cell.code,
+        )
+    if cell.result_file is None:
+        return catalogue.make("mail-no-result-file", cell=whom, unit_code=cell.code)
+    email = cell.secretary_email
+    if email is None or not str(email).strip(" "):
+        return catalogue.make("mail-no-address", cell=whom, unit_code=cell.code)
+    recipient = check_recipient(cell.secretary_name, email, whom=whom)
+    if isinstance(recipient, Issue):
+        return dataclasses.replace(recipient, unit_code=cell.code)
+    stem = _name(f"Kết quả xếp loại năm {folder.year} - {cell.code} - {cell.name}", None)
+    path = _inside(folder, cell.result_file)
+    if path is None or claimed[path] > 1:
+        # a file outside the folder, or one claimed by two cells: whichever cell it really
+        # belongs to, sending it could hand one cell's results to another
+        return catalogue.make(
+            "mail-attachment-unsafe", value=cell.result_file, whom=whom, unit_code=cell.code
+        )
+    attachment = _attachment(folder, cell.result_file, stem, whom)
+    if isinstance(attachment, Issue):
+        return dataclasses.replace(attachment, unit_code=cell.code)
+    return PlannedMessage(MessageKind.SECRETARY, (recipient,), (attachment,), cell)
+
+
+def _claims(folder: ResultsFolder) -> Counter[Path]:
+    """How many entries name each file; the leaders' files count as claimed already."""
+    claims: Counter[Path] = Counter()
+    for relative in (folder.summary_file, folder.report_file):
+        path = _inside(folder, relative)
+        if path is not None:
+            claims[path] += 2
+    for cell in folder.cells:
+        if cell.result_file is not None:
+            path = _inside(folder, cell.result_file)
+            if path is not None:
+                claims[path] += 1
+    return claims
+
+
+def _inside(folder: ResultsFolder, relative: str) -> Path | None:
+    """The resolved path of ``relative`` if it stays inside the output folder (symbolic links
+    followed), else None."""
+    root = folder.root.resolve()
+    path = (root / relative).resolve()
+    if path == root or not path.is_relative_to(root):
+        return None
+    return path
+
+
+def _attachment(folder: ResultsFolder, relative: str, stem: str, whom: str) -> Attachment | Issue:
+    path = _inside(folder, relative)
+    if path is None:
+        return catalogue.make("mail-attachment-unsafe", value=relative, whom=whom)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return catalogue.make("mail-attachment-missing", value=relative, whom=whom)
+    return Attachment(
+        path=path,
+        source=relative,
+        filename=stem + path.suffix.lower(),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _name(title: str, folder: ResultsFolder | None) -> str:
+    """A file name stem: the title (plus the year for the leaders' files), made safe."""
+    text = f"{title} năm {folder.year}" if folder is not None else title
+    text = " ".join(_UNSAFE_IN_FILENAME.sub(" ", text).split()).strip(" .-")
+    return text[:MAX_FILENAME_STEM].rstrip(" .-")

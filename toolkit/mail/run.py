@@ -1,0 +1,259 @@
+"""``send_results``: the whole of ``xeploai mail`` as one library call, and its report.
+
+Plan the messages from the output folder, leave out what the sent log says already went, then
+either write each message as an ``.eml`` file (dry run) or send it through the relay, recording
+every delivery in the sent log as soon as the server accepted it.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import os
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from toolkit import catalogue
+from toolkit.errors import OutputError
+from toolkit.mail import codes as _codes  # noqa: F401  (registers the mail codes)
+from toolkit.mail.addresses import Recipient
+from toolkit.mail.compose import ICT, ComposedMessage, compose_message, mail_environment
+from toolkit.mail.config import MailConfig, read_password
+from toolkit.mail.folder import RESULTS_FILE, ResultsFolder, read_results
+from toolkit.mail.plan import MessageKind, PlannedMessage, plan_messages
+from toolkit.mail.send import RecipientOutcome, RelayError, SmtpRelay
+from toolkit.mail.sentlog import SentEntry, SentLog
+from toolkit.model import Issue, Severity
+
+
+class DeliveryStatus(enum.Enum):
+    """What happened to one message for one recipient."""
+
+    SENT = "sent"
+    WRITTEN = "written"  # dry run: written as an .eml file instead
+    ALREADY_SENT = "already-sent"  # the sent log has it: not sent again
+    FAILED = "failed"  # refused, or still failing after every retry (see the issues)
+    NOT_SENT = "not-sent"  # the run stopped before this message (relay lost)
+
+    def label(self, lang: str = "vi") -> str:
+        return _STATUS_LABELS[self][1 if lang == "en" else 0]
+
+
+_STATUS_LABELS = {
+    DeliveryStatus.SENT: ("đã gửi", "sent"),
+    DeliveryStatus.WRITTEN: ("đã ghi tệp .eml", "written as .eml"),
+    DeliveryStatus.ALREADY_SENT: ("đã gửi lần trước", "already sent"),
+    DeliveryStatus.FAILED: ("không gửi được", "failed"),
+    DeliveryStatus.NOT_SENT: ("chưa gửi", "not sent"),
+}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One message to one recipient, and what became of it."""
+
+    kind: MessageKind
+    cell_code: str | None
+    recipient: Recipient
+    status: DeliveryStatus
+    #: the attachments' names as mail clients show them
+    attachments: tuple[str, ...]
+    message_id: str = ""
+    #: the .eml file written by a dry run
+    eml_file: str = ""
+    #: the server's reply for a failed delivery
+    reply: str = ""
+
+
+@dataclass(frozen=True)
+class MailReport:
+    """Everything a ``mail`` run did: deliveries, problems, and why it stopped if it did."""
+
+    deliveries: tuple[Delivery, ...]
+    issues: tuple[Issue, ...]
+    dry_run: bool = False
+    #: set when the relay could not be reached or used: the rest was not sent
+    stopped: str | None = None
+    counts: Mapping[DeliveryStatus, int] = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        """2 stopped (relay), 1 some recipient failed or was left out for a data problem,
+        0 otherwise."""
+        if self.stopped is not None:
+            return 2
+        failed = any(d.status is DeliveryStatus.FAILED for d in self.deliveries)
+        errors = any(i.severity is Severity.ERROR for i in self.issues)
+        return 1 if failed or errors else 0
+
+
+def send_results(
+    out_dir: str | Path,
+    config: MailConfig,
+    *,
+    dry_run_dir: str | Path | None = None,
+    only: str | None = None,
+    resend: bool = False,
+    now: _dt.datetime | None = None,
+    environ: Mapping[str, str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> MailReport:
+    """Send (or with ``dry_run_dir`` write as .eml) the results in ``out_dir``.
+
+    ``only`` sends just that cell's message; ``resend`` ignores the sent log. ``now`` dates
+    the messages (default: the clock when sending; for a dry run the date the results were
+    made, so the .eml files depend on the inputs only). ``environ`` is where the password
+    variable is looked up (default ``os.environ``); ``sleep`` is how back-off waits.
+    """
+    folder = read_results(out_dir)
+    plan = plan_messages(folder, config.leaders, only=only)
+    log = SentLog.load(folder.root)
+    deliveries: list[Delivery] = []
+    todo: list[tuple[int, PlannedMessage, list[Recipient]]] = []
+    for index, planned in enumerate(plan.messages, start=1):
+        hashes = [a.sha256 for a in planned.attachments]
+        pending = []
+        for recipient in planned.recipients:
+            if not resend and log.already_sent(
+                recipient.email, planned.kind.value, planned.cell_code, hashes
+            ):
+                deliveries.append(_delivery(planned, recipient, DeliveryStatus.ALREADY_SENT))
+            else:
+                pending.append(recipient)
+        if pending:
+            todo.append((index, planned, pending))
+    env = mail_environment(config.templates_dir)
+    issues = list(plan.issues)
+    stopped = None
+    if dry_run_dir is not None:
+        date = now or results_date(folder)
+        target = Path(dry_run_dir)
+        for index, planned, pending in todo:
+            composed = compose_message(planned, folder, config, date=date, env=env)
+            eml = _write_eml(target / f"{index:03d}-{planned.slug}.eml", composed)
+            for recipient in pending:
+                deliveries.append(
+                    _delivery(planned, recipient, DeliveryStatus.WRITTEN, composed, eml=eml)
+                )
+    elif todo:
+        date = now or _dt.datetime.now().astimezone()
+        password = read_password(config.smtp, os.environ if environ is None else environ)
+        log.open_for_append()
+        with log, SmtpRelay(config.smtp, password, sleep=sleep) as relay:
+            for position, (_, planned, pending) in enumerate(todo):
+                composed = compose_message(planned, folder, config, date=date, env=env)
+                try:
+                    outcomes = relay.deliver(
+                        config.sender.email, [r.email for r in pending], composed.data
+                    )
+                except RelayError as exc:
+                    stopped = str(exc)
+                    for _, left, recipients in todo[position:]:
+                        deliveries += [
+                            _delivery(left, r, DeliveryStatus.NOT_SENT) for r in recipients
+                        ]
+                    break
+                for recipient, outcome in zip(pending, outcomes, strict=True):
+                    if outcome.delivered:
+                        log.record(_entry(composed, recipient))
+                        deliveries.append(
+                            _delivery(planned, recipient, DeliveryStatus.SENT, composed)
+                        )
+                    else:
+                        issues.append(_failure_issue(planned, outcome))
+                        deliveries.append(
+                            _delivery(
+                                planned,
+                                recipient,
+                                DeliveryStatus.FAILED,
+                                composed,
+                                reply=outcome.reply,
+                            )
+                        )
+    counts = {status: 0 for status in DeliveryStatus}
+    for delivery in deliveries:
+        counts[delivery.status] += 1
+    return MailReport(
+        deliveries=tuple(deliveries),
+        issues=tuple(issues),
+        dry_run=dry_run_dir is not None,
+        stopped=stopped,
+        counts=counts,
+    )
+
+
+def results_date(folder: ResultsFolder) -> _dt.datetime:
+    """When the results were made: the date ``aggregate`` recorded, else the time it wrote
+    ``ket-qua.json``, in Việt Nam time. Dates a dry run's messages."""
+    if folder.generated_on is not None:
+        day = folder.generated_on
+        return _dt.datetime(day.year, day.month, day.day, tzinfo=ICT)
+    written = (folder.root / RESULTS_FILE).stat().st_mtime
+    return _dt.datetime.fromtimestamp(int(written), tz=ICT)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _delivery(
+    planned: PlannedMessage,
+    recipient: Recipient,
+    status: DeliveryStatus,
+    composed: ComposedMessage | None = None,
+    *,
+    eml: str = "",
+    reply: str = "",
+) -> Delivery:
+    return Delivery(
+        kind=planned.kind,
+        cell_code=planned.cell_code,
+        recipient=recipient,
+        status=status,
+        attachments=tuple(a.filename for a in planned.attachments),
+        message_id="" if composed is None else composed.message_id,
+        eml_file=eml,
+        reply=reply,
+    )
+
+
+def _entry(composed: ComposedMessage, recipient: Recipient) -> SentEntry:
+    planned = composed.planned
+    return SentEntry(
+        sent_at=_dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        kind=planned.kind.value,
+        cell=planned.cell_code,
+        to=recipient.email,
+        message_id=composed.message_id,
+        attachments=tuple((a.source, a.sha256) for a in planned.attachments),
+    )
+
+
+def _failure_issue(planned: PlannedMessage, outcome: RecipientOutcome) -> Issue:
+    unit = planned.cell_code or ""
+    if outcome.permanent:
+        return catalogue.make(
+            "mail-rejected",
+            value=outcome.address,
+            whom=planned.whom,
+            reply=outcome.reply,
+            unit_code=unit,
+        )
+    return catalogue.make(
+        "mail-temporary-failure",
+        value=outcome.address,
+        whom=planned.whom,
+        reply=outcome.reply,
+        attempts=outcome.attempts,
+        unit_code=unit,
+    )
+
+
+def _write_eml(path: Path, composed: ComposedMessage) -> str:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(composed.data)
+    except OSError as exc:
+        raise OutputError(f"Không ghi được {path}: {exc.strerror}.") from None
+    return str(path)
