@@ -18,6 +18,7 @@ from toolkit.errors import XeploaiError
 #: command name -> module under toolkit.cli that defines a Click command of the same name
 COMMANDS: dict[str, str] = {
     "rules": "rules",
+    "mail": "mail",
 }
 
 
