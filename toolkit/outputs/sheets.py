@@ -1,0 +1,144 @@
+"""Tables on xlsxwriter worksheets: columns declared as data, written fast, set up to print.
+
+Every table starts with one header row, is frozen below it, has an autofilter, prints on A4
+landscape one page wide with the header repeated on every page. Values are written by the
+column's kind, never by guessing: text always with ``write_string`` (so ``=HYPERLINK(...)``
+typed in a name stays text), numbers with ``write_number``. ``None`` and ``""`` leave the cell
+empty.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.outputs.styles import FONT, StyleBook
+
+#: styles whose values are numbers; every other style writes text
+NUMBER_STYLES = frozenset({"int", "decimal", "percent", "total_int", "total_percent"})
+DATE_STYLES = frozenset({"date"})
+
+#: options every workbook is opened with: nothing typed by a user becomes a formula or a link,
+#: and even empty cells use the report font
+WORKBOOK_OPTIONS: dict[str, Any] = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "default_format_properties": {"font_name": FONT, "font_size": 11},
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its Vietnamese header, width in characters and named style."""
+
+    header: str
+    width: float
+    style: str = "text"
+
+
+def set_properties(workbook: Any, *, title: str, generated_on: _dt.date) -> None:
+    """Document properties with a fixed created date, so the bytes do not depend on the clock."""
+    workbook.set_properties(
+        {
+            "title": title,
+            "author": "xeploai",
+            "company": "",
+            "created": _dt.datetime.combine(generated_on, _dt.time()),
+        }
+    )
+
+
+def setup_sheet(
+    ws: Any,
+    book: StyleBook,
+    columns: Sequence[Column],
+    *,
+    header_row: int,
+    last_row: int,
+    freeze_cols: int = 0,
+) -> None:
+    """Widths, header row, frozen panes, autofilter and print setup of one table.
+
+    Rows are 0-based here as in xlsxwriter (row 0 is Excel's row 1).
+    """
+    for col, column in enumerate(columns):
+        ws.set_column(col, col, column.width)
+    ws.set_row(header_row, 32)
+    header = book["header"]
+    for col, column in enumerate(columns):
+        ws.write_string(header_row, col, column.header, header)
+    ws.freeze_panes(header_row + 1, freeze_cols)
+    ws.autofilter(header_row, 0, max(header_row, last_row), len(columns) - 1)
+    print_setup(ws, header_row)
+
+
+def print_setup(ws: Any, header_row: int | None = None) -> None:
+    """A4 landscape, one page wide, header row repeated, page numbers in the footer."""
+    ws.set_landscape()
+    ws.set_paper(9)  # A4
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.fit_to_pages(1, 0)
+    ws.set_footer("&CTrang &P/&N")
+    if header_row is not None:
+        ws.repeat_rows(header_row)
+
+
+def write_rows(
+    ws: Any,
+    book: StyleBook,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[object]],
+    *,
+    first_row: int,
+    tones: Iterable[str | Mapping[int, str]] | None = None,
+) -> int:
+    """Write ``rows`` under the header; returns the index of the last row written.
+
+    ``tones`` gives, row by row, either a tone for the whole row ("error", "warning",
+    "missing", "ok" or "" for none) or a mapping column → tone for single cells. Text columns
+    take ``str`` values only; the row builders convert everything else.
+    """
+    writers = [
+        ws.write_number
+        if c.style in NUMBER_STYLES
+        else ws.write_datetime
+        if c.style in DATE_STYLES
+        else ws.write_string
+        for c in columns
+    ]
+    plain = [book[c.style] for c in columns]
+    toned: dict[str, list[Any]] = {}
+
+    def formats(tone: str) -> list[Any]:
+        fmts = toned.get(tone)
+        if fmts is None:
+            fmts = toned[tone] = [book[f"{c.style}@{tone}"] for c in columns]
+        return fmts
+
+    tone_iter = iter(tones) if tones is not None else None
+    last = first_row - 1
+    for row, values in enumerate(rows, start=first_row):
+        last = row
+        tone = next(tone_iter) if tone_iter is not None else ""
+        if not tone:
+            fmts = plain
+        elif isinstance(tone, str):
+            fmts = formats(tone)
+        else:
+            fmts = [formats(tone[col])[col] if tone.get(col) else f for col, f in enumerate(plain)]
+        for col, value in enumerate(values):
+            if value is None or value == "":
+                if fmts is not plain:
+                    ws.write_blank(row, col, None, fmts[col])
+                continue
+            writers[col](row, col, value, fmts[col])
+    return last
+
+
+def write_title(ws: Any, book: StyleBook, title: str, subtitle: str) -> None:
+    """The two title lines above a table (rows 1 and 2 in Excel)."""
+    ws.write_string(0, 0, title, book["title"])
+    ws.write_string(1, 0, subtitle, book["subtitle"])

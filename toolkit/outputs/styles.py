@@ -1,0 +1,98 @@
+"""The one table of named cell formats shared by every workbook xeploai writes.
+
+Styling is data: each name maps to xlsxwriter format properties over a Times New Roman base.
+Every style also exists in an ``@error`` and ``@warning`` tone, so a row that carries a problem
+is highlighted without a second table. ``register`` turns the table into ``Format`` objects
+once per workbook (xlsxwriter formats belong to one workbook).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+FONT = "Times New Roman"
+BASE: Mapping[str, Any] = {"font_name": FONT, "font_size": 11, "valign": "top"}
+
+#: excel number formats; the display follows the reader's locale (1.234,5 in Vietnamese Excel)
+PERCENT = "0.0%"
+INTEGER = "#,##0"
+DECIMAL = "#,##0.0"
+DATE = "dd/mm/yyyy"
+
+STYLES: Mapping[str, Mapping[str, Any]] = {
+    "title": {"bold": True, "font_size": 14},
+    "subtitle": {"italic": True},
+    "header": {
+        "bold": True,
+        "text_wrap": True,
+        "align": "center",
+        "valign": "vcenter",
+        "bg_color": "#DCE6F1",
+        "border": 1,
+    },
+    "label": {"bold": True},
+    "text": {"border": 1},
+    "text_wrap": {"border": 1, "text_wrap": True},
+    "code": {"border": 1, "font_name": "Courier New", "font_size": 9},
+    "int": {"border": 1, "num_format": INTEGER},
+    "decimal": {"border": 1, "num_format": DECIMAL},
+    "percent": {"border": 1, "num_format": PERCENT},
+    "date": {"border": 1, "num_format": DATE, "align": "left"},
+    "level": {"border": 1, "bold": True, "align": "center"},
+    "total_label": {"bold": True, "border": 1, "top": 2, "bg_color": "#F2F2F2"},
+    "total_int": {
+        "bold": True,
+        "border": 1,
+        "top": 2,
+        "bg_color": "#F2F2F2",
+        "num_format": INTEGER,
+    },
+    "total_percent": {
+        "bold": True,
+        "border": 1,
+        "top": 2,
+        "bg_color": "#F2F2F2",
+        "num_format": PERCENT,
+    },
+}
+
+#: background of a row or cell that carries a problem
+TONES: Mapping[str, Mapping[str, Any]] = {
+    "error": {"bg_color": "#F8D7DA", "font_color": "#842029"},
+    "warning": {"bg_color": "#FFF3CD", "font_color": "#664D03"},
+    "ok": {"bg_color": "#D1E7DD", "font_color": "#0F5132"},
+    "missing": {"bg_color": "#E2E3E5", "font_color": "#41464B", "italic": True},
+}
+
+
+def properties(name: str) -> dict[str, Any]:
+    """The full xlsxwriter properties of ``name`` or ``name@tone`` (base font included)."""
+    style, _, tone = name.partition("@")
+    props = {**BASE, **STYLES[style]}
+    if tone:
+        props.update(TONES[tone])
+    return props
+
+
+def style_names() -> tuple[str, ...]:
+    """Every registered name: each style plain and in each tone."""
+    return tuple(STYLES) + tuple(f"{s}@{t}" for s in STYLES for t in TONES)
+
+
+class StyleBook(dict[str, Any]):
+    """Name → xlsxwriter ``Format`` of one workbook, each added on first use only."""
+
+    def __init__(self, workbook: Any) -> None:
+        super().__init__()
+        self._workbook = workbook
+
+    def __missing__(self, name: str) -> Any:
+        fmt = self._workbook.add_format(properties(name))
+        self[name] = fmt
+        return fmt
+
+
+def register(workbook: Any) -> StyleBook:
+    """The named styles of an xlsxwriter ``Workbook`` (a ``KeyError`` for unknown names)."""
+    return StyleBook(workbook)

@@ -1,0 +1,211 @@
+"""The summary workbook's smaller sheets: quotas, cells' own ratings, issues, inputs, info."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from toolkit.outputs.columns import issue_columns, issue_rows
+from toolkit.outputs.numbers import format_date
+from toolkit.outputs.sheets import Column, print_setup, setup_sheet, write_rows, write_title
+from toolkit.outputs.styles import StyleBook
+from toolkit.outputs.view import LEVEL_CODES, CandidateLine, Digest, QuotaLine
+
+HEADER_ROW = 3
+
+
+def subtitle(digest: Digest) -> str:
+    """The line under every sheet's title: committee, rule-set, date."""
+    parts = [
+        digest.parent_name,
+        digest.ruleset_name,
+        f"Lập ngày {format_date(digest.generated_on)}",
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> None:
+    """One row per HTXSNV candidate of each scope (a scope with none still gets a row)."""
+    ws = wb.add_worksheet("Hạn mức HTXSNV")
+    columns = (
+        Column("Mã phạm vi", 11),
+        Column("Phạm vi xét hạn mức", 30, "text_wrap"),
+        Column("Cấp áp dụng", 12),
+        Column("Số HTXSNV", 9, "int"),
+        Column("Số HTTNV", 9, "int"),
+        Column(f"Số HTXSNV tối đa ({digest.quota_percent} số HTTNV)", 11, "int"),
+        Column("Số vượt", 7, "int"),
+        Column("Tỷ lệ HTXSNV/HTTNV", 10, "percent"),
+        Column("Tình trạng", 16),
+        Column("Thứ tự xếp hạng", 8, "int"),
+        Column("Mã đảng viên", 13),
+        Column("Họ và tên", 24),
+        Column("Chi bộ", 11),
+        Column("Tỷ lệ phiếu HTXSNV", 10, "percent"),
+        Column("Điểm", 7, "decimal"),
+        Column("Trong số tối đa", 9),
+    )
+    by_scope: dict[tuple[str, bool], list[CandidateLine | None]] = {}
+    for candidate in digest.candidates:
+        by_scope.setdefault((candidate.scope_code, candidate.deciding), []).append(candidate)
+    rows: list[tuple[object, ...]] = []
+    tones: list[dict[int, str]] = []
+    for q in digest.quotas:
+        for cand in by_scope.get((q.scope_code, q.deciding)) or [None]:
+            rows.append(_quota_row(q, cand))
+            over = cand is not None and not cand.within_ceiling
+            tones.append({8: q.tone, 15: q.tone if over else ""})
+    first = HEADER_ROW + 1
+    write_title(ws, book, "Phân tích hạn mức HTXSNV theo phạm vi xét", subtitle(digest))
+    setup_sheet(
+        ws, book, columns, header_row=HEADER_ROW, last_row=first + len(rows) - 1, freeze_cols=2
+    )
+    write_rows(ws, book, columns, rows, first_row=first, tones=tones)
+
+
+def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
+    scope = (
+        q.scope_code,
+        q.scope_name,
+        "Quyết định" if q.deciding else "Tham khảo",
+        q.n_htxsnv,
+        q.n_httnv,
+        q.ceiling,
+        q.over,
+        q.ratio,
+        q.status,
+    )
+    if cand is None:
+        return (*scope, None, None, None, None, None, None, None)
+    return (
+        *scope,
+        cand.rank,
+        cand.member_id,
+        cand.full_name,
+        cand.cell_code,
+        cand.share,
+        cand.score,
+        "Có" if cand.within_ceiling else "Không",
+    )
+
+
+def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> None:
+    """Each cell's own self-assessment, the vote on it, its proposed level and conditions."""
+    ws = wb.add_worksheet("Xếp loại chi bộ")
+    columns = (
+        Column("Mã chi bộ", 11),
+        Column("Tên chi bộ", 32, "text_wrap"),
+        Column("Chi bộ tự xếp loại", 11, "level"),
+        Column("Điểm tự chấm", 8, "decimal"),
+        Column("Tập thể lãnh đạo tự xếp loại", 11, "level"),
+        *(Column(f"Số phiếu {code}", 9, "int") for code in LEVEL_CODES),
+        Column("Mẫu số", 8, "int"),
+        Column("Kết quả biểu quyết", 22, "text_wrap"),
+        Column("Mức đề xuất", 10, "level"),
+        Column("Số điều kiện không đạt", 10, "int"),
+        Column("Điều kiện về kết quả xếp loại đảng viên", 60, "text_wrap"),
+    )
+    rows = [
+        (
+            c.code,
+            c.name,
+            c.self_level,
+            c.self_score,
+            c.leadership_level,
+            *(c.votes or (None,) * 4),
+            c.denominator,
+            c.outcome,
+            c.level,
+            c.conditions_broken or None,
+            c.conditions,
+        )
+        for c in digest.cell_ratings
+    ]
+    tones = ["warning" if c.conditions_broken else "" for c in digest.cell_ratings]
+    first = HEADER_ROW + 1
+    write_title(ws, book, "Đánh giá, xếp loại chi bộ", subtitle(digest))
+    setup_sheet(
+        ws, book, columns, header_row=HEADER_ROW, last_row=first + len(rows) - 1, freeze_cols=2
+    )
+    write_rows(ws, book, columns, rows, first_row=first, tones=tones)
+
+
+def write_issues(wb: Any, book: StyleBook, digest: Digest) -> None:
+    """Every issue, errors in red and warnings in yellow."""
+    ws = wb.add_worksheet("Danh sách vấn đề")
+    columns = issue_columns(with_cell=True)
+    first = HEADER_ROW + 1
+    write_title(ws, book, "Danh sách vấn đề phát hiện trong dữ liệu", subtitle(digest))
+    setup_sheet(
+        ws,
+        book,
+        columns,
+        header_row=HEADER_ROW,
+        last_row=first + len(digest.issues) - 1,
+        freeze_cols=3,
+    )
+    write_rows(
+        ws,
+        book,
+        columns,
+        issue_rows(digest.issues, with_cell=True),
+        first_row=first,
+        tones=(i.severity for i in digest.issues),
+    )
+
+
+def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> None:
+    """Every input file with its SHA-256, template version and identity."""
+    ws = wb.add_worksheet("Tệp đầu vào")
+    columns = (
+        Column("STT", 5, "int"),
+        Column("Tệp", 40, "text_wrap"),
+        Column("SHA-256", 68, "code"),
+        Column("Loại tệp", 20),
+        Column("Phiên bản mẫu", 9),
+        Column("Mã chi bộ", 11),
+        Column("Năm đánh giá", 8, "int"),
+        Column("Tình trạng", 22),
+    )
+    rows = [
+        (n, f.path, f.sha256, f.kind, f.template_version, f.cell_code, f.year, f.status)
+        for n, f in enumerate(digest.inputs, start=1)
+    ]
+    first = HEADER_ROW + 1
+    write_title(ws, book, "Các tệp đầu vào đã đọc", subtitle(digest))
+    setup_sheet(
+        ws, book, columns, header_row=HEADER_ROW, last_row=first + len(rows) - 1, freeze_cols=2
+    )
+    write_rows(ws, book, columns, rows, first_row=first)
+
+
+def write_info(wb: Any, book: StyleBook, digest: Digest) -> None:
+    """The run: year, committee, rule-set and overrides, date, version, counts."""
+    ws = wb.add_worksheet("Thông tin")
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 1, 80)
+    present, missing = len(digest.present_cells), len(digest.missing_cells)
+    errors = sum(1 for i in digest.issues if i.severity == "error")
+    parent = f"{digest.parent_name} ({digest.parent_code})" if digest.parent_code else ""
+    rows: list[tuple[str, object]] = [
+        ("Năm đánh giá, xếp loại", digest.year),
+        ("Cấp ủy tổng hợp", parent),
+        ("Bộ quy tắc", f"{digest.ruleset_code} — {digest.ruleset_name}"),
+        ("Tệp quy tắc của địa phương", digest.overrides_file or "Không có"),
+    ]
+    rows += [("Giá trị ghi đè", o) for o in digest.overrides]
+    rows += [
+        ("Ngày lập", format_date(digest.generated_on)),
+        ("Phiên bản xeploai", digest.toolkit_version),
+        ("Số chi bộ đã nộp", present),
+        ("Số chi bộ chưa nộp", missing),
+        ("Số lỗi", errors),
+        ("Số cảnh báo", len(digest.issues) - errors),
+    ]
+    write_title(ws, book, "Thông tin về lần tổng hợp", subtitle(digest))
+    for row, (label, value) in enumerate(rows, start=HEADER_ROW):
+        ws.write_string(row, 0, label, book["label"])
+        if isinstance(value, int):
+            ws.write_number(row, 1, value, book["int"])
+        else:
+            ws.write_string(row, 1, str(value), book["text_wrap"])
+    print_setup(ws)

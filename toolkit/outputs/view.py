@@ -1,0 +1,207 @@
+"""Rows the writers render: plain tuples of text and numbers, built once from the results.
+
+The summary workbook, the per-cell workbooks and the HTML report are renderings of the same
+rows, so they cannot disagree. Rows hold only ``str``, ``int``, ``float``, ``bool`` and ``None``
+so that they cross to worker processes cheaply. Levels are their codes ("HTXSNV"), labels are
+Vietnamese; shares are floats in 0–1 (the writers format them).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from toolkit.model import LEVELS, NotRatedReason
+
+LEVEL_CODES: tuple[str, ...] = tuple(level.value for level in LEVELS)
+REASONS: tuple[NotRatedReason, ...] = tuple(NotRatedReason)
+
+STATUS_LABELS: Mapping[str, str] = {
+    "ok": "Không có vấn đề",
+    "warnings": "Có cảnh báo",
+    "errors": "Có lỗi",
+    "missing": "Chưa nộp",
+}
+STATUS_TONES: Mapping[str, str] = {
+    "ok": "",
+    "warnings": "warning",
+    "errors": "error",
+    "missing": "missing",
+}
+
+
+class CellLine(NamedTuple):
+    """One cell of the per-cell summary; the numbers are None for a cell still missing."""
+
+    code: str
+    name: str
+    kind: str
+    org_type: str
+    parent_code: str
+    grassroots_code: str
+    status: str
+    roster: int | None
+    #: not rated, in ``REASONS`` order
+    not_rated: tuple[int, ...] | None
+    rated: int | None
+    undecided: int | None
+    #: counts in LEVELS order
+    levels: tuple[int, ...] | None
+    #: shares over rated members in LEVELS order
+    shares: tuple[float, ...] | None
+    quota_ratio: float | None
+    quota_ceiling: int | None
+    quota_over: int | None
+    quota_status: str
+    quota_tone: str
+    level: str
+    errors: int
+    warnings: int
+    #: relative path of the cell's result workbook, None for a missing cell
+    file: str | None
+
+
+class MemberLine(NamedTuple):
+    """One member of the detail tables."""
+
+    cell_code: str
+    member_id: str
+    full_name: str
+    membership: str
+    is_head: bool
+    self_level: str
+    self_score: float | None
+    not_rated: str
+    votes: tuple[int, ...] | None
+    blank: int | None
+    denominator: int | None
+    shares: tuple[float, ...] | None
+    outcome: str
+    carried: str
+    caps: str
+    proposed: str
+    decided: str
+    explanation: str
+    errors: int
+    warnings: int
+
+    @property
+    def tone(self) -> str:
+        return "error" if self.errors else "warning" if self.warnings else ""
+
+
+class QuotaLine(NamedTuple):
+    """HTXSNV against the ceiling in one scope."""
+
+    scope_code: str
+    scope_name: str
+    deciding: bool
+    severity: str
+    n_htxsnv: int
+    n_httnv: int
+    ceiling: int
+    over: int
+    ratio: float | None
+    status: str
+    tone: str
+
+
+class CandidateLine(NamedTuple):
+    """One HTXSNV candidate of a scope's ranking."""
+
+    scope_code: str
+    deciding: bool
+    rank: int
+    member_id: str
+    full_name: str
+    cell_code: str
+    share: float
+    score: float | None
+    within_ceiling: bool
+
+
+class CellRatingLine(NamedTuple):
+    """A cell's own rating: its self-assessment, the vote on it, its conditions."""
+
+    code: str
+    name: str
+    self_level: str
+    self_score: float | None
+    leadership_level: str
+    votes: tuple[int, ...] | None
+    denominator: int | None
+    outcome: str
+    level: str
+    conditions: str
+    conditions_broken: int
+
+
+class IssueLine(NamedTuple):
+    """One problem, pinned to its file, sheet and cell."""
+
+    severity: str
+    severity_label: str
+    code: str
+    unit_code: str
+    unit_name: str
+    member_id: str
+    member_name: str
+    file: str
+    sheet: str
+    cell: str
+    value: str
+    message: str
+    message_en: str
+
+
+class InputLine(NamedTuple):
+    """One input file for the audit trail."""
+
+    path: str
+    sha256: str
+    kind: str
+    template_version: str
+    cell_code: str
+    year: int | None
+    status: str
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Everything the writers render, in the order they render it."""
+
+    year: int
+    ruleset_code: str
+    ruleset_name: str
+    overrides_file: str | None
+    overrides: tuple[str, ...]
+    uses_scores: bool
+    #: the quota ratio as Vietnamese text ("20 %")
+    quota_percent: str
+    parent_code: str
+    parent_name: str
+    generated_on: _dt.date
+    toolkit_version: str
+    #: present and missing cells, by code
+    cells: tuple[CellLine, ...]
+    #: cell code → its members in the result's order
+    members: Mapping[str, tuple[MemberLine, ...]]
+    quotas: tuple[QuotaLine, ...]
+    candidates: tuple[CandidateLine, ...]
+    cell_ratings: tuple[CellRatingLine, ...]
+    #: every issue, sorted; and the same issues by cell code ("" for the district's own)
+    issues: tuple[IssueLine, ...]
+    issues_by_unit: Mapping[str, tuple[IssueLine, ...]]
+    inputs: tuple[InputLine, ...]
+    #: grassroots code → name, for grouping cells in the report
+    grassroots_names: Mapping[str, str]
+
+    @property
+    def present_cells(self) -> tuple[CellLine, ...]:
+        return tuple(c for c in self.cells if c.status != "missing")
+
+    @property
+    def missing_cells(self) -> tuple[CellLine, ...]:
+        return tuple(c for c in self.cells if c.status == "missing")
