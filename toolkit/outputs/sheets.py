@@ -20,14 +20,21 @@ from toolkit.outputs.styles import FONT, StyleBook
 NUMBER_STYLES = frozenset({"int", "decimal", "percent", "total_int", "total_percent"})
 DATE_STYLES = frozenset({"date"})
 
-#: options every workbook is opened with: nothing typed by a user becomes a formula or a link,
-#: and even empty cells use the report font
-WORKBOOK_OPTIONS: dict[str, Any] = {
-    "strings_to_formulas": False,
-    "strings_to_urls": False,
-    "strings_to_numbers": False,
-    "default_format_properties": {"font_name": FONT, "font_size": 11},
-}
+
+def workbook_options(**extra: Any) -> dict[str, Any]:
+    """Options every workbook is opened with: nothing typed by a user becomes a formula or a
+    link, and even empty cells use the report font.
+
+    A fresh dict each time: xlsxwriter writes into ``default_format_properties``, and a shared
+    one would make the first workbook of a process differ from the next ones.
+    """
+    return {
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "default_format_properties": {"font_name": FONT, "font_size": 11},
+        **extra,
+    }
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,11 @@ from toolkit.model import LEVELS
 from toolkit.outputs import summary_sheets
 from toolkit.outputs.columns import member_columns, member_rows
 from toolkit.outputs.sheets import (
-    WORKBOOK_OPTIONS,
     Column,
     print_setup,
     set_properties,
     setup_sheet,
+    workbook_options,
     write_rows,
     write_title,
 )
@@ -41,7 +41,7 @@ CELL_CHART_MAX = 60
 
 def write_summary(digest: Digest, target: Path | IO[bytes]) -> None:
     """Write ``tong-hop.xlsx`` to a path or a binary buffer."""
-    wb = xlsxwriter.Workbook(target, {**WORKBOOK_OPTIONS, "constant_memory": True})
+    wb = xlsxwriter.Workbook(target, workbook_options(constant_memory=True))
     set_properties(wb, title=title(digest), generated_on=digest.generated_on)
     book = register(wb)
     totals_row = _write_cells(wb, book, digest)

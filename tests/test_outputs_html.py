@@ -1,0 +1,121 @@
+"""bao-cao.html rendered with the packaged templates, checked as text (the browser test renders it)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jinja2
+import pytest
+from builders import FORMULA_NAME, SCRIPT_NAME, lien_chieu, synthetic
+from test_outputs_summary import digest_of
+
+from toolkit.outputs.report_html import SPLIT_ABOVE_CELLS, make_environment, render_report
+
+
+@pytest.fixture(scope="module")
+def html() -> str:
+    return render_report(digest_of(lien_chieu()))["bao-cao.html"]
+
+
+def test_one_page_for_a_district(html: str) -> None:
+    assert list(render_report(digest_of(lien_chieu()))) == ["bao-cao.html"]
+    assert html.startswith("<!DOCTYPE html>") and '<html lang="vi">' in html
+
+
+def test_names_from_inputs_are_escaped(html: str) -> None:
+    assert "<script>alert" not in html
+    assert "Nguyễn Thị &lt;script&gt;alert(&#39;xss&#39;)&lt;/script&gt; Hoa" in html
+    assert SCRIPT_NAME not in html
+    assert "=HYPERLINK(&#34;http://example.invalid/&#34;,&#34;Bấm vào đây&#34;)" in html
+    assert FORMULA_NAME not in html
+    assert html.count("<script>") == 1  # ours, the filter and sort script
+
+
+def test_self_contained_nothing_to_fetch(html: str) -> None:
+    # no src= at all, no external link, no url() in CSS, no @import
+    assert not re.search(r"\ssrc\s*=", html)
+    assert not re.search(r"url\(|@import", html)
+    hrefs = re.findall(r'href="([^"]*)"', html)
+    assert hrefs and all(h.startswith("#") or h == "data:," for h in hrefs), hrefs
+    assert "default-src 'none'" in html  # the browser itself refuses any fetch
+    assert "<style>" in html and "@media print" in html and "width=device-width" in html
+
+
+def test_leads_with_what_a_leader_wants_first(html: str) -> None:
+    order = [
+        html.index(f'<section id="{s}">')
+        for s in ("tong-quan", "han-muc", "can-xu-ly", "chua-nop", "chi-bo", "dang-vien", "van-de")
+    ]
+    assert order == sorted(order)
+
+
+def test_totals_quota_problems_and_missing_cells(html: str) -> None:
+    overview = html[html.index('id="tong-quan"') : html.index('id="han-muc"')]
+    assert "<b>4/5</b>chi bộ đã nộp" in overview
+    assert "<b>41</b>đảng viên trong danh sách" in overview
+    assert "<b>36</b>đảng viên được đánh giá, xếp loại" in overview
+    assert "25 (69,4 %)" in overview  # Vietnamese number formatting in the chart
+    assert '<td class="n" data-v="0.694444">69,4 %</td>' in overview
+    quota = html[html.index('id="han-muc"') : html.index('id="can-xu-ly"')]
+    assert "DB-HKB — Đảng bộ phường Hòa Khánh Bắc" in quota and "Vượt 2 (lỗi)" in quota
+    assert "CB-HKB-01 — Chi bộ Khu dân cư số 1: 3 HTXSNV / 6 HTTNV (50,0 %), tối đa 1." in quota
+    problems = html[html.index('id="can-xu-ly"') : html.index('id="chua-nop"')]
+    assert [c for c in ("CB-DM", "CB-HKB-01", "CB-HKB-02", "CB-THPT") if f"{c} —" in problems] == [
+        "CB-DM",
+        "CB-HKB-01",
+        "CB-HKB-02",
+    ]
+    missing = html[html.index('id="chua-nop"') : html.index('id="chi-bo"')]
+    assert "CB-UBND — Chi bộ Cơ quan Ủy ban nhân dân quận" in missing
+
+
+def test_member_detail_is_collapsible_per_cell(html: str) -> None:
+    detail = html[html.index('id="dang-vien"') : html.index('id="van-de"')]
+    assert detail.count('<details class="cell"') == 4
+    assert 'id="cb-CB-THPT"' in detail and 'href="#cb-CB-THPT"' in html
+
+
+def test_user_templates_come_first(tmp_path: Path) -> None:
+    (tmp_path / "bao-cao.html.j2").write_text(
+        '{% extends "_layout.html.j2" %}{% block main %}<p>Mẫu riêng của {{ page.digest.parent_name }}</p>{% endblock %}',
+        encoding="utf-8",
+    )
+    page = render_report(digest_of(lien_chieu()), templates=tmp_path)["bao-cao.html"]
+    assert "<p>Mẫu riêng của Quận ủy Liên Chiểu</p>" in page
+    assert "<style>" in page  # the packaged layout still serves the rest
+
+
+def test_a_missing_field_is_an_error_not_an_empty_string(tmp_path: Path) -> None:
+    (tmp_path / "bao-cao.html.j2").write_text("{{ page.no_such_field }}", encoding="utf-8")
+    with pytest.raises(jinja2.UndefinedError):
+        render_report(digest_of(lien_chieu()), templates=tmp_path)
+
+
+def test_environment_is_strict_and_escapes() -> None:
+    env = make_environment()
+    assert env.autoescape is True
+    assert env.undefined is jinja2.StrictUndefined
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+    assert env.from_string("{{ 1234567|so }} · {{ 0.125|pct }}").render() == "1.234.567 · 12,5 %"
+
+
+def test_rendering_twice_gives_the_same_text() -> None:
+    assert render_report(digest_of(lien_chieu())) == render_report(digest_of(lien_chieu()))
+
+
+def test_a_city_gets_one_detail_page_per_grassroots_organization() -> None:
+    case = synthetic(SPLIT_ABOVE_CELLS + 10, members_per_cell=3)
+    pages = render_report(digest_of(case))
+    parts = [p for p in pages if p != "bao-cao.html"]
+    assert len(parts) == 31 and all(re.fullmatch(r"bao-cao/DB\d{3}\.html", p) for p in parts)
+    main = pages["bao-cao.html"]
+    assert "<details" not in main  # no member detail on the main page
+    for part in parts:
+        assert f'href="{part}"' in main
+    first = pages["bao-cao/DB000.html"]
+    assert 'href="../bao-cao.html"' in first
+    assert first.count('<details class="cell"') == 10
+    assert 'id="cb-CB0000"' in first and 'href="bao-cao/DB000.html#cb-CB0000"' in main
+    # the missing cells (one in 50) have no detail section anywhere
+    assert "cb-CB0049" not in "".join(pages.values())

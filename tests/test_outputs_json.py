@@ -1,0 +1,155 @@
+"""ket-qua.json: the contract the mail command reads, checked key by key."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from builders import lien_chieu
+
+from toolkit.mail.folder import read_results
+from toolkit.outputs import write_outputs
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    case = lien_chieu()
+    folder = tmp_path_factory.mktemp("out")
+    write_outputs(
+        case.result,
+        case.inputs,
+        folder,
+        ruleset=case.ruleset,
+        parent=case.parent,
+        generated_on=case.generated_on,
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def doc(out: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
+    return data
+
+
+def test_the_contract_keys(doc: dict[str, object]) -> None:
+    assert doc["schema"] == "xeploai/ket-qua/1"
+    assert doc["toolkit_version"] == "0.1.0" and doc["year"] == 2023
+    assert doc["generated_on"] == "2024-01-05"
+    assert doc["ruleset"] == {
+        "code": "QD124",
+        "name": "Quy định 124-QĐ/TW ngày 04/10/2023 và Hướng dẫn 25-HD/BTCTW ngày 10/11/2023",
+        "overrides_file": None,
+        "overrides": [],
+    }
+    assert doc["parent"] == {"code": "QU-LC", "name": "Quận ủy Liên Chiểu"}
+    assert doc["outputs"] == {
+        "summary": "tong-hop.xlsx",
+        "report": "bao-cao.html",
+        "report_parts": [],
+        "manifest": "manifest.json",
+    }
+    assert list(doc) == [
+        "schema",
+        "toolkit_version",
+        "year",
+        "generated_on",
+        "ruleset",
+        "parent",
+        "outputs",
+        "totals",
+        "cells",
+        "quotas",
+        "issues",
+        "inputs",
+    ]
+
+
+def test_totals_count_levels_rated_and_not_rated_by_reason(doc: dict[str, object]) -> None:
+    totals = doc["totals"]
+    assert isinstance(totals, dict)
+    assert (totals["roster"], totals["rated"], totals["undecided"]) == (41, 36, 2)
+    assert totals["levels"] == {"HTXSNV": 6, "HTTNV": 25, "HTNV": 2, "KHTNV": 1}
+    assert totals["shares"]["HTTNV"] == 0.694444 and totals["shares_exact"]["HTTNV"] == "25/36"
+    assert totals["not_rated"] == {
+        "mien": 1,
+        "dinh_chi": 0,
+        "moi_ket_nap": 2,
+        "vang": 1,
+        "chuyen_di": 1,
+        "tu_tran": 0,
+        "khac": 0,
+    }
+    assert (totals["cells"], totals["cells_returned"], totals["cells_missing"]) == (5, 4, 1)
+    assert (totals["errors"], totals["warnings"]) == (5, 4)
+
+
+def cells(doc: dict[str, object]) -> dict[str, dict[str, object]]:
+    listed = doc["cells"]
+    assert isinstance(listed, list)
+    return {c["code"]: c for c in listed}
+
+
+def test_every_cell_with_its_secretary_file_and_status(doc: dict[str, object]) -> None:
+    by_code = cells(doc)
+    assert list(by_code) == ["CB-DM", "CB-HKB-01", "CB-HKB-02", "CB-THPT", "CB-UBND"]
+    school = by_code["CB-THPT"]
+    assert school["name"] == "Chi bộ Trường THPT Liên Chiểu"
+    assert school["kind"] == "chi_bo_co_so" and school["org_type"] == "Trường học"
+    assert school["secretary_email"] == "bithu.thptlienchieu@example.vn"
+    assert school["result_file"] == "chi-bo/CB-THPT.xlsx"
+    assert school["status"] == "ok" and school["proposed_level"] == "HTTNV"
+    assert [by_code[c]["status"] for c in by_code] == [
+        "errors",
+        "warnings",
+        "errors",
+        "ok",
+        "missing",
+    ]
+    missing = by_code["CB-UBND"]
+    assert missing["result_file"] is None and missing["members"] == [] and missing["counts"] is None
+    assert [i["code"] for i in missing["issues"]] == ["input-not-readable"]
+
+
+def test_members_levels_as_codes_fractions_exact(doc: dict[str, object]) -> None:
+    members = {m["member_id"]: m for m in cells(doc)["CB-HKB-02"]["members"]}
+    capped = members["CB-HKB-02-007"]
+    assert capped["votes"] == {"HTXSNV": 0, "HTTNV": 5, "HTNV": 2, "KHTNV": 0, "blank": 0}
+    assert capped["vote"]["level"] == "HTTNV" and capped["proposed_level"] == "KHTNV"
+    assert capped["vote"]["shares"]["HTTNV"] == 0.714286
+    assert capped["vote"]["shares_exact"]["HTTNV"] == "5/7"
+    assert (
+        capped["caps"][0]["rule_code"] == "discipline-cap"
+        and capped["caps"][0]["max_level"] == "KHTNV"
+    )
+    assert capped["issues"][0]["cell"] == "H12"
+    cumulative = members["CB-HKB-02-008"]["vote"]
+    assert cumulative["outcome"] == "cumulative" and cumulative["cumulative_share_exact"] == "5/7"
+    exempt = members["CB-HKB-02-009"]
+    assert (
+        exempt["not_rated_reason"] == "mien" and exempt["vote"] is None and exempt["votes"] is None
+    )
+    tie = {m["member_id"]: m for m in cells(doc)["CB-HKB-01"]["members"]}["CB-HKB-01-010"]
+    assert tie["needs_higher_committee"] is True and tie["proposed_level"] is None
+
+
+def test_quotas_with_ratio_and_ranking(doc: dict[str, object]) -> None:
+    quotas = doc["quotas"]
+    assert isinstance(quotas, list)
+    ward = next(q for q in quotas if q["scope_code"] == "DB-HKB")
+    assert ward["deciding"] is True and ward["status"] == "over" and ward["over"] == 2
+    assert ward["ratio_exact"] == "4/11" and ward["ceiling"] == 2
+    assert [r["within_ceiling"] for r in ward["ranking"]] == [True, True, False, False]
+    assert [r["rank"] for r in ward["ranking"]] == [1, 2, 3, 4]
+
+
+def test_the_mail_command_reads_it(out: Path) -> None:
+    folder = read_results(out)
+    assert folder.year == 2023 and folder.parent_name == "Quận ủy Liên Chiểu"
+    assert folder.summary_file == "tong-hop.xlsx" and folder.report_file == "bao-cao.html"
+    entries = {c.code: c for c in folder.cells}
+    assert entries["CB-DM"].result_file == "chi-bo/CB-DM.xlsx"
+    assert (entries["CB-DM"].error_count, entries["CB-DM"].warning_count) == (2, 1)
+    assert entries["CB-UBND"].status == "missing"
+    assert all((out / c.result_file).is_file() for c in folder.cells if c.result_file)

@@ -1,0 +1,170 @@
+"""write_outputs: every file, the manifest's hashes, byte-identical reruns, parallel writing."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from builders import SCHOOL, Case, lien_chieu, synthetic
+
+from toolkit.outputs import write_outputs
+from toolkit.rulebook import load_ruleset
+
+EXPECTED = [
+    "bao-cao.html",
+    "chi-bo/CB-DM.xlsx",
+    "chi-bo/CB-HKB-01.xlsx",
+    "chi-bo/CB-HKB-02.xlsx",
+    "chi-bo/CB-THPT.xlsx",
+    "ket-qua.json",
+    "manifest.json",
+    "tong-hop.xlsx",
+]
+
+
+def write(case: Case, folder: Path, workers: int = 1) -> list[Path]:
+    return write_outputs(
+        case.result,
+        case.inputs,
+        folder,
+        ruleset=case.ruleset,
+        parent=case.parent,
+        generated_on=case.generated_on,
+        workers=workers,
+    )
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_writes_every_output_and_the_manifest_last(tmp_path: Path) -> None:
+    paths = write(lien_chieu(), tmp_path / "out")
+    assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in paths) == EXPECTED
+    assert paths[-1].name == "manifest.json"
+    assert sorted(files_of(tmp_path / "out")) == EXPECTED
+
+
+def test_manifest_hashes_every_input_and_output(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    case = lien_chieu()
+    write(case, out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["schema"] == "xeploai/manifest/1" and manifest["toolkit_version"] == "0.1.0"
+    assert manifest["ruleset"]["code"] == "QD124" and manifest["ruleset"]["overrides"] == []
+    files = files_of(out)
+    assert [o["path"] for o in manifest["outputs"]] == [p for p in EXPECTED if p != "manifest.json"]
+    for entry in manifest["outputs"]:
+        assert entry["sha256"] == sha256(files[entry["path"]]), entry["path"]
+        assert entry["bytes"] == len(files[entry["path"]])
+    assert {(i["path"], i["sha256"]) for i in manifest["inputs"]} == {
+        (f.path, f.sha256) for f in case.inputs
+    }
+
+
+def test_manifest_records_the_override_file_and_what_it_changed(tmp_path: Path) -> None:
+    local = tmp_path / "dia-phuong.toml"
+    local.write_text("[rules.vote-majority]\ncumulative_downward = false\n", encoding="utf-8")
+    case = dataclasses.replace(lien_chieu(), ruleset=load_ruleset(2023, local))
+    write(case, tmp_path / "out")
+    rules = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["ruleset"]
+    assert rules["overrides_file"] == str(local)
+    assert rules["overrides_file_sha256"] == sha256(local.read_bytes())
+    assert rules["overrides"] == ["vote-majority.cumulative_downward = False"]
+    results = json.loads((tmp_path / "out" / "ket-qua.json").read_text(encoding="utf-8"))
+    assert results["ruleset"]["overrides"] == rules["overrides"]
+
+
+def test_the_same_inputs_give_byte_identical_outputs(tmp_path: Path) -> None:
+    write(lien_chieu(), tmp_path / "first")
+    write(lien_chieu(), tmp_path / "second")
+    first, second = files_of(tmp_path / "first"), files_of(tmp_path / "second")
+    assert sorted(first) == EXPECTED
+    for name, data in first.items():
+        assert data == second[name], name
+
+
+def test_cells_in_any_order_give_the_same_bytes(tmp_path: Path) -> None:
+    case = lien_chieu()
+    shuffled = dataclasses.replace(
+        case,
+        result=dataclasses.replace(
+            case.result,
+            cells=tuple(reversed(case.result.cells)),
+            quotas=tuple(reversed(case.result.quotas)),
+        ),
+        inputs=tuple(reversed(case.inputs)),
+    )
+    write(case, tmp_path / "a")
+    write(shuffled, tmp_path / "b")
+    assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
+
+
+def test_parallel_workers_write_the_same_bytes(tmp_path: Path) -> None:
+    case = synthetic(90, members_per_cell=4)
+    serial = write(case, tmp_path / "serial", workers=1)
+    parallel = write(case, tmp_path / "parallel", workers=2)
+    assert (
+        len(serial) == len(parallel) == 89 + 4
+    )  # 88 cells answered (2 of 90 missing) + 4 more files
+    assert files_of(tmp_path / "serial") == files_of(tmp_path / "parallel")
+
+
+def test_a_rerun_removes_only_what_the_previous_run_wrote(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    case = lien_chieu()
+    write(case, out)
+    mine = out / "chi-bo" / "ghi-chu-cua-toi.txt"
+    mine.write_text("của người dùng", encoding="utf-8")
+    without_school = dataclasses.replace(
+        case.result, cells=tuple(c for c in case.result.cells if c.cell.code != SCHOOL.code)
+    )
+    write(dataclasses.replace(case, result=without_school), out)
+    assert not (out / "chi-bo" / "CB-THPT.xlsx").exists()
+    assert (out / "chi-bo" / "CB-DM.xlsx").exists() and mine.exists()
+
+
+def test_a_city_report_is_split_and_every_part_is_in_the_manifest(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    write(synthetic(301, members_per_cell=2), out)
+    parts = sorted(p.relative_to(out).as_posix() for p in (out / "bao-cao").glob("*.html"))
+    assert len(parts) == 31
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert set(parts) <= {o["path"] for o in manifest["outputs"]}
+    results = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
+    assert results["outputs"]["report_parts"] == parts
+
+
+def test_unsafe_cell_codes_become_safe_file_names(tmp_path: Path) -> None:
+    case = lien_chieu()
+    odd = dataclasses.replace(SCHOOL, code="CB/THPT:1")
+    cells = tuple(
+        dataclasses.replace(c, cell=odd) if c.cell.code == SCHOOL.code else c
+        for c in case.result.cells
+    )
+    write(dataclasses.replace(case, result=dataclasses.replace(case.result, cells=cells)), tmp_path)
+    assert (tmp_path / "chi-bo" / "CB-THPT-1.xlsx").is_file()
+    results = json.loads((tmp_path / "ket-qua.json").read_text(encoding="utf-8"))
+    entry = next(c for c in results["cells"] if c["code"] == "CB/THPT:1")
+    assert entry["result_file"] == "chi-bo/CB-THPT-1.xlsx"
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_output_folder_that_cannot_be_written_raises_oserror(
+    tmp_path: Path, workers: int
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    with pytest.raises(OSError):
+        write(lien_chieu(), blocker, workers=workers)

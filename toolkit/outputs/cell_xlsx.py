@@ -1,0 +1,227 @@
+"""``chi-bo/<code>.xlsx``: the result workbook sent back to one cell's secretary (xlsxwriter).
+
+Three sheets in Vietnamese: a summary of the cell (counts and shares, quota, its own level and
+conditions), its members' results, and the problems to fix, each pinned to the file, sheet and
+cell where it was found. Written ``in_memory`` (no temporary files): a city writes 1,500 of them.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import IO, Any, NamedTuple
+
+import xlsxwriter
+
+from toolkit.model import LEVELS, NotRatedReason
+from toolkit.outputs.columns import issue_columns, issue_rows, member_columns, member_rows
+from toolkit.outputs.numbers import format_date
+from toolkit.outputs.sheets import (
+    print_setup,
+    set_properties,
+    setup_sheet,
+    workbook_options,
+    write_rows,
+    write_title,
+)
+from toolkit.outputs.styles import StyleBook, register
+from toolkit.outputs.view import (
+    STATUS_LABELS,
+    STATUS_TONES,
+    CellLine,
+    CellRatingLine,
+    Digest,
+    IssueLine,
+    MemberLine,
+    QuotaLine,
+)
+
+HEADER_ROW = 3
+
+
+class CellPack(NamedTuple):
+    """Everything one cell's workbook shows: plain values, cheap to send to a worker."""
+
+    year: int
+    ruleset: str
+    parent_name: str
+    generated_on: _dt.date
+    uses_scores: bool
+    quota_percent: str
+    cell: CellLine
+    rating: CellRatingLine | None
+    members: tuple[MemberLine, ...]
+    issues: tuple[IssueLine, ...]
+    #: the cell's own quota check, then the deciding scope's when that is another unit
+    quotas: tuple[QuotaLine, ...]
+    grassroots_name: str
+
+
+def cell_packs(digest: Digest) -> list[CellPack]:
+    """One pack per cell that sent its returns (missing cells get no workbook)."""
+    ratings = {r.code: r for r in digest.cell_ratings}
+    quotas: dict[str, list[QuotaLine]] = {}
+    for q in digest.quotas:
+        quotas.setdefault(q.scope_code, []).append(q)
+    packs = []
+    for cell in digest.present_cells:
+        own = [q for q in quotas.get(cell.code, ())]
+        if cell.grassroots_code != cell.code:
+            own += [q for q in quotas.get(cell.grassroots_code, ()) if q.deciding]
+        packs.append(
+            CellPack(
+                year=digest.year,
+                ruleset=f"{digest.ruleset_code} — {digest.ruleset_name}",
+                parent_name=digest.parent_name,
+                generated_on=digest.generated_on,
+                uses_scores=digest.uses_scores,
+                quota_percent=digest.quota_percent,
+                cell=cell,
+                rating=ratings.get(cell.code),
+                members=digest.members.get(cell.code, ()),
+                issues=digest.issues_by_unit.get(cell.code, ()),
+                quotas=tuple(own),
+                grassroots_name=digest.grassroots_names.get(cell.grassroots_code, ""),
+            )
+        )
+    return packs
+
+
+def write_cell_workbook(pack: CellPack, target: Path | IO[bytes]) -> None:
+    """Write one cell's result workbook to a path or a binary buffer."""
+    wb = xlsxwriter.Workbook(target, workbook_options(in_memory=True))
+    title = f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN NĂM {pack.year}"
+    set_properties(wb, title=f"{title} — {pack.cell.name}", generated_on=pack.generated_on)
+    book = register(wb)
+    subtitle = " · ".join(
+        p
+        for p in (
+            f"{pack.cell.name} ({pack.cell.code})",
+            pack.parent_name,
+            f"Lập ngày {format_date(pack.generated_on)}",
+        )
+        if p
+    )
+    _write_summary(wb.add_worksheet("Tóm tắt"), book, pack, title, subtitle)
+
+    ws = wb.add_worksheet("Kết quả đảng viên")
+    columns = member_columns(uses_scores=pack.uses_scores, with_cell=False)
+    first = HEADER_ROW + 1
+    write_title(ws, book, "Kết quả biểu quyết và mức đề xuất của từng đảng viên", subtitle)
+    setup_sheet(
+        ws,
+        book,
+        columns,
+        header_row=HEADER_ROW,
+        last_row=first + len(pack.members) - 1,
+        freeze_cols=3,
+    )
+    rows = member_rows(pack.members, uses_scores=pack.uses_scores, with_cell=False)
+    write_rows(ws, book, columns, rows, first_row=first, tones=(m.tone for m in pack.members))
+
+    ws = wb.add_worksheet("Vấn đề cần sửa")
+    columns = issue_columns(with_cell=False)
+    write_title(ws, book, "Các vấn đề cần chi bộ kiểm tra, sửa và gửi lại", subtitle)
+    setup_sheet(
+        ws,
+        book,
+        columns,
+        header_row=HEADER_ROW,
+        last_row=first + max(len(pack.issues), 1) - 1,
+        freeze_cols=3,
+    )
+    if pack.issues:
+        write_rows(
+            ws,
+            book,
+            columns,
+            issue_rows(pack.issues, with_cell=False),
+            first_row=first,
+            tones=(i.severity for i in pack.issues),
+        )
+    else:
+        ws.write_string(first, 2, "Không có vấn đề nào.", book["text@ok"])
+    wb.close()
+
+
+def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitle: str) -> None:
+    """Label / value / share rows: the cell at a glance."""
+    c = pack.cell
+    write = _KeyValue(ws, book, HEADER_ROW)
+    write_title(ws, book, title, subtitle)
+    ws.set_column(0, 0, 42)
+    ws.set_column(1, 1, 46)
+    ws.set_column(2, 2, 12)
+    write.text("Chi bộ", f"{c.name} ({c.code})")
+    write.text("Loại tổ chức", c.kind)
+    if pack.grassroots_name and c.grassroots_code != c.code:
+        write.text("Trực thuộc", f"{pack.grassroots_name} ({c.grassroots_code})")
+    write.text("Bộ quy tắc", pack.ruleset)
+    write.text("Tình trạng", STATUS_LABELS[c.status], tone=STATUS_TONES[c.status])
+    write.number("Số lỗi cần sửa", c.errors, tone="error" if c.errors else "")
+    write.number("Số cảnh báo", c.warnings, tone="warning" if c.warnings else "")
+    write.gap()
+    write.number("Tổng số đảng viên", c.roster)
+    for reason, n in zip(NotRatedReason, c.not_rated or (), strict=False):
+        if n:
+            write.number(f"Không đánh giá, xếp loại: {reason.label}", n)
+    write.number("Số đảng viên được đánh giá, xếp loại", c.rated)
+    for level, n, share in zip(LEVELS, c.levels or (), c.shares or (), strict=False):
+        write.number(f"{level.full_name} ({level.value})", n, share)
+    if c.undecided:
+        write.number("Chưa xác định mức (báo cáo cấp ủy cấp trên)", c.undecided, tone="warning")
+    write.gap()
+    for q in pack.quotas:
+        scope = "chi bộ" if q.scope_code == c.code else q.scope_name or q.scope_code
+        role = "quyết định" if q.deciding else "tham khảo"
+        write.text(f"Hạn mức HTXSNV tại {scope} ({role})", q.status, tone=q.tone)
+        write.number(f"Số HTXSNV tại {scope}", q.n_htxsnv)
+        write.number(f"Số HTTNV tại {scope}", q.n_httnv)
+        write.percent(f"Tỷ lệ HTXSNV/HTTNV tại {scope}", q.ratio)
+        write.number(f"Số HTXSNV tối đa ({pack.quota_percent} số HTTNV)", q.ceiling)
+    write.gap()
+    r = pack.rating
+    if r is not None:
+        write.text("Chi bộ tự xếp loại", r.self_level)
+        write.text("Kết quả biểu quyết xếp loại chi bộ", r.outcome)
+        write.text("Chi bộ đề xuất xếp loại", r.level, style="level")
+        for condition in r.conditions.split("; ") if r.conditions else ():
+            met = condition.startswith("Đạt")
+            write.text("Điều kiện", condition, tone="" if met else "warning")
+    print_setup(ws)
+
+
+class _KeyValue:
+    """Writes label / value (/ share) rows down a sheet."""
+
+    def __init__(self, ws: Any, book: StyleBook, row: int) -> None:
+        self.ws, self.book, self.row = ws, book, row
+
+    def _style(self, name: str, tone: str) -> Any:
+        return self.book[f"{name}@{tone}" if tone else name]
+
+    def text(self, label: str, value: str, *, tone: str = "", style: str = "text_wrap") -> None:
+        self.ws.write_string(self.row, 0, label, self.book["label"])
+        if value:
+            self.ws.write_string(self.row, 1, value, self._style(style, tone))
+        self.row += 1
+
+    def number(
+        self, label: str, value: int | None, share: float | None = None, *, tone: str = ""
+    ) -> None:
+        """A count in column B and, if given, its share in column C."""
+        self.ws.write_string(self.row, 0, label, self.book["label"])
+        if value is not None:
+            self.ws.write_number(self.row, 1, value, self._style("int", tone))
+        if share is not None:
+            self.ws.write_number(self.row, 2, share, self._style("percent", tone))
+        self.row += 1
+
+    def percent(self, label: str, share: float | None) -> None:
+        self.ws.write_string(self.row, 0, label, self.book["label"])
+        if share is not None:
+            self.ws.write_number(self.row, 1, share, self.book["percent"])
+        self.row += 1
+
+    def gap(self) -> None:
+        self.row += 1

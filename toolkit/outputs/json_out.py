@@ -1,0 +1,271 @@
+"""``ket-qua.json``: the same results for programs (the ``mail`` command reads it).
+
+Schema ``xeploai/ket-qua/1``. Levels are their codes ("HTXSNV"), reasons and outcomes their
+stable enum values, dates ISO 8601. Every share is given twice: a float rounded to 6 places
+and, where exactness matters (the 50 % threshold, the quota), the exact fraction as "a/b".
+Keys are written in a fixed order and lists are sorted, so the bytes depend on the inputs only.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from toolkit import __version__
+from toolkit.model import LEVELS, InputFile, Issue, NotRatedReason, OrgUnit, RatingLevel
+from toolkit.outputs.digest import collect_issues, grassroots_code, issue_key, quota_results
+from toolkit.outputs.numbers import fraction_text, rounded
+from toolkit.outputs.paths import MANIFEST, REPORT, SUMMARY
+from toolkit.outputs.view import CellLine, Digest
+from toolkit.results import (
+    CellResult,
+    DistrictResult,
+    LevelCounts,
+    MemberResult,
+    QuotaResult,
+    VoteResult,
+)
+from toolkit.rulebook import RuleSet
+
+SCHEMA = "xeploai/ket-qua/1"
+
+
+def results_document(
+    result: DistrictResult,
+    digest: Digest,
+    inputs: Sequence[InputFile],
+    *,
+    ruleset: RuleSet,
+    parent: OrgUnit | None,
+    report_parts: Sequence[str] = (),
+) -> dict[str, Any]:
+    """The whole ``ket-qua.json`` document as plain data."""
+    lines = {c.code: c for c in digest.cells}
+    issues = sorted(collect_issues(result), key=issue_key)
+    by_unit: dict[str, list[Issue]] = {}
+    for i in issues:
+        by_unit.setdefault(i.unit_code, []).append(i)
+    cells = [_cell(c, lines[c.cell.code], by_unit.get(c.cell.code, [])) for c in result.cells]
+    cells += [_missing(u, lines[u.code], by_unit.get(u.code, [])) for u in result.missing]
+    cells.sort(key=lambda c: str(c["code"]))
+    return {
+        "schema": SCHEMA,
+        "toolkit_version": __version__,
+        "year": result.year,
+        "generated_on": digest.generated_on.isoformat(),
+        "ruleset": ruleset_entry(ruleset),
+        "parent": {"code": parent.code, "name": parent.name} if parent else None,
+        "outputs": {
+            "summary": SUMMARY,
+            "report": REPORT,
+            "report_parts": list(report_parts),
+            "manifest": MANIFEST,
+        },
+        "totals": {
+            **counts_entry(result.counts),
+            "cells": len(result.cells) + len(result.missing),
+            "cells_returned": len(result.cells),
+            "cells_missing": len(result.missing),
+            "cells_with_errors": sum(1 for c in lines.values() if c.status == "errors"),
+            "errors": sum(1 for i in digest.issues if i.severity == "error"),
+            "warnings": sum(1 for i in digest.issues if i.severity != "error"),
+        },
+        "cells": cells,
+        "quotas": [quota_entry(q) for q in quota_results(result)],
+        "issues": [issue_entry(i) for i in issues],
+        "inputs": [input_entry(f) for f in sorted(inputs, key=lambda f: (f.path, f.sha256))],
+    }
+
+
+def write_results_json(document: Mapping[str, Any]) -> bytes:
+    """UTF-8 JSON, indented, Vietnamese letters kept as they are, newline at the end."""
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def ruleset_entry(ruleset: RuleSet) -> dict[str, Any]:
+    return {
+        "code": ruleset.code,
+        "name": ruleset.name,
+        "overrides_file": ruleset.overrides_file,
+        "overrides": list(ruleset.overrides),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _level(level: RatingLevel | None) -> str | None:
+    return None if level is None else level.value
+
+
+def _shares(shares: Sequence[Fraction]) -> tuple[dict[str, float | None], dict[str, str | None]]:
+    return (
+        {lv.value: rounded(s) for lv, s in zip(LEVELS, shares, strict=True)},
+        {lv.value: fraction_text(s) for lv, s in zip(LEVELS, shares, strict=True)},
+    )
+
+
+def counts_entry(counts: LevelCounts) -> dict[str, Any]:
+    """Roster, rated, undecided, not rated by reason, count and share per level."""
+    shares, exact = _shares([counts.share(level) for level in LEVELS])
+    return {
+        "roster": counts.roster,
+        "rated": counts.rated,
+        "undecided": counts.undecided,
+        "not_rated": {r.value: counts.not_rated.get(r, 0) for r in NotRatedReason},
+        "levels": {level.value: counts.count(level) for level in LEVELS},
+        "shares": shares,
+        "shares_exact": exact,
+    }
+
+
+def vote_entry(vote: VoteResult | None) -> dict[str, Any] | None:
+    if vote is None:
+        return None
+    shares, exact = _shares(vote.shares)
+    return {
+        "denominator": vote.denominator,
+        "shares": shares,
+        "shares_exact": exact,
+        "outcome": vote.outcome.value,
+        "level": _level(vote.level),
+        "cumulative_share": rounded(vote.cumulative_share),
+        "cumulative_share_exact": fraction_text(vote.cumulative_share),
+    }
+
+
+def quota_entry(q: QuotaResult) -> dict[str, Any]:
+    return {
+        "scope_code": q.scope_code,
+        "scope_name": q.scope_name,
+        "deciding": q.deciding,
+        "severity": q.severity.value,
+        "n_htxsnv": q.n_htxsnv,
+        "n_httnv": q.n_httnv,
+        "ceiling": q.ceiling,
+        "over": q.over,
+        "status": "over" if q.over else "within",
+        "ratio": rounded(q.ratio),
+        "ratio_exact": fraction_text(q.ratio),
+        "ranking": [
+            {
+                "rank": rank,
+                "member_id": c.member_id,
+                "full_name": c.full_name,
+                "cell_code": c.cell_code,
+                "htxsnv_share": rounded(c.htxsnv_share),
+                "htxsnv_share_exact": fraction_text(c.htxsnv_share),
+                "score": c.score,
+                "within_ceiling": c.within_ceiling,
+            }
+            for rank, c in enumerate(q.ranking, start=1)
+        ],
+    }
+
+
+def issue_entry(i: Issue) -> dict[str, Any]:
+    return {
+        "code": i.code,
+        "severity": i.severity.value,
+        "message": i.message,
+        "message_en": i.message_en,
+        "file": i.location.file,
+        "sheet": i.location.sheet,
+        "cell": i.location.cell,
+        "value": i.value,
+        "unit_code": i.unit_code,
+        "member_id": i.member_id,
+    }
+
+
+def input_entry(f: InputFile) -> dict[str, Any]:
+    return {
+        "path": f.path,
+        "sha256": f.sha256,
+        "kind": f.kind,
+        "template_version": f.template_version,
+        "cell_code": f.cell_code,
+        "year": f.year,
+        "status": f.status,
+    }
+
+
+def _unit(unit: OrgUnit, line: CellLine) -> dict[str, Any]:
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "kind": unit.kind.value,
+        "parent_code": unit.parent_code,
+        "grassroots_code": grassroots_code(unit),
+        "org_type": unit.org_type,
+        "secretary_name": unit.secretary_name,
+        "secretary_email": unit.secretary_email,
+        "result_file": line.file,
+        "status": line.status,
+        "error_count": line.errors,
+        "warning_count": line.warnings,
+    }
+
+
+def _cell(cell: CellResult, line: CellLine, issues: Sequence[Issue]) -> dict[str, Any]:
+    return {
+        **_unit(cell.cell, line),
+        "counts": counts_entry(cell.counts),
+        "proposed_level": _level(cell.proposed_level),
+        "cell_vote": vote_entry(cell.cell_vote),
+        "conditions": [
+            {"rule_code": c.rule_code, "description": c.description, "met": c.met}
+            for c in cell.conditions
+        ],
+        "quota": quota_entry(cell.quota),
+        "members": [_member(m) for m in cell.members],
+        "issues": [issue_entry(i) for i in issues],
+    }
+
+
+def _missing(unit: OrgUnit, line: CellLine, issues: Sequence[Issue]) -> dict[str, Any]:
+    return {
+        **_unit(unit, line),
+        "counts": None,
+        "proposed_level": None,
+        "cell_vote": None,
+        "conditions": [],
+        "quota": None,
+        "members": [],
+        "issues": [issue_entry(i) for i in issues],
+    }
+
+
+def _member(m: MemberResult) -> dict[str, Any]:
+    a = m.assessment
+    t = m.tally
+    return {
+        "member_id": m.member.member_id,
+        "full_name": m.member.full_name,
+        "membership": m.member.membership.value,
+        "is_head": m.member.is_head,
+        "self_level": _level(a.self_level) if a else None,
+        "self_score": a.self_score if a else None,
+        "not_rated_reason": m.not_rated_reason.value if m.not_rated_reason else None,
+        "votes": (
+            {**{lv.value: t.votes_for(lv) for lv in LEVELS}, "blank": t.blank} if t else None
+        ),
+        "vote": vote_entry(m.vote),
+        "caps": [
+            {
+                "rule_code": c.rule_code,
+                "max_level": c.max_level.value,
+                "reason": c.reason,
+                "reason_en": c.reason_en,
+            }
+            for c in m.caps
+        ],
+        "proposed_level": _level(m.proposed_level),
+        "decided_level": _level(m.decided_level),
+        "needs_higher_committee": m.needs_higher_committee,
+        "explanation": m.explanation,
+        "explanation_en": m.explanation_en,
+        "issues": [issue_entry(i) for i in sorted(m.issues, key=issue_key)],
+    }

@@ -1,0 +1,248 @@
+"""``bao-cao.html`` (Jinja2): one self-contained page a committee leader opens from an e-mail.
+
+``make_environment`` is the one Jinja2 environment factory: autoescape on, ``StrictUndefined``
+(a missing field is an error, never an empty string), a user's template folder searched before
+the packaged ``reports/``. Each page has a documented context dataclass (``ReportPage``,
+``PartPage``); templates read ``page.<field>``. No clock is read here: the date comes in the
+digest. A city (more than ``SPLIT_ABOVE_CELLS`` cells) gets its member detail split into one
+page per tổ chức cơ sở đảng under ``bao-cao/``, linked from the main page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from toolkit.model import LEVELS, NotRatedReason
+from toolkit.outputs.charts import BarChart, Segment, level_bars, stacked
+from toolkit.outputs.numbers import format_date, format_int, format_percent, format_score
+from toolkit.outputs.paths import REPORT, report_part_file, unique_stems
+from toolkit.outputs.view import (
+    LEVEL_CODES,
+    STATUS_LABELS,
+    STATUS_TONES,
+    CellLine,
+    Digest,
+    IssueLine,
+    MemberLine,
+    QuotaLine,
+)
+from toolkit.resources import reports_dir
+
+#: above this many cells the member detail moves to one page per tổ chức cơ sở đảng
+SPLIT_ABOVE_CELLS = 300
+MAIN_TEMPLATE = "bao-cao.html.j2"
+PART_TEMPLATE = "bao-cao-to-chuc.html.j2"
+
+
+def make_environment(user_dir: Path | str | None = None) -> jinja2.Environment:
+    """The Jinja2 environment of every xeploai page: strict, escaped, user templates first."""
+    search = [str(user_dir)] if user_dir else []
+    search.append(str(reports_dir()))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(so=format_int, pct=format_percent, ngay=format_date, diem=format_score)
+    env.globals.update(
+        level_codes=LEVEL_CODES,
+        level_names={level.value: level.full_name for level in LEVELS},
+        status_labels=STATUS_LABELS,
+        status_tones=STATUS_TONES,
+    )
+    return env
+
+
+@dataclass(frozen=True)
+class Totals:
+    """The figures the report opens with (sums over the cells that sent their returns)."""
+
+    cells_present: int
+    cells_missing: int
+    roster: int
+    rated: int
+    undecided: int
+    #: in LEVELS order, and their shares over rated members
+    levels: tuple[int, ...]
+    shares: tuple[float, ...]
+    #: (reason label, count) for every reason, zeros included
+    not_rated: tuple[tuple[str, int], ...]
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class CellSection:
+    """One cell's collapsible member detail."""
+
+    cell: CellLine
+    anchor: str
+    members: tuple[MemberLine, ...]
+    issues: tuple[IssueLine, ...]
+
+
+@dataclass(frozen=True)
+class PartLink:
+    """A link from the main page to one tổ chức cơ sở đảng's detail page."""
+
+    code: str
+    name: str
+    href: str
+    cells: int
+    members: int
+    errors: int
+    warnings: int
+
+
+@dataclass(frozen=True)
+class ReportPage:
+    """Context of ``bao-cao.html.j2``."""
+
+    title: str
+    subtitle: str
+    digest: Digest
+    totals: Totals
+    level_chart: BarChart
+    #: scopes where the quota is decided; cells whose own (advisory) ratio is over
+    deciding_quotas: tuple[QuotaLine, ...]
+    advisory_over: tuple[QuotaLine, ...]
+    #: cells that sent returns with errors or warnings; cells that sent nothing usable
+    problem_cells: tuple[CellLine, ...]
+    missing_cells: tuple[CellLine, ...]
+    #: cell code → link to its member detail (an anchor here, or a part page)
+    cell_links: Mapping[str, str]
+    cell_bars: Mapping[str, tuple[Segment, ...]]
+    #: the member detail on this page, or (for a city) the links to the part pages
+    sections: tuple[CellSection, ...]
+    parts: tuple[PartLink, ...]
+
+
+@dataclass(frozen=True)
+class PartPage:
+    """Context of ``bao-cao-to-chuc.html.j2``: one tổ chức cơ sở đảng's member detail."""
+
+    title: str
+    subtitle: str
+    digest: Digest
+    code: str
+    name: str
+    quotas: tuple[QuotaLine, ...]
+    sections: tuple[CellSection, ...]
+    back_href: str
+
+
+def render_report(
+    digest: Digest, *, templates: Path | str | None = None, split: bool | None = None
+) -> dict[str, str]:
+    """Relative path → HTML text: ``bao-cao.html`` and, when split, ``bao-cao/<code>.html``.
+
+    ``split`` defaults to splitting above ``SPLIT_ABOVE_CELLS`` cells.
+    """
+    env = make_environment(templates)
+    if split is None:
+        split = len(digest.cells) > SPLIT_ABOVE_CELLS
+    anchors = {
+        code: f"cb-{stem}" for code, stem in unique_stems(c.code for c in digest.cells).items()
+    }
+    sections = {
+        c.code: CellSection(
+            c,
+            anchors[c.code],
+            digest.members.get(c.code, ()),
+            digest.issues_by_unit.get(c.code, ()),
+        )
+        for c in digest.present_cells
+    }
+    title = f"Báo cáo kết quả đánh giá, xếp loại chất lượng đảng viên năm {digest.year}"
+    subtitle = " · ".join(
+        p
+        for p in (
+            digest.parent_name,
+            digest.ruleset_name,
+            f"Lập ngày {format_date(digest.generated_on)}",
+        )
+        if p
+    )
+    pages: dict[str, str] = {}
+    parts: list[PartLink] = []
+    links = {code: f"#{s.anchor}" for code, s in sections.items()}
+    if split:
+        groups: dict[str, list[CellSection]] = {}
+        for section in sections.values():
+            groups.setdefault(section.cell.grassroots_code, []).append(section)
+        stems = unique_stems(groups)
+        for code, group in sorted(groups.items()):
+            href = report_part_file(stems[code])
+            name = digest.grassroots_names.get(code, "") or code
+            part = PartPage(
+                title=f"{title} — {name}",
+                subtitle=subtitle,
+                digest=digest,
+                code=code,
+                name=name,
+                quotas=tuple(q for q in digest.quotas if q.scope_code == code and q.deciding),
+                sections=tuple(group),
+                back_href=f"../{REPORT}",
+            )
+            pages[href] = env.get_template(PART_TEMPLATE).render(page=part)
+            for section in group:
+                links[section.cell.code] = f"{href}#{section.anchor}"
+            parts.append(
+                PartLink(
+                    code=code,
+                    name=name,
+                    href=href,
+                    cells=len(group),
+                    members=sum(len(s.members) for s in group),
+                    errors=sum(s.cell.errors for s in group),
+                    warnings=sum(s.cell.warnings for s in group),
+                )
+            )
+    totals = _totals(digest)
+    page = ReportPage(
+        title=title,
+        subtitle=subtitle,
+        digest=digest,
+        totals=totals,
+        level_chart=level_bars(totals.levels, totals.rated),
+        deciding_quotas=tuple(q for q in digest.quotas if q.deciding),
+        advisory_over=tuple(q for q in digest.quotas if not q.deciding and q.over),
+        problem_cells=tuple(c for c in digest.cells if c.status in ("errors", "warnings")),
+        missing_cells=digest.missing_cells,
+        cell_links=links,
+        cell_bars={c.code: stacked(c.levels) for c in digest.present_cells},
+        sections=() if split else tuple(sections[c.code] for c in digest.present_cells),
+        parts=tuple(parts),
+    )
+    pages[REPORT] = env.get_template(MAIN_TEMPLATE).render(page=page)
+    return dict(sorted(pages.items()))
+
+
+def _totals(digest: Digest) -> Totals:
+    present = digest.present_cells
+    rated = sum(c.rated or 0 for c in present)
+    levels = tuple(sum((c.levels or (0,) * 4)[i] for c in present) for i in range(len(LEVELS)))
+    not_rated = tuple(
+        (reason.label, sum((c.not_rated or (0,) * len(NotRatedReason))[i] for c in present))
+        for i, reason in enumerate(NotRatedReason)
+    )
+    errors = sum(1 for i in digest.issues if i.severity == "error")
+    return Totals(
+        cells_present=len(present),
+        cells_missing=len(digest.cells) - len(present),
+        roster=sum(c.roster or 0 for c in present),
+        rated=rated,
+        undecided=sum(c.undecided or 0 for c in present),
+        levels=levels,
+        shares=tuple(n / rated if rated else 0.0 for n in levels),
+        not_rated=not_rated,
+        errors=errors,
+        warnings=len(digest.issues) - errors,
+    )
