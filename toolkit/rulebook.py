@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 import itertools
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -352,7 +353,7 @@ def _apply_override(
         else:
             known = ", ".join(sorted([*params, *OVERRIDABLE_META]))
             raise ConfigError(f"{where} không tồn tại. Các khóa hợp lệ: {known}.")
-        changed.append(f"{rule_code}.{key} = {value!r}")
+        changed.append(f"{rule_code}.{key} = {_as_toml(value)}")
     result = replace(rule, severity=severity, enabled=enabled, params=MappingProxyType(params))
     _check_rule(f"{path}: bảng 'rules.{rule_code}'", result)
     return result
@@ -459,6 +460,17 @@ def _check_bands(where: str, bands: object) -> None:
                 f"{where}: khung {low.level.value} phải kết thúc ('below') đúng nơi khung "
                 f"{high.level.value} bắt đầu ('from'), không chồng lấn, không hở."
             )
+
+
+def _as_toml(value: object) -> str:
+    """A value as it would be written in the override file (for ``RuleSet.overrides``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return f"[{len(value)} mục]"
+    return str(value)
 
 
 def _opt_float(value: object) -> float | None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.rulebook import RuleSet
+from toolkit.rulebook import ALWAYS_ON, Rule, RuleSet
 
 _CONFIDENCE = {"high": "cao", "medium": "trung bình", "low": "thấp"}
+_OPEN_END = 9999
 
 
 def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
-    """Every rule with its code, wording, clause, severity and parameters."""
+    """Every rule with its code, wording, clause, severity, parameters and allowed choices."""
     return {
         "code": ruleset.code,
         "name": ruleset.name,
@@ -26,7 +27,9 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
                 "confidence": r.confidence,
                 "severity": r.severity.value,
                 "enabled": r.enabled,
+                "always_on": r.code in ALWAYS_ON,
                 "params": dict(r.params),
+                "choices": {k: list(v) for k, v in r.choices.items()},
             }
             for r in ruleset.rules.values()
         ],
@@ -36,24 +39,70 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
 def ruleset_as_text(ruleset: RuleSet, lang: str = "vi") -> str:
     """A readable listing: one block per rule, its parameters and its source."""
     en = lang == "en"
-    lines = [f"{ruleset.code} — {ruleset.name}"]
+    lines = [f"{ruleset.code} — {ruleset.name}", _years(ruleset, en)]
     if ruleset.overrides_file:
         head = "Overrides from" if en else "Ghi đè từ tệp"
         lines.append(f"{head} {ruleset.overrides_file}: {'; '.join(ruleset.overrides)}")
     lines.append("")
     for r in ruleset.rules.values():
-        state = "" if r.enabled else (" (off)" if en else " (tắt)")
-        severity = r.severity.value if en else r.severity.label.lower()
-        lines.append(f"[{r.code}] {r.title_en if en else r.title}{state}")
-        confidence = r.confidence if en else _CONFIDENCE.get(r.confidence, r.confidence)
-        source, level, trust = (
-            ("source", "severity", "confidence") if en else ("căn cứ", "mức", "độ tin cậy")
-        )
-        lines.append(f"    {source}: {r.clause} · {level}: {severity} · {trust}: {confidence}")
-        for key, value in r.params.items():
-            lines.append(f"    {key} = {_show(value)}")
+        lines.extend(_rule_lines(r, en))
         lines.append("")
-    return "\n".join(lines)
+    lines.append(
+        "Override parameters, 'severity' and 'enabled' with a TOML file: --rules local.toml "
+        "([rules.<code>] tables, see README)."
+        if en
+        else "Ghi đè tham số, 'severity' và 'enabled' bằng tệp TOML: --rules dia-phuong.toml "
+        "(các bảng [rules.<mã>], xem README)."
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _years(ruleset: RuleSet, en: bool) -> str:
+    first, last = ruleset.first_year, ruleset.last_year
+    if last >= _OPEN_END:
+        return f"Rating years {first} onwards" if en else f"Năm đánh giá từ {first} trở đi"
+    return f"Rating years {first}–{last}" if en else f"Năm đánh giá {first}–{last}"
+
+
+def _rule_lines(r: Rule, en: bool) -> list[str]:
+    if en:
+        state = " (off)" if not r.enabled else " (always on)" if r.code in ALWAYS_ON else ""
+        severity, confidence = r.severity.value, r.confidence
+        meta = f"source: {r.clause} · severity: {severity} · confidence: {confidence}"
+    else:
+        state = " (tắt)" if not r.enabled else " (luôn áp dụng)" if r.code in ALWAYS_ON else ""
+        severity = r.severity.label.lower()
+        confidence = _CONFIDENCE.get(r.confidence, r.confidence)
+        meta = f"căn cứ: {r.clause} · mức độ: {severity} · độ tin cậy: {confidence}"
+    lines = [f"[{r.code}] {r.title_en if en else r.title}{state}", f"    {meta}"]
+    for key, value in r.params.items():
+        shown = _bands(value, en) if key == "bands" else _show(value)
+        choices = r.choices.get(key)
+        if choices:
+            shown += f"  ({'one of' if en else 'chọn'}: {' | '.join(choices)})"
+        lines.append(f"    {key} = {shown}")
+    return lines
+
+
+def _bands(bands: list[dict[str, Any]], en: bool) -> str:
+    def num(x: float) -> str:
+        return f"{x:g}" if en else f"{x:g}".replace(".", ",")  # Vietnamese decimal comma
+
+    parts = []
+    for b in bands:
+        low, high = b.get("from"), b.get("below")
+        if low is not None and high is not None:
+            span = (
+                f"{num(low)} to under {num(high)}" if en else f"từ {num(low)} đến dưới {num(high)}"
+            )
+        elif low is not None:
+            span = f"{num(low)} or more" if en else f"từ {num(low)}"
+        elif high is not None:
+            span = f"under {num(high)}" if en else f"dưới {num(high)}"
+        else:
+            span = "0–100"
+        parts.append(f"{b['level']} {span}")
+    return "; ".join(parts)
 
 
 def _show(value: object) -> str:

@@ -20,6 +20,9 @@ from toolkit.rulebook_view import ruleset_as_dict, ruleset_as_text
 def rules(year: int | None, rules_file: str | None, fmt: str, lang: str) -> None:
     """In bộ quy tắc đang áp dụng cho một năm đánh giá, kèm căn cứ của từng quy tắc.
 
+    Năm đánh giá chọn bộ quy tắc (2023–2024: QD124, từ 2025: QD366; mặc định năm nay);
+    --rules áp dụng tệp ghi đè của địa phương và in ra những gì đã thay đổi.
+
     \b
     Example:
       xeploai rules --year 2023

@@ -1,0 +1,123 @@
+"""``xeploai rules``: the active rulebook as text or JSON, with a district's overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from toolkit.cli import main
+from toolkit.rulebook import load_ruleset
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["rules", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_text_in_vietnamese_with_each_rules_source() -> None:
+    code, out, err = run("--year", "2023")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0] == (
+        "QD124 — Quy định 124-QĐ/TW ngày 04/10/2023 và Hướng dẫn 25-HD/BTCTW ngày 10/11/2023"
+    )
+    assert lines[1] == "Năm đánh giá 2023–2024"
+    assert "[quota] Số HTXSNV không vượt quá 20% số HTTNV" in out
+    assert (
+        "    căn cứ: QĐ 124-QĐ/TW Điều 12 khoản 1; HD 21-HD/BTCTW · mức độ: lỗi · "
+        "độ tin cậy: cao" in lines
+    )
+    assert "    scope = grassroots  (chọn: grassroots | cell)" in lines
+    assert "[score-bands]" in out and "(tắt)" in out
+
+
+def test_text_in_english() -> None:
+    code, out, _ = run("--year", "2025", "--lang", "en")
+    assert code == 0
+    assert out.splitlines()[1] == "Rating years 2025 onwards"
+    assert (
+        "    bands = HTXSNV 90 or more; HTTNV 70 to under 90; HTNV 50 to under 70; KHTNV under 50"
+        in out.splitlines()
+    )
+    assert "severity: warning" in out
+
+
+def test_json() -> None:
+    code, out, err = run("--year", "2025", "--format", "json")
+    assert (code, err) == (0, "")
+    data = json.loads(out)
+    assert (data["code"], data["years"], data["overrides_file"]) == ("QD366", [2025, 9999], None)
+    rules = {r["code"]: r for r in data["rules"]}
+    assert rules["vote-majority"]["params"]["threshold"] == "1/2"
+    assert rules["vote-majority"]["choices"]["denominator"] == [
+        "convened_official_adjusted",
+        "present_official",
+        "valid_ballots",
+    ]
+    assert rules["score-bands"]["enabled"] is True
+    assert rules["quota"]["always_on"] is True and rules["head-cap"]["always_on"] is False
+    assert set(rules) == set(load_ruleset(2025).rules)
+
+
+def test_overrides_from_a_file(tmp_path: Path) -> None:
+    local = tmp_path / "dia-phuong.toml"
+    local.write_text(
+        '[rules.vote-majority]\nthreshold = "2/3"\ncumulative_downward = false\n', encoding="utf-8"
+    )
+    code, out, _ = run("--year", "2024", "--rules", str(local), "--format", "json")
+    data = json.loads(out)
+    assert code == 0
+    assert data["overrides_file"] == str(local)
+    assert data["overrides"] == [
+        'vote-majority.threshold = "2/3"',
+        "vote-majority.cumulative_downward = false",
+    ]
+    vote = next(r for r in data["rules"] if r["code"] == "vote-majority")
+    assert vote["params"]["threshold"] == "2/3" and vote["params"]["cumulative_downward"] is False
+    code, out, _ = run("--year", "2024", "--rules", str(local))
+    assert code == 0
+    assert out.splitlines()[2] == (
+        f'Ghi đè từ tệp {local}: vote-majority.threshold = "2/3"; '
+        "vote-majority.cumulative_downward = false"
+    )
+
+
+def test_a_bad_override_file_exits_2_with_a_clear_message(tmp_path: Path) -> None:
+    local = tmp_path / "dia-phuong.toml"
+    local.write_text("[rules.quota]\nceiling = 3\n", encoding="utf-8")
+    code, out, err = run("--year", "2024", "--rules", str(local))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"Lỗi: {local}: khóa 'rules.quota.ceiling' không tồn tại. Các khóa hợp lệ: "
+        "cell_severity, deciding, enabled, ratio, scope, severity.\n"
+    )
+
+
+def test_broken_toml_exits_2(tmp_path: Path) -> None:
+    local = tmp_path / "dia-phuong.toml"
+    local.write_text("[rules.quota\nratio = 0.2\n", encoding="utf-8")
+    code, out, err = run("--year", "2024", "--rules", str(local))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"Lỗi: Tệp quy tắc {local} sai cú pháp TOML")
+    assert "Traceback" not in err
+
+
+def test_a_missing_override_file_is_a_usage_error(tmp_path: Path) -> None:
+    code, out, err = run("--rules", str(tmp_path / "khong-co.toml"))
+    assert (code, out) == (2, "")
+    assert "khong-co.toml" in err and "does not exist" in err
+
+
+def test_a_year_without_a_ruleset_exits_2() -> None:
+    code, out, err = run("--year", "2019")
+    assert (code, out) == (2, "")
+    assert err.startswith("Lỗi: Không có bộ quy tắc cho năm 2019")
+
+
+def test_the_default_year_is_this_year() -> None:
+    code, out, _ = run("--format", "json")
+    assert code == 0
+    assert json.loads(out)["code"] == load_ruleset(dt.date.today().year).code
