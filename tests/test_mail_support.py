@@ -415,13 +415,14 @@ def attachments(message: Message) -> dict[str, bytes]:
 
 
 def bodies(message: Message) -> dict[str, str]:
-    """content type -> decoded text of the plain and HTML bodies."""
+    """content type -> decoded text of the plain and HTML bodies (with ``\n`` line ends)."""
     found: dict[str, str] = {}
     for part in message.walk():
         if part.get_content_maintype() == "text" and part.get_content_disposition() is None:
             payload = part.get_payload(decode=True)
             assert isinstance(payload, bytes)
-            found[part.get_content_type()] = payload.decode(part.get_content_charset() or "ascii")
+            text = payload.decode(part.get_content_charset() or "ascii")
+            found[part.get_content_type()] = text.replace("\r\n", "\n")
     return found
 
 

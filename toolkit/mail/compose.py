@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 
 from toolkit import __version__
-from toolkit.errors import InputError
+from toolkit.errors import ConfigError, InputError
 from toolkit.mail.addresses import Recipient
 from toolkit.mail.config import MailConfig
 from toolkit.mail.folder import ResultsFolder
@@ -134,10 +134,12 @@ def compose_message(
         context, prefix = leaders_context(planned, folder, config), "mail_leaders"
     else:
         context, prefix = secretary_context(planned, folder, config), "mail_secretary"
-    values = {f.name: getattr(context, f.name) for f in dataclasses.fields(context)}
-    subject = normalize_text(env.get_template(f"{prefix}_subject.txt.j2").render(values))
-    text = env.get_template(f"{prefix}_body.txt.j2").render(values)
-    html = env.get_template(f"{prefix}_body.html.j2").render(values, subject=subject)
+    values: dict[str, object] = {
+        f.name: getattr(context, f.name) for f in dataclasses.fields(context)
+    }
+    subject = normalize_text(_render(env, f"{prefix}_subject.txt.j2", values))
+    text = _render(env, f"{prefix}_body.txt.j2", values)
+    html = _render(env, f"{prefix}_body.html.j2", {**values, "subject": subject})
 
     digest = _digest(planned, folder, date)
     message_id = f"<{digest[:32]}.{planned.slug}@{config.sender.email.rpartition('@')[2]}>"
@@ -289,6 +291,14 @@ def _listed(addresses: list[list[str]]) -> list[str]:
     for index, address in enumerate(addresses):
         tokens += [*address[:-1], address[-1] + ("," if index < len(addresses) - 1 else "")]
     return tokens
+
+
+def _render(env: jinja2.Environment, name: str, values: dict[str, object]) -> str:
+    try:
+        return env.get_template(name).render(values)
+    except jinja2.TemplateError as exc:
+        # a district's own template (message.templates_dir) with a mistake in it
+        raise ConfigError(f"Mẫu thư {name} có lỗi: {exc}.") from None
 
 
 def _attachment_part(attachment: Attachment) -> MIMEPart:

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit import catalogue
 from toolkit.errors import OutputError
@@ -26,6 +27,9 @@ from toolkit.mail.plan import MessageKind, PlannedMessage, plan_messages
 from toolkit.mail.send import RecipientOutcome, RelayError, SmtpRelay
 from toolkit.mail.sentlog import SentEntry, SentLog
 from toolkit.model import Issue, Severity
+
+if TYPE_CHECKING:  # Jinja2 itself stays behind toolkit.mail.compose
+    import jinja2
 
 
 class DeliveryStatus(enum.Enum):
@@ -110,8 +114,8 @@ def send_results(
     folder = read_results(out_dir)
     plan = plan_messages(folder, config.leaders, only=only)
     log = SentLog.load(folder.root)
-    deliveries: list[Delivery] = []
-    todo: list[tuple[int, PlannedMessage, list[Recipient]]] = []
+    done: dict[tuple[int, str], Delivery] = {}
+    todo: list[_Todo] = []
     for index, planned in enumerate(plan.messages, start=1):
         hashes = [a.sha256 for a in planned.attachments]
         pending = []
@@ -119,64 +123,44 @@ def send_results(
             if not resend and log.already_sent(
                 recipient.email, planned.kind.value, planned.cell_code, hashes
             ):
-                deliveries.append(_delivery(planned, recipient, DeliveryStatus.ALREADY_SENT))
+                done[index, recipient.email] = _delivery(
+                    planned, recipient, DeliveryStatus.ALREADY_SENT
+                )
             else:
                 pending.append(recipient)
         if pending:
-            todo.append((index, planned, pending))
+            todo.append(_Todo(index, planned, tuple(pending)))
     env = mail_environment(config.templates_dir)
     issues = list(plan.issues)
     stopped = None
     if dry_run_dir is not None:
         date = now or results_date(folder)
-        target = Path(dry_run_dir)
-        for index, planned, pending in todo:
-            composed = compose_message(planned, folder, config, date=date, env=env)
-            eml = _write_eml(target / f"{index:03d}-{planned.slug}.eml", composed)
-            for recipient in pending:
-                deliveries.append(
-                    _delivery(planned, recipient, DeliveryStatus.WRITTEN, composed, eml=eml)
+        for item in todo:
+            composed = compose_message(item.planned, folder, config, date=date, env=env)
+            eml = _write_eml(
+                Path(dry_run_dir) / f"{item.index:03d}-{item.planned.slug}.eml", composed
+            )
+            for recipient in item.recipients:
+                done[item.index, recipient.email] = _delivery(
+                    item.planned, recipient, DeliveryStatus.WRITTEN, composed, eml=eml
                 )
     elif todo:
         date = now or _dt.datetime.now().astimezone()
         password = read_password(config.smtp, os.environ if environ is None else environ)
         log.open_for_append()
         with log, SmtpRelay(config.smtp, password, sleep=sleep) as relay:
-            for position, (_, planned, pending) in enumerate(todo):
-                composed = compose_message(planned, folder, config, date=date, env=env)
-                try:
-                    outcomes = relay.deliver(
-                        config.sender.email, [r.email for r in pending], composed.data
-                    )
-                except RelayError as exc:
-                    stopped = str(exc)
-                    for _, left, recipients in todo[position:]:
-                        deliveries += [
-                            _delivery(left, r, DeliveryStatus.NOT_SENT) for r in recipients
-                        ]
-                    break
-                for recipient, outcome in zip(pending, outcomes, strict=True):
-                    if outcome.delivered:
-                        log.record(_entry(composed, recipient))
-                        deliveries.append(
-                            _delivery(planned, recipient, DeliveryStatus.SENT, composed)
-                        )
-                    else:
-                        issues.append(_failure_issue(planned, outcome))
-                        deliveries.append(
-                            _delivery(
-                                planned,
-                                recipient,
-                                DeliveryStatus.FAILED,
-                                composed,
-                                reply=outcome.reply,
-                            )
-                        )
+            sender = _Sender(relay, log, folder, config, env, date)
+            stopped = sender.send_all(todo, done, issues)
+    deliveries = tuple(
+        done[index, recipient.email]
+        for index, planned in enumerate(plan.messages, start=1)
+        for recipient in planned.recipients
+    )
     counts = {status: 0 for status in DeliveryStatus}
     for delivery in deliveries:
         counts[delivery.status] += 1
     return MailReport(
-        deliveries=tuple(deliveries),
+        deliveries=deliveries,
         issues=tuple(issues),
         dry_run=dry_run_dir is not None,
         stopped=stopped,
@@ -195,6 +179,58 @@ def results_date(folder: ResultsFolder) -> _dt.datetime:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Todo:
+    """A message still to go, numbered as in the plan, and who has not had it yet."""
+
+    index: int
+    planned: PlannedMessage
+    recipients: tuple[Recipient, ...]
+
+
+@dataclass(frozen=True)
+class _Sender:
+    """Sends the messages one by one, logging each delivery as soon as it is accepted."""
+
+    relay: SmtpRelay
+    log: SentLog
+    folder: ResultsFolder
+    config: MailConfig
+    env: jinja2.Environment
+    date: _dt.datetime
+
+    def send_all(
+        self, todo: list[_Todo], done: dict[tuple[int, str], Delivery], issues: list[Issue]
+    ) -> str | None:
+        """Send everything in ``todo``; the reason the run stopped, if it did."""
+        for position, item in enumerate(todo):
+            composed = compose_message(
+                item.planned, self.folder, self.config, date=self.date, env=self.env
+            )
+            try:
+                outcomes = self.relay.deliver(
+                    self.config.sender.email, [r.email for r in item.recipients], composed.data
+                )
+            except RelayError as exc:
+                for left in todo[position:]:
+                    for recipient in left.recipients:
+                        done[left.index, recipient.email] = _delivery(
+                            left.planned, recipient, DeliveryStatus.NOT_SENT
+                        )
+                return str(exc)
+            for recipient, outcome in zip(item.recipients, outcomes, strict=True):
+                if outcome.delivered:
+                    self.log.record(_entry(composed, recipient))
+                    status = DeliveryStatus.SENT
+                else:
+                    issues.append(_failure_issue(item.planned, outcome))
+                    status = DeliveryStatus.FAILED
+                done[item.index, recipient.email] = _delivery(
+                    item.planned, recipient, status, composed, reply=outcome.reply
+                )
+        return None
 
 
 def _delivery(
