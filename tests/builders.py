@@ -691,3 +691,16 @@ def _plain(value: object) -> object:
     if isinstance(value, dt.datetime):
         return value.isoformat()
     return value
+
+
+def nothing_returned() -> Case:
+    """A district where no cell has sent anything usable yet: every total is zero."""
+    result = DistrictResult(
+        year=2023,
+        ruleset_code="QD124",
+        cells=(),
+        quotas=(),
+        counts=LevelCounts(0, (0, 0, 0, 0), MappingProxyType({})),
+        missing=(AGENCY, SCHOOL),
+    )
+    return Case(result, (), load_ruleset(2023), PARENT)

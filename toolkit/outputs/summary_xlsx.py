@@ -163,13 +163,15 @@ def _write_totals(
     def ref(key: str) -> str:
         return f"{xl_col_to_name(col[key])}{row + 1}"
 
-    last_data = max(first, row - 1)  # an empty range still sums to 0
     ws.write_string(row, col["code"], "Tổng cộng", book["total_label"])
     ws.write_blank(row, col["stt"], None, book["total_label"])
     ws.write_string(row, col["name"], f"{len(present)} chi bộ đã nộp", book["total_label"])
     for key, value in sums.items():
         letter = xl_col_to_name(col[key])
-        formula = f"=SUM({letter}{first + 1}:{letter}{last_data + 1})"
+        if row == first:  # no cell at all: a range would point at this very row
+            ws.write_number(row, col[key], 0, book["total_int"])
+            continue
+        formula = f"=SUM({letter}{first + 1}:{letter}{row})"  # data rows are Excel first+1..row
         ws.write_formula(row, col[key], formula, book["total_int"], value)
     rated = sums["rated"]
     for code in LEVEL_CODES:

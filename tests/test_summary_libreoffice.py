@@ -1,0 +1,141 @@
+"""LibreOffice, a real spreadsheet client, opens tong-hop.xlsx and recalculates every formula.
+
+LibreOffice runs headless in a throw-away profile told to recalculate OOXML files on load
+(by default it trusts the cached values, which would prove nothing). It saves a copy, whose
+cached values are now LibreOffice's own results; each must equal the value xeploai wrote. A
+control file whose cached total was made wrong on purpose shows the recalculation happened.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+from builders import Case, lien_chieu, nothing_returned
+from test_outputs_summary import digest_of
+
+from toolkit.outputs.summary_xlsx import SHEET_CELLS, write_summary
+
+RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
+<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
+</oor:items>
+"""
+
+
+def convert_with_libreoffice(sources: list[Path], tmp: Path) -> Path:
+    """Open each file in LibreOffice and save it again as .xlsx; returns the output folder."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    assert soffice, "LibreOffice is needed for this test: run `make sysdeps` (or make test)"
+    profile = tmp / "profile"
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        RECALCULATE_ON_LOAD, encoding="utf-8"
+    )
+    out = tmp / "recalculated"
+    out.mkdir()
+    command = [
+        soffice,
+        f"-env:UserInstallation={profile.as_uri()}",
+        "--headless",
+        "--norestore",
+        "--convert-to",
+        "xlsx:Calc MS Excel 2007 XML",
+        "--outdir",
+        str(out),
+        *map(str, sources),
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    missing = [s.name for s in sources if not (out / s.name).is_file()]
+    assert not missing, f"LibreOffice did not convert {missing}: {done.stdout}\n{done.stderr}"
+    return out
+
+
+def with_wrong_cached_total(source: Path, target: Path) -> None:
+    """A copy of ``source`` whose first SUM in the per-cell sheet caches 999."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text, n = re.subn(
+                    r"(<f>SUM\(H5:H\d+\)</f><v>)\d+(</v>)", r"\g<1>999\g<2>", data.decode(), count=1
+                )
+                assert n == 1
+                data = text.encode()
+            zout.writestr(item, data)
+
+
+@pytest.fixture(scope="module")
+def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
+    """name → (what xeploai wrote, what LibreOffice saved after recalculating)."""
+    tmp = tmp_path_factory.mktemp("libreoffice")
+    cases: dict[str, Case] = {"district": lien_chieu(), "empty": nothing_returned()}
+    written = {}
+    for name, case in cases.items():
+        written[name] = tmp / f"{name}.xlsx"
+        write_summary(digest_of(case), written[name])
+    written["control"] = tmp / "control.xlsx"
+    with_wrong_cached_total(written["district"], written["control"])
+    out = convert_with_libreoffice(list(written.values()), tmp)
+    return {name: (path, out / path.name) for name, path in written.items()}
+
+
+def formula_values(path: Path) -> dict[tuple[str, str], object]:
+    formulas = openpyxl.load_workbook(path)
+    values = openpyxl.load_workbook(path, data_only=True)
+    return {
+        (ws.title, c.coordinate): values[ws.title][c.coordinate].value
+        for ws in formulas.worksheets
+        for row in ws.iter_rows()
+        for c in row
+        if c.data_type == "f"
+    }
+
+
+def same(ours: object, theirs: object) -> bool:
+    if isinstance(ours, int | float) and isinstance(theirs, int | float):
+        return theirs == pytest.approx(ours, abs=1e-12)
+    return (ours or "") == (theirs or "")  # an empty-string result may come back as empty
+
+
+@pytest.mark.parametrize("name", ["district", "empty"])
+def test_libreoffice_recalculates_every_formula_to_what_xeploai_wrote(
+    converted: dict[str, tuple[Path, Path]], name: str
+) -> None:
+    ours_path, theirs_path = converted[name]
+    ours, theirs = formula_values(ours_path), formula_values(theirs_path)
+    assert ours, "the summary has live formulas"
+    assert ours.keys() <= theirs.keys(), "LibreOffice kept every formula"
+    wrong = {key: (ours[key], theirs[key]) for key in ours if not same(ours[key], theirs[key])}
+    assert not wrong
+
+
+def test_the_district_totals_as_libreoffice_computes_them(
+    converted: dict[str, tuple[Path, Path]],
+) -> None:
+    ws = openpyxl.load_workbook(converted["district"][1], data_only=True)[SHEET_CELLS]
+    assert (ws["H10"].value, ws["P10"].value, ws["Q10"].value, ws["S10"].value) == (41, 36, 6, 25)
+    assert ws["Z10"].value == pytest.approx(6 / 25)
+
+
+def test_the_control_proves_libreoffice_did_recalculate(
+    converted: dict[str, tuple[Path, Path]],
+) -> None:
+    written, recalculated = converted["control"]
+    assert openpyxl.load_workbook(written, data_only=True)[SHEET_CELLS]["H10"].value == 999
+    assert openpyxl.load_workbook(recalculated, data_only=True)[SHEET_CELLS]["H10"].value == 41
+
+
+def test_libreoffice_keeps_sheets_and_text_cells(converted: dict[str, tuple[Path, Path]]) -> None:
+    wb = openpyxl.load_workbook(converted["district"][1])
+    assert wb.sheetnames[:2] == ["Tổng hợp chi bộ", "Biểu đồ"]
+    names = {
+        row[2].value: row[2].data_type for row in wb["Chi tiết đảng viên"].iter_rows(min_row=5)
+    }
+    # still text after LibreOffice read and wrote it, not a formula it evaluated
+    assert names['=HYPERLINK("http://example.invalid/","Bấm vào đây")'] == "s"
