@@ -6,6 +6,7 @@ build them 60 times, so the engine reads them once here.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,13 +36,15 @@ class Context:
     #: the score bands when the rule-set uses scores, else None
     bands: tuple[ScoreBand, ...] | None
     scores_required: bool
+    #: the rules that are switched on, by code
+    switched_on: Mapping[str, Rule]
 
     def rule(self, code: str) -> Rule:
         return self.rules.rule(code)
 
     def active(self, code: str) -> Rule | None:
         """The rule if it is switched on, else None."""
-        return self.rules.rules[code] if self.rules.enabled(code) else None
+        return self.switched_on.get(code)
 
 
 def make_context(
@@ -65,6 +68,7 @@ def make_context(
         cell_level=cell_level,
         bands=rules.score_bands if rules.uses_scores else None,
         scores_required=rules.scores_required,
+        switched_on={code: rule for code, rule in rules.rules.items() if rule.enabled},
     )
 
 

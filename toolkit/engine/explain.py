@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from math import floor
+from functools import lru_cache
 
 from toolkit.model import LEVELS, NotRatedReason, RatingLevel
 from toolkit.results import CapApplied, VoteOutcome, VoteResult
@@ -39,14 +39,22 @@ def same(text: object) -> Bilingual:
 
 def percent(share: Fraction, decimals: int = 1) -> Bilingual:
     """``share`` as a percentage rounded half up: ``75,0%`` / ``75.0%``."""
+    return ratio_percent(share.numerator, share.denominator, decimals)
+
+
+@lru_cache(maxsize=4096)
+def ratio_percent(part: int, whole: int, decimals: int = 1) -> Bilingual:
+    """``part / whole`` as a percentage rounded half up, in integers (exact and fast: one
+    call per member, and the same few vote counts over and over)."""
     scale = 10**decimals
-    n = floor(share * 100 * scale + Fraction(1, 2))
-    whole, part = divmod(n, scale)
+    n = (2 * part * 100 * scale + whole) // (2 * whole)
+    units, rest = divmod(n, scale)
     if decimals == 0:
-        return same(f"{whole}%")
-    return Bilingual(f"{whole},{part:0{decimals}d}%", f"{whole}.{part:0{decimals}d}%")
+        return same(f"{units}%")
+    return Bilingual(f"{units},{rest:0{decimals}d}%", f"{units}.{rest:0{decimals}d}%")
 
 
+@lru_cache(maxsize=256)
 def threshold_percent(share: Fraction) -> Bilingual:
     """A rule's share without useless decimals: 1/2 → ``50%``, 2/3 → ``66,7%``."""
     if (share * 100).denominator == 1:
@@ -100,11 +108,12 @@ def basis(denominator: Denominator) -> Bilingual:
 # Explanations of one member's result (one line each)
 
 
-def votes_of(count: int, vote: VoteResult, kind: Denominator) -> Bilingual:
+@lru_cache(maxsize=16384)
+def votes_of(count: int, denominator: int, kind: Denominator) -> Bilingual:
     """``9/12 phiếu (75,0%) trên 12 đảng viên chính thức được triệu tập``."""
-    share = percent(Fraction(count, vote.denominator)) if vote.denominator else same("—")
+    share = ratio_percent(count, denominator) if denominator > 0 else same("—")
     b = basis(kind)
-    d = vote.denominator
+    d = denominator
     return Bilingual(
         f"{count}/{d} phiếu ({share.vi}) trên {d} {b.vi}",
         f"{count}/{d} votes ({share.en}) of {d} {b.en}",
@@ -116,17 +125,30 @@ def vote_summary(
 ) -> Bilingual:
     """Why the vote carried its level, with the threshold (and the cumulative step)."""
     assert vote.level is not None
+    return _summary(vote.outcome, vote.level, vote.denominator, votes, kind, threshold)
+
+
+@lru_cache(maxsize=16384)
+def _summary(
+    outcome: VoteOutcome,
+    level: RatingLevel,
+    denominator: int,
+    votes: tuple[int, int, int, int],
+    kind: Denominator,
+    threshold: Fraction,
+) -> Bilingual:
+    # cached: a district has thousands of members but few distinct (votes, denominator) pairs
     t = threshold_percent(threshold)
-    at = LEVELS.index(vote.level)
-    if vote.outcome is VoteOutcome.CARRIED_CUMULATIVE:
-        running = votes_of(sum(votes[: at + 1]), vote, kind)
+    at = LEVELS.index(level)
+    if outcome is VoteOutcome.CARRIED_CUMULATIVE:
+        running = votes_of(sum(votes[: at + 1]), denominator, kind)
         return Bilingual(
             f"không mức nào vượt ngưỡng {t.vi} riêng lẻ; cộng dồn từ HTXSNV xuống "
-            f"{vote.level.value} được {running.vi}",
+            f"{level.value} được {running.vi}",
             f"no level passed the {t.en} threshold alone; counting down from HTXSNV to "
-            f"{vote.level.value} gives {running.en}",
+            f"{level.value} gives {running.en}",
         )
-    carried = votes_of(votes[at], vote, kind)
+    carried = votes_of(votes[at], denominator, kind)
     return Bilingual(
         f"{carried.vi}, vượt ngưỡng {t.vi}", f"{carried.en}, above the {t.en} threshold"
     )
@@ -173,7 +195,7 @@ def explain_undecided(
         )
     if vote.outcome is VoteOutcome.TIE:
         levels = joined([same(LEVELS[i].value) for i in tied])
-        each = votes_of(votes[tied[0]], vote, kind)
+        each = votes_of(votes[tied[0]], vote.denominator, kind)
         return Bilingual(
             f"Chưa có mức đề xuất: {levels.vi} hòa phiếu, mỗi mức {each.vi}; {higher.vi}.",
             f"No proposal: {levels.en} tie with {each.en} each; {higher.en}.",
@@ -186,7 +208,7 @@ def explain_undecided(
             f"Chưa có mức đề xuất: không có phiếu cho mức nào; {higher.vi}.",
             f"No proposal: no votes for any level; {higher.en}.",
         )
-    best = votes_of(votes[top], vote, kind)
+    best = votes_of(votes[top], vote.denominator, kind)
     lv = LEVELS[top].value
     return Bilingual(
         f"Chưa có mức đề xuất: không mức nào vượt ngưỡng {t.vi}{also.vi} "

@@ -69,7 +69,7 @@ def rate_member(
             if vote.denominator > 0:  # a zero denominator is one issue for the whole cell
                 issues.append(undecided_issue(vote, tally, tied, ctx, member))
         else:
-            proposed = capped(vote.level, caps)
+            proposed = capped(vote.level, caps) if caps else vote.level
             lowering = tuple(c for c in caps if c.max_level < vote.level)
             issues.extend(cap_issue(c, member, a, vote.level, ctx) for c in lowering)
             text = explain_carried(vote, tally.votes, kind, threshold, proposed, lowering)

@@ -9,6 +9,7 @@ engine never picks a winner.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from toolkit.model import LEVELS, Meeting, VoteTally
 from toolkit.results import VoteOutcome, VoteResult
@@ -31,6 +32,12 @@ def vote_denominator(meeting: Meeting, denominator: Denominator) -> int:
     return meeting.ballots_valid
 
 
+@lru_cache(maxsize=65536)
+def share(votes: int, denominator: int) -> Fraction:
+    """``votes / denominator``; cached, because a district repeats the same few pairs."""
+    return Fraction(votes, denominator)
+
+
 def passes(votes: int, denominator: int, threshold: Fraction) -> bool:
     """``votes / denominator > threshold``, in integers so that "more than 50%" is exact."""
     return votes * threshold.denominator > threshold.numerator * denominator
@@ -51,13 +58,15 @@ def count_vote(tally: VoteTally, denominator: int, rule: VoteRule) -> VoteResult
         return VoteResult(denominator=0, shares=ZERO_SHARES, outcome=VoteOutcome.NO_DECISION)
     votes = tally.votes
     shares = (
-        Fraction(votes[0], denominator),
-        Fraction(votes[1], denominator),
-        Fraction(votes[2], denominator),
-        Fraction(votes[3], denominator),
+        share(votes[0], denominator),
+        share(votes[1], denominator),
+        share(votes[2], denominator),
+        share(votes[3], denominator),
     )
-    threshold = rule.threshold
-    over = [i for i in range(4) if passes(votes[i], denominator, threshold)]
+    # v / d > p / q  ⇔  v·q > p·d: integers only (this runs once per member of a district)
+    p, q = rule.threshold.numerator, rule.threshold.denominator
+    limit = p * denominator
+    over = [i for i in range(4) if votes[i] * q > limit]
     if over:
         best = max(votes[i] for i in over)
         leaders = [i for i in over if votes[i] == best]
@@ -71,13 +80,13 @@ def count_vote(tally: VoteTally, denominator: int, rule: VoteRule) -> VoteResult
         running = 0
         for i in range(4):
             running += votes[i]
-            if passes(running, denominator, threshold):
+            if running * q > limit:
                 return VoteResult(
                     denominator,
                     shares,
                     VoteOutcome.CARRIED_CUMULATIVE,
                     LEVELS[i],
-                    cumulative_share=Fraction(running, denominator),
+                    cumulative_share=share(running, denominator),
                 )
     return VoteResult(denominator, shares, VoteOutcome.NO_DECISION)
 
