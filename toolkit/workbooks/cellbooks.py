@@ -1,0 +1,366 @@
+"""What a cell's two workbooks hold, reduced to model values, with the checks one file can make.
+
+The reader hands over the values of each sheet (``sheets.read_form`` / ``read_table`` /
+``read_papers``); the builders here turn them into ``SelfAssessment``, ``Meeting`` and
+``VoteTally`` values and check what needs nothing but the file itself: ratings against reasons,
+ballot counts, each member's votes against the valid ballots, and the papers against the tally.
+Checks that need the roster or the rule-set live in ``checks``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.model import (
+    LEVELS,
+    CellSelfAssessment,
+    Meeting,
+    NotRatedReason,
+    SelfAssessment,
+    Severity,
+    VoteMethod,
+    VoteTally,
+)
+from toolkit.workbooks.declarations import Layout, cell_ref
+from toolkit.workbooks.sheets import Papers, Record, SheetContext
+
+#: the vote columns of the tally, in LEVELS order, then blanks
+VOTE_KEYS = ("votes_htxsnv", "votes_httnv", "votes_htnv", "votes_khtnv", "votes_blank")
+CELL_VOTE_KEYS = ("cell_htxsnv", "cell_httnv", "cell_htnv", "cell_khtnv", "cell_blank")
+#: a member's values that amount to a rating (R3: not allowed with a must-not-rate reason)
+RATING_KEYS = ("self_level", "self_score", "committee_proposal")
+
+
+@dataclass(frozen=True)
+class MemberRow:
+    """A member's row in a returned workbook: ID and name as found, and the sheet row."""
+
+    member_id: str
+    full_name: str
+    row: int
+
+
+@dataclass(frozen=True)
+class SelfAssessmentContent:
+    cell: CellSelfAssessment
+    rows: tuple[MemberRow, ...]
+    #: one per row, in the same order
+    assessments: tuple[SelfAssessment, ...]
+
+
+@dataclass(frozen=True)
+class BallotContent:
+    meeting: Meeting
+    #: the meeting fields that were filled in (to tell a typed 0 from an empty cell)
+    typed: frozenset[str]
+    rows: tuple[MemberRow, ...]
+    #: one per row; None when the row was left empty (the member was not voted on)
+    tallies: tuple[VoteTally | None, ...]
+    cell_tally: VoteTally | None
+    #: number of ballot papers entered on the papers sheet, None when it was not used
+    papers: int | None
+
+
+def _member_rows(ctx: SheetContext, records: list[Record]) -> list[tuple[MemberRow, Record]]:
+    rows = []
+    for record in records:
+        member_id = record["member_id"] or ""
+        if not member_id:
+            ctx.add("member-id-missing", cell_ref(record.row, 1), value=record.row)
+            continue
+        rows.append((MemberRow(member_id, record["full_name"] or "", record.row), record))
+    return rows
+
+
+def _required(ctx: SheetContext, layout: Layout, values: dict[str, Any], key: str) -> None:
+    column = layout.column(key)
+    ref = layout.ref(key)
+    if values.get(key) is None and ctx.is_blank(layout.field_row(key), 1):
+        ctx.add("required-missing", ref, field=column.label)
+
+
+def build_self_assessment(
+    cell_ctx: SheetContext,
+    cell_layout: Layout,
+    cell_values: dict[str, Any],
+    members_ctx: SheetContext,
+    members_layout: Layout,
+    records: list[Record],
+    features: tuple[str, ...],
+) -> SelfAssessmentContent:
+    """The cell's and its members' self-assessment, with the rating/reason checks."""
+    scores_required = "scores_required" in features
+    _required(cell_ctx, cell_layout, cell_values, "proposed_level")
+    if scores_required:
+        _required(cell_ctx, cell_layout, cell_values, "score")
+    cell = CellSelfAssessment(
+        score=cell_values.get("score"),
+        proposed_level=cell_values.get("proposed_level"),
+        leadership_level=cell_values.get("leadership_level"),
+        disciplined_in_year=bool(cell_values.get("disciplined_in_year")),
+    )
+    rows, assessments = [], []
+    for member, record in _member_rows(members_ctx, records):
+        _check_rating(members_ctx, members_layout, member, record, scores_required)
+        rows.append(member)
+        assessments.append(
+            SelfAssessment(
+                member_id=member.member_id,
+                self_level=record["self_level"],
+                self_score=record["self_score"],
+                not_rated_reason=record["not_rated_reason"],
+                disciplined_in_year=bool(record["disciplined_in_year"]),
+                self_detected_remedied=bool(record["self_detected_remedied"]),
+                discipline_counted_before=bool(record["discipline_counted_before"]),
+                other_khtnv_ground=bool(record["other_khtnv_ground"]),
+                sick_leave_months=record["sick_leave_months"] or 0.0,
+                maternity_leave_months=record["maternity_leave_months"] or 0.0,
+                committee_proposal=record["committee_proposal"],
+            )
+        )
+    return SelfAssessmentContent(cell, tuple(rows), tuple(assessments))
+
+
+def _check_rating(
+    ctx: SheetContext, layout: Layout, member: MemberRow, record: Record, scores_required: bool
+) -> None:
+    reason: NotRatedReason | None = record["not_rated_reason"]
+    if reason is None:
+        level = layout.column("self_level")
+        if record["self_level"] is None and ctx.is_blank(record.row, layout.index("self_level")):
+            ctx.add(
+                "rating-missing",
+                layout.ref("self_level", record.row),
+                value=member.member_id,
+                member_id=member.member_id,
+                field=level.label,
+            )
+        if scores_required and record["self_score"] is None:
+            score = layout.column("self_score")
+            if ctx.is_blank(record.row, layout.index("self_score")):
+                ctx.add(
+                    "required-missing",
+                    layout.ref("self_score", record.row),
+                    member_id=member.member_id,
+                    field=score.label,
+                )
+        return
+    severity = Severity.ERROR if reason.must_not_be_rated else Severity.WARNING
+    for key in RATING_KEYS:
+        if layout.has(key) and record[key] is not None:
+            column = layout.column(key)
+            ctx.add(
+                "rating-for-not-rated",
+                layout.ref(key, record.row),
+                value=member.member_id,
+                member_id=member.member_id,
+                severity=severity,
+                reason=reason.label,
+                field=column.label,
+            )
+
+
+def build_ballot(
+    meeting_ctx: SheetContext,
+    meeting_layout: Layout,
+    values: dict[str, Any],
+    tally_ctx: SheetContext,
+    tally_layout: Layout,
+    records: list[Record],
+    papers: Papers | None,
+    papers_ctx: SheetContext | None,
+) -> BallotContent:
+    """The meeting, the tallies (recounted from the papers when entered) and their checks."""
+    typed = frozenset(k for k, v in values.items() if v is not None)
+    method = values.get("method")
+    for key in ("meeting_date", "official_total", "present_official", "method"):
+        _required(meeting_ctx, meeting_layout, values, key)
+    secret = method is not VoteMethod.SHOW_OF_HANDS
+    if method is VoteMethod.SECRET_BALLOT:
+        for key in ("ballots_issued", "ballots_returned", "ballots_valid"):
+            _required(meeting_ctx, meeting_layout, values, key)
+    meeting = Meeting(
+        meeting_date=values.get("meeting_date"),
+        official_total=values.get("official_total") or 0,
+        official_not_counted=values.get("official_not_counted") or 0,
+        present_official=values.get("present_official") or 0,
+        present_probationary=values.get("present_probationary") or 0,
+        method=method or VoteMethod.SECRET_BALLOT,
+        ballots_issued=values.get("ballots_issued") or 0,
+        ballots_returned=values.get("ballots_returned") or 0,
+        ballots_valid=values.get("ballots_valid") or 0,
+        ballots_invalid=values.get("ballots_invalid") or 0,
+    )
+    _check_meeting(meeting_ctx, meeting_layout, meeting, typed)
+    base_key = "ballots_valid" if secret else "present_official"
+    base = values.get(base_key)
+    # the cell's own vote
+    cell_votes = [values.get(k) for k in CELL_VOTE_KEYS]
+    cell_tally = None
+    if any(v is not None for v in cell_votes):
+        cell_tally = _tally(None, cell_votes)
+        if base is not None and cell_tally.total != base:
+            meeting_ctx.add(
+                "votes-sum-mismatch",
+                span_of_cell_vote(meeting_layout),
+                value=cell_tally.total,
+                expected=base,
+            )
+    else:
+        heading = meeting_layout.column("heading_cell_vote")
+        meeting_ctx.add("required-missing", span_of_cell_vote(meeting_layout), field=heading.label)
+    rows, tallies = [], []
+    for member, record in _member_rows(tally_ctx, records):
+        votes = [record[k] for k in VOTE_KEYS]
+        tally = _tally(member.member_id, votes) if any(v is not None for v in votes) else None
+        if papers is not None and papers_ctx is not None:
+            tally = _against_papers(tally_ctx, tally_layout, member, tally, papers)
+        if tally is not None and base is not None and tally.total != base:
+            first, last = tally_layout.index(VOTE_KEYS[0]), tally_layout.index(VOTE_KEYS[-1])
+            span = f"{cell_ref(member.row, first)}:{cell_ref(member.row, last)}"
+            tally_ctx.add(
+                "votes-sum-mismatch",
+                span,
+                value=tally.total,
+                expected=base,
+                member_id=member.member_id,
+            )
+        rows.append(member)
+        tallies.append(tally)
+    if papers is not None and papers_ctx is not None:
+        _check_papers(papers_ctx, meeting_ctx, meeting_layout, papers, rows, secret, values)
+    return BallotContent(
+        meeting, typed, tuple(rows), tuple(tallies), cell_tally, papers.count if papers else None
+    )
+
+
+def span_of_cell_vote(layout: Layout) -> str:
+    """The range of the cell's own vote on the meeting sheet, e.g. ``B20:B24``."""
+    return f"{layout.ref(CELL_VOTE_KEYS[0])}:{layout.ref(CELL_VOTE_KEYS[-1])}"
+
+
+def _tally(member_id: str | None, votes: list[Any]) -> VoteTally:
+    counts = [v or 0 for v in votes]
+    return VoteTally(member_id, (counts[0], counts[1], counts[2], counts[3]), counts[4])
+
+
+def _check_meeting(ctx: SheetContext, layout: Layout, m: Meeting, typed: frozenset[str]) -> None:
+    def add(code: str, key: str, value: object, expected: object = "", **params: Any) -> None:
+        column = layout.column(key)
+        fields: dict[str, Any] = {"expected": expected, **params}
+        ctx.add(
+            code,
+            layout.ref(key),
+            value=value,
+            field=column.label,
+            **fields,
+        )
+
+    if "official_not_counted" in typed and m.official_not_counted > m.official_total:
+        limit = m.official_total
+        add(
+            "number-out-of-range",
+            "official_not_counted",
+            m.official_not_counted,
+            f"≤ {limit}",
+        )
+    elif "present_official" in typed and m.present_official > m.convened_official_adjusted:
+        add(
+            "present-exceeds-convened",
+            "present_official",
+            m.present_official,
+            m.convened_official_adjusted,
+        )
+    if m.method is not VoteMethod.SECRET_BALLOT or "ballots_issued" not in typed:
+        return
+    if "ballots_returned" in typed and m.ballots_returned > m.ballots_issued:
+        add(
+            "ballots-returned-exceed-issued",
+            "ballots_returned",
+            m.ballots_returned,
+            m.ballots_issued,
+        )
+    if "ballots_returned" in typed and "ballots_valid" in typed:
+        counted = m.ballots_valid + m.ballots_invalid
+        if counted != m.ballots_returned:
+            add("ballots-sum-mismatch", "ballots_returned", m.ballots_returned, counted)
+    if "present_official" in typed and m.ballots_issued > m.present_official:
+        if m.present_probationary and m.ballots_issued <= (
+            m.present_official + m.present_probationary
+        ):
+            add(
+                "probationary-counted",
+                "ballots_issued",
+                m.ballots_issued,
+                count=m.present_probationary,
+            )
+        else:
+            add("ballots-exceed-voters", "ballots_issued", m.ballots_issued, m.present_official)
+
+
+def _against_papers(
+    ctx: SheetContext, layout: Layout, member: MemberRow, typed: VoteTally | None, papers: Papers
+) -> VoteTally | None:
+    """The tally recounted from the papers; a typed tally that disagrees is reported."""
+    if member.member_id not in papers.columns:
+        return typed
+    counts = papers.counts[member.member_id]
+    recount = VoteTally(
+        member.member_id,
+        (
+            counts.get(LEVELS[0].value, 0),
+            counts.get(LEVELS[1].value, 0),
+            counts.get(LEVELS[2].value, 0),
+            counts.get(LEVELS[3].value, 0),
+        ),
+        papers.blanks[member.member_id],
+    )
+    if typed is None:
+        # a member nobody chose a level for was not voted on (not rated this year)
+        return recount if any(recount.votes) else None
+    pairs = [*zip(typed.votes, recount.votes, strict=True), (typed.blank, recount.blank)]
+    for key, (typed_n, counted_n) in zip(VOTE_KEYS, pairs, strict=True):
+        ref = layout.ref(key, member.row)
+        if typed_n != counted_n and ref not in ctx.invalid:
+            column = layout.column(key)
+            ctx.add(
+                "tally-papers-mismatch",
+                ref,
+                value=typed_n,
+                expected=counted_n,
+                member_id=member.member_id,
+                field=column.label,
+                member=member.member_id,
+            )
+    return recount
+
+
+def _check_papers(
+    papers_ctx: SheetContext,
+    meeting_ctx: SheetContext,
+    meeting_layout: Layout,
+    papers: Papers,
+    rows: list[MemberRow],
+    secret: bool,
+    values: dict[str, Any],
+) -> None:
+    on_tally = {r.member_id for r in rows}
+    for member_id, col in papers.columns.items():
+        if member_id not in on_tally:
+            papers_ctx.add(
+                "member-added",
+                cell_ref(papers.header_row, col),
+                value=member_id,
+                member_id=member_id,
+            )
+    valid = values.get("ballots_valid")
+    if secret and valid is not None and papers.count != valid:
+        column = meeting_layout.column("ballots_valid")
+        meeting_ctx.add(
+            "papers-count-mismatch",
+            meeting_layout.ref("ballots_valid"),
+            value=papers.count,
+            expected=valid,
+            field=column.label,
+        )

@@ -1,0 +1,308 @@
+"""Workbook declarations: each kind of workbook is declared once, as data, in ``workbook_templates/``.
+
+A declaration lists the sheets of a workbook and, per sheet, its columns (labels in Vietnamese and
+English, type, allowed list, required flags, help text, rule-set variant). This module is the only
+place where a column's position is computed (``Layout``): the generator writes there, the reader
+reads there, and the checks point there, so they cannot drift apart.
+
+Three layouts exist:
+
+* ``table``: a header row (``header_row``), then one record per row; column *i* is letter *i*.
+* ``form``: one field per row from ``header_row`` down: label in A, value in B, help in C.
+* ``papers``: one row per ballot paper; column A is the paper number, then one column per member,
+  whose ID is in ``header_row`` and name in the row below.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from toolkit.errors import ConfigError
+from toolkit.model import LEVELS, Membership, NotRatedReason, OrgKind, VoteMethod
+from toolkit.resources import workbook_templates_dir
+
+KINDS: tuple[str, ...] = ("roster", "self_assessment", "ballot")
+TYPES = frozenset(
+    {"id", "text", "int", "number", "date", "bool", "choice", "email", "formula", "heading"}
+)
+LAYOUTS = frozenset({"table", "form", "papers"})
+#: the only conditions a column's ``required_when`` may name (see ``checks`` and ``read``)
+CONDITIONS = frozenset({"rated", "scores_required", "secret_ballot"})
+#: optional parts of a workbook, chosen by the rule-set (``features_for``)
+FEATURES = frozenset({"scores", "scores_required"})
+
+YES, NO = "Có", "Không"
+#: the sheets every workbook has besides its declared ones: first, and the hidden lists
+INSTRUCTIONS_SHEET = "Hướng dẫn"
+LISTS_SHEET = "Danh mục"
+
+#: the values of every drop-down list, taken from the domain model's labels
+LISTS: dict[str, tuple[str, ...]] = {
+    "levels": tuple(level.full_name for level in LEVELS),
+    "level_codes": tuple(level.value for level in LEVELS),
+    "reasons": tuple(reason.label for reason in NotRatedReason),
+    "membership": tuple(m.label for m in Membership),
+    "yes_no": (YES, NO),
+    "vote_methods": tuple(m.label for m in VoteMethod),
+    "org_kinds": tuple(k.label for k in OrgKind),
+}
+
+#: Vietnamese and English names of the kinds, for messages
+KIND_TITLES: dict[str, tuple[str, str]] = {
+    "roster": ("Danh sách tổ chức đảng và đảng viên", "roster"),
+    "self_assessment": ("Tự đánh giá, xếp loại", "self-assessment"),
+    "ballot": ("Biểu quyết, biên bản kiểm phiếu", "ballot and count"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a table, a field of a form, or the per-member column of the papers sheet."""
+
+    key: str
+    label: str
+    label_en: str
+    type: str
+    list: str = ""
+    required: bool = False
+    #: one of CONDITIONS: required only when it holds
+    required_when: str = ""
+    #: written by the generator and locked; the secretary does not type it
+    prefilled: bool = False
+    #: a feature the column needs (``scores``); empty: always present
+    when: str = ""
+    help: str = ""
+    width: float = 12.0
+    minimum: float | None = None
+    maximum: float | None = None
+    #: vote columns: the ``RatingLevel`` value counted, or ``blank``
+    level: str = ""
+    #: ``formula`` columns: the formula, with ``{key}`` standing for the same row's cell of ``key``
+    formula: str = ""
+
+    @property
+    def is_input(self) -> bool:
+        """True for cells the secretary fills (unlocked in the template)."""
+        return not self.prefilled and self.type not in ("formula", "heading")
+
+
+@dataclass(frozen=True)
+class Sheet:
+    key: str
+    name: str
+    title: str
+    title_en: str
+    layout: str
+    #: 1-based row of the table header, of the first form field, or of the papers' ID row
+    header_row: int
+    columns: tuple[Column, ...]
+    #: rows prepared in a blank template (roster); cell workbooks size tables from the roster
+    rows: int = 0
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A sheet's columns for one variant, and where each one sits (1-based rows, A1 refs)."""
+
+    sheet: Sheet
+    columns: tuple[Column, ...]
+
+    def index(self, key: str) -> int:
+        """0-based position of ``key`` among this variant's columns (or form fields)."""
+        for i, column in enumerate(self.columns):
+            if column.key == key:
+                return i
+        raise KeyError(f"{self.sheet.key} has no column {key!r}")
+
+    def column(self, key: str) -> Column:
+        return self.columns[self.index(key)]
+
+    def has(self, key: str) -> bool:
+        return any(c.key == key for c in self.columns)
+
+    @property
+    def first_data_row(self) -> int:
+        """The first record row of a table, or the first paper row."""
+        return self.sheet.header_row + (2 if self.sheet.layout == "papers" else 1)
+
+    def field_row(self, key: str) -> int:
+        """The row of a form field."""
+        return self.sheet.header_row + self.index(key)
+
+    def ref(self, key: str, row: int | None = None) -> str:
+        """``B7`` for a form field; ``E12`` for a table column at ``row``."""
+        if self.sheet.layout == "form":
+            return cell_ref(self.field_row(key), 1)
+        if row is None:
+            raise ValueError("a table cell needs a row")
+        return cell_ref(row, self.index(key))
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """One kind of workbook: its version, its instructions and its sheets."""
+
+    kind: str
+    version: int
+    #: the oldest template version still read
+    min_version: int
+    title: str
+    title_en: str
+    file_name: str
+    instructions: tuple[str, ...]
+    sheets: tuple[Sheet, ...]
+
+    def sheet(self, key: str) -> Sheet:
+        for sheet in self.sheets:
+            if sheet.key == key:
+                return sheet
+        raise KeyError(f"{self.kind} has no sheet {key!r}")
+
+    def layout(self, key: str, features: Iterable[str] = ()) -> Layout:
+        """The sheet ``key`` as generated for a rule-set with ``features``."""
+        sheet = self.sheet(key)
+        wanted = frozenset(features)
+        return Layout(sheet, tuple(c for c in sheet.columns if not c.when or c.when in wanted))
+
+
+def column_letter(index: int) -> str:
+    """0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_ref(row: int, col: int) -> str:
+    """A1-style reference of a 1-based row and a 0-based column."""
+    return f"{column_letter(col)}{row}"
+
+
+def features_for(uses_scores: bool, scores_required: bool = False) -> tuple[str, ...]:
+    """What a workbook made under a rule-set carries: the score columns (QD366), and whether
+    they must be filled. Recorded in the identity block, so reading needs no rule-set."""
+    if not uses_scores:
+        return ()
+    return ("scores", "scores_required") if scores_required else ("scores",)
+
+
+@functools.cache
+def load_declaration(kind: str) -> Declaration:
+    """The declaration of ``kind`` read from ``workbook_templates/<kind>.toml``."""
+    if kind not in KINDS:
+        raise ConfigError(f"Không có loại biểu mẫu «{kind}» (có: {', '.join(KINDS)}).")
+    path = workbook_templates_dir() / f"{kind}.toml"
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"Không đọc được khai báo biểu mẫu {path}: {exc}.") from None
+    return _declaration(path.name, data)
+
+
+def _declaration(where: str, data: dict[str, Any]) -> Declaration:
+    _only(
+        where,
+        data,
+        {
+            "kind",
+            "version",
+            "min_version",
+            "title",
+            "title_en",
+            "file_name",
+            "instructions",
+            "sheets",
+        },
+    )
+    sheets = tuple(_sheet(f"{where} [{i}]", s) for i, s in enumerate(data["sheets"]))
+    return Declaration(
+        kind=data["kind"],
+        version=int(data["version"]),
+        min_version=int(data["min_version"]),
+        title=data["title"],
+        title_en=data["title_en"],
+        file_name=data["file_name"],
+        instructions=tuple(data["instructions"]),
+        sheets=sheets,
+    )
+
+
+def _sheet(where: str, data: dict[str, Any]) -> Sheet:
+    _only(
+        where, data, {"key", "name", "title", "title_en", "layout", "header_row", "rows", "columns"}
+    )
+    if data["layout"] not in LAYOUTS:
+        raise ConfigError(f"{where}: layout {data['layout']!r} không hợp lệ.")
+    columns = tuple(_column(f"{where} {c.get('key')}", c) for c in data["columns"])
+    return Sheet(
+        key=data["key"],
+        name=data["name"],
+        title=data["title"],
+        title_en=data["title_en"],
+        layout=data["layout"],
+        header_row=int(data["header_row"]),
+        columns=columns,
+        rows=int(data.get("rows", 0)),
+    )
+
+
+def _column(where: str, data: dict[str, Any]) -> Column:
+    _only(
+        where,
+        data,
+        {
+            "key",
+            "label",
+            "label_en",
+            "type",
+            "list",
+            "required",
+            "required_when",
+            "prefilled",
+            "when",
+            "help",
+            "width",
+            "min",
+            "max",
+            "level",
+            "formula",
+        },
+    )
+    if data["type"] not in TYPES:
+        raise ConfigError(f"{where}: kiểu {data['type']!r} không hợp lệ.")
+    if data["type"] == "choice" and data.get("list") not in LISTS:
+        raise ConfigError(f"{where}: danh sách {data.get('list')!r} không có.")
+    if data.get("required_when", "") not in CONDITIONS | {""}:
+        raise ConfigError(f"{where}: điều kiện {data['required_when']!r} không có.")
+    if data.get("when", "") not in FEATURES | {""}:
+        raise ConfigError(f"{where}: phần tùy chọn {data['when']!r} không có.")
+    return Column(
+        key=data["key"],
+        label=data["label"],
+        label_en=data["label_en"],
+        type=data["type"],
+        list=data.get("list", "yes_no" if data["type"] == "bool" else ""),
+        required=bool(data.get("required", False)),
+        required_when=data.get("required_when", ""),
+        prefilled=bool(data.get("prefilled", False)),
+        when=data.get("when", ""),
+        help=data.get("help", ""),
+        width=float(data.get("width", 12)),
+        minimum=data.get("min"),
+        maximum=data.get("max"),
+        level=data.get("level", ""),
+        formula=data.get("formula", ""),
+    )
+
+
+def _only(where: str, data: dict[str, Any], allowed: set[str]) -> None:
+    extra = sorted(set(data) - allowed)
+    if extra:
+        raise ConfigError(f"{where}: khóa {extra[0]!r} không hợp lệ trong khai báo biểu mẫu.")

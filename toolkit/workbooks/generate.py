@@ -1,0 +1,406 @@
+"""Write the workbooks: the roster (blank or filled) and each cell's two pre-filled workbooks.
+
+Everything is laid out from the declarations (``declarations.Layout``). Each workbook has an
+instructions sheet in Vietnamese, drop-downs fed from a hidden lists sheet (inline lists are
+limited to 255 characters), locked labels and formulas with unlocked input cells (sheet protection
+without a password), Times New Roman, A4 print setup, frozen headers, and the hidden identity block.
+Text from the roster is always written with ``write_string`` (never read as a formula), and the
+created date is fixed, so the same roster gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from toolkit import __version__
+from toolkit.errors import OutputError
+from toolkit.model import Member, Membership, OrgUnit, Roster
+from toolkit.rulebook import RuleSet, load_ruleset
+from toolkit.workbooks.declarations import (
+    INSTRUCTIONS_SHEET,
+    LISTS,
+    LISTS_SHEET,
+    YES,
+    Column,
+    Declaration,
+    Layout,
+    column_letter,
+    features_for,
+    load_declaration,
+)
+from toolkit.workbooks.identity import IDENTITY_SHEET, Identity, roster_hash, safe_file_stem
+from toolkit.workbooks.styles import (
+    FONT,
+    FORMATS,
+    PAPER_A4,
+    PROTECTION,
+    ROSTER_PROTECTION,
+    input_format,
+    list_name,
+    validation,
+)
+
+Target = Path | str | IO[bytes]
+#: the fixed "created" date of a blank roster (cell workbooks use 1 January of the rating year)
+ROSTER_CREATED = dt.datetime(2023, 1, 1)
+
+
+class _Book:
+    """One workbook being written: its formats, its sheets in order, its identity."""
+
+    def __init__(self, target: Target, declaration: Declaration, created: dt.datetime) -> None:
+        import xlsxwriter
+
+        self.declaration = declaration
+        options = {
+            "default_format_properties": dict(FONT),
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        }
+        self.book = xlsxwriter.Workbook(target, options)
+        self.book.set_properties(
+            {
+                "title": declaration.title,
+                "author": "xeploai",
+                "created": created,
+                "comments": f"xeploai {__version__}",
+            }
+        )
+        self.fmt = {name: self.book.add_format(props) for name, props in FORMATS.items()}
+
+    def instructions(self, lines: Sequence[str], subtitle: str) -> None:
+        ws = self.book.add_worksheet(INSTRUCTIONS_SHEET)
+        ws.set_column(0, 0, 110)
+        ws.write_string(0, 0, self.declaration.title.upper(), self.fmt["title"])
+        ws.write_string(1, 0, subtitle, self.fmt["subtitle"])
+        row = 3
+        for number, line in enumerate(lines, start=1):
+            ws.write_string(row, 0, f"{number}. {line}", self.fmt["text"])
+            row += 1
+        row += 1
+        ws.write_string(row, 0, "Giải thích các cột cần nhập", self.fmt["heading"])
+        for sheet in self.declaration.sheets:
+            for column in sheet.columns:
+                if column.is_input and column.help:
+                    row += 1
+                    text = f"«{sheet.name}» › {column.label}: {column.help}"
+                    ws.write_string(row, 0, text, self.fmt["text"])
+        self._print(ws, landscape=False)
+        ws.protect("", PROTECTION)
+        ws.activate()
+
+    def lists(self) -> None:
+        ws = self.book.add_worksheet(LISTS_SHEET)
+        for col, (name, values) in enumerate(LISTS.items()):
+            ws.write_string(0, col, name)
+            for row, value in enumerate(values, start=1):
+                ws.write_string(row, col, value)
+            letter = column_letter(col)
+            self.book.define_name(
+                list_name(name), f"='{LISTS_SHEET}'!${letter}$2:${letter}${len(values) + 1}"
+            )
+            ws.set_column(col, col, 32)
+        ws.hide()
+        ws.protect("", PROTECTION)
+
+    def identity(self, identity: Identity) -> None:
+        ws = self.book.add_worksheet(IDENTITY_SHEET)
+        ws.write_string(0, 0, "Thông tin nhận diện biểu mẫu: không sửa, không xóa trang này.")
+        for row, (key, value) in enumerate(identity.rows(), start=1):
+            ws.write_string(row, 0, key)
+            ws.write_string(row, 1, value)
+        ws.very_hidden()
+        ws.protect("", PROTECTION)
+
+    def close(self) -> None:
+        try:
+            self.book.close()
+        except OSError as exc:
+            raise OutputError(f"Không ghi được tệp: {exc}.") from None
+
+    def _print(self, ws: Any, *, landscape: bool, repeat: int | None = None) -> None:
+        ws.set_paper(PAPER_A4)
+        if landscape:
+            ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        ws.set_footer("&C&P/&N")
+        if repeat is not None:
+            ws.repeat_rows(0, repeat)
+
+    def _titles(self, ws: Any, title: str, subtitle: str, width: int) -> None:
+        if width > 1:
+            ws.merge_range(0, 0, 0, width - 1, title, self.fmt["title"])
+            ws.merge_range(1, 0, 1, width - 1, subtitle, self.fmt["subtitle"])
+        else:
+            ws.write_string(0, 0, title, self.fmt["title"])
+            ws.write_string(1, 0, subtitle, self.fmt["subtitle"])
+        ws.set_row(0, 24)
+
+    def _value(self, ws: Any, row: int, col: int, column: Column, value: object, fmt: str) -> None:
+        """Write a prefilled or filled value with the right cell type (row 0-based)."""
+        cell_format = self.fmt[fmt]
+        if value is None or value == "":
+            ws.write_blank(row, col, None, cell_format)
+        elif isinstance(value, bool):
+            ws.write_string(row, col, YES if value else "", cell_format)
+        elif isinstance(value, int | float):
+            ws.write_number(row, col, value, cell_format)
+        elif isinstance(value, dt.date):
+            ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), cell_format)
+        else:
+            ws.write_string(row, col, str(value), cell_format)
+
+    def form(self, layout: Layout, subtitle: str, prefilled: dict[str, object]) -> None:
+        sheet = layout.sheet
+        ws = self.book.add_worksheet(sheet.name)
+        self._titles(ws, sheet.title, subtitle, 3)
+        ws.set_column(0, 0, 58)
+        ws.set_column(1, 1, 24)
+        ws.set_column(2, 2, 70)
+        head = sheet.header_row - 2  # 0-based row above the first field
+        for col, text in enumerate(("Nội dung", "Số liệu", "Hướng dẫn")):
+            ws.write_string(head, col, text, self.fmt["header"])
+        for column in layout.columns:
+            row = layout.field_row(column.key) - 1
+            if column.type == "heading":
+                ws.merge_range(row, 0, row, 2, column.label, self.fmt["heading"])
+                continue
+            ws.write_string(row, 0, column.label, self.fmt["label"])
+            if column.prefilled:
+                fmt = "prefilled_int" if column.type == "int" else "prefilled"
+                self._value(ws, row, 1, column, prefilled.get(column.key), fmt)
+            else:
+                self._value(ws, row, 1, column, None, input_format(column))
+                ws.data_validation(row, 1, row, 1, validation(column))
+            ws.write_string(row, 2, column.help, self.fmt["help"])
+        ws.freeze_panes(head + 1, 0)
+        self._print(ws, landscape=False, repeat=head)
+        ws.protect("", PROTECTION)
+
+    def table(
+        self,
+        layout: Layout,
+        subtitle: str,
+        records: Sequence[dict[str, object]],
+        *,
+        rows: int,
+        roster: bool = False,
+    ) -> None:
+        """A header row then ``rows`` record rows (the records first, then blank input rows)."""
+        sheet = layout.sheet
+        ws = self.book.add_worksheet(sheet.name)
+        columns = layout.columns
+        self._titles(ws, sheet.title, subtitle, len(columns))
+        header = sheet.header_row - 1
+        first = header + 1
+        last = header + max(rows, 1)
+        ws.set_row(header, 48)
+        frozen_cols = 0
+        for col, column in enumerate(columns):
+            default = None
+            if roster:  # rows the district adds below the prepared ones stay editable
+                default = self.fmt["open_date" if column.type == "date" else "open"]
+            ws.set_column(col, col, column.width, default)
+            ws.write_string(header, col, column.label, self.fmt["header"])
+            if column.prefilled:
+                frozen_cols = col + 1
+        for offset in range(last - first + 1):
+            row = first + offset
+            record = records[offset] if offset < len(records) else {}
+            for col, column in enumerate(columns):
+                if column.type == "formula":
+                    formula = column.formula.format(
+                        **{c.key: f"{column_letter(i)}{row + 1}" for i, c in enumerate(columns)}
+                    )
+                    ws.write_formula(row, col, formula, self.fmt["formula"], 0)
+                elif column.prefilled:
+                    fmt = "prefilled_int" if column.type == "int" else "prefilled"
+                    self._value(ws, row, col, column, record.get(column.key), fmt)
+                else:
+                    self._value(ws, row, col, column, record.get(column.key), input_format(column))
+        for col, column in enumerate(columns):
+            if column.is_input:
+                ws.data_validation(first, col, last, col, validation(column))
+        ws.freeze_panes(first, frozen_cols or (2 if roster else 0))
+        self._print(ws, landscape=True, repeat=header)
+        ws.protect("", ROSTER_PROTECTION if roster else PROTECTION)
+
+    def papers(self, layout: Layout, subtitle: str, members: Sequence[Member], rows: int) -> None:
+        """One row per ballot paper, one column per member (ID row, then name row)."""
+        sheet = layout.sheet
+        paper, names, choice = layout.columns
+        ws = self.book.add_worksheet(sheet.name)
+        width = len(members) + 1
+        self._titles(ws, sheet.title, subtitle, width)
+        id_row = sheet.header_row - 1
+        ws.write_string(id_row, 0, paper.label, self.fmt["header"])
+        ws.write_string(id_row + 1, 0, names.label, self.fmt["header"])
+        ws.set_column(0, 0, paper.width)
+        ws.set_row(id_row + 1, 48)
+        for col, member in enumerate(members, start=1):
+            ws.set_column(col, col, choice.width)
+            ws.write_string(id_row, col, member.member_id, self.fmt["prefilled"])
+            ws.write_string(id_row + 1, col, member.full_name, self.fmt["prefilled"])
+        first = id_row + 2
+        last = first + max(rows, 1) - 1
+        for row in range(first, last + 1):
+            ws.write_blank(row, 0, None, self.fmt["input_int"])
+            for col in range(1, width):
+                ws.write_blank(row, col, None, self.fmt["input_choice"])
+        ws.data_validation(first, 0, last, 0, validation(paper))
+        if members:
+            ws.data_validation(first, 1, last, width - 1, validation(choice))
+        ws.freeze_panes(first, 1)
+        self._print(ws, landscape=True, repeat=id_row + 1)
+        ws.protect("", PROTECTION)
+
+
+def _member_record(number: int, member: Member) -> dict[str, object]:
+    return {
+        "no": number,
+        "member_id": member.member_id,
+        "full_name": member.full_name,
+        "membership": member.membership.label,
+    }
+
+
+def _cell_context(cell: OrgUnit, year: int, rules: RuleSet) -> dict[str, object]:
+    return {
+        "cell_code": cell.code,
+        "cell_name": cell.name,
+        "year": year,
+        "ruleset_name": rules.name,
+    }
+
+
+def write_cell_workbook(
+    kind: str, cell: OrgUnit, members: Sequence[Member], year: int, rules: RuleSet, target: Target
+) -> None:
+    """Write the ``self_assessment`` or ``ballot`` workbook of one cell to a path or buffer."""
+    declaration = load_declaration(kind)
+    features = features_for(rules.uses_scores, rules.scores_required)
+    context = _cell_context(cell, year, rules)
+    subtitle = f"{cell.name} (mã {cell.code}) · năm đánh giá {year}"
+    book = _Book(target, declaration, dt.datetime(year, 1, 1))
+    book.instructions([line.format(**context) for line in declaration.instructions], subtitle)
+    records = [_member_record(n, m) for n, m in enumerate(members, start=1)]
+    for sheet in declaration.sheets:
+        layout = declaration.layout(sheet.key, features)
+        if sheet.layout == "form":
+            book.form(layout, subtitle, context)
+        elif sheet.layout == "table":
+            book.table(layout, subtitle, records, rows=len(records))
+        else:
+            voters = sum(1 for m in members if m.membership is Membership.OFFICIAL)
+            book.papers(layout, subtitle, members, rows=voters)
+    book.lists()
+    book.identity(
+        Identity(
+            kind=kind,
+            template_version=declaration.version,
+            year=year,
+            cell_code=cell.code,
+            roster_hash=roster_hash(cell, members),
+            ruleset=rules.code,
+            features=features,
+            generator=f"xeploai {__version__}",
+        )
+    )
+    book.close()
+
+
+def cell_file_names(roster: Roster) -> dict[str, str]:
+    """Cell code → the file name stem of its workbooks, unique and safe on Windows."""
+    stems: dict[str, str] = {}
+    used: set[str] = set()
+    for cell in roster.tree.cells():
+        stem = safe_file_stem(cell.code, cell.name)
+        candidate, n = stem, 1
+        while candidate.casefold() in used:  # Windows file names ignore case
+            n += 1
+            candidate = f"{stem}-{n}"
+        used.add(candidate.casefold())
+        stems[cell.code] = candidate
+    return stems
+
+
+def generate_cell_workbooks(
+    roster: Roster, year: int, out_dir: Path, *, rules: RuleSet | None = None
+) -> list[Path]:
+    """Write every cell's self-assessment and ballot workbooks into ``out_dir``; their paths."""
+    rules = rules or load_ruleset(year)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"Không tạo được thư mục {out_dir}: {exc.strerror}.") from None
+    written: list[Path] = []
+    stems = cell_file_names(roster)
+    for cell in roster.tree.cells():
+        members = roster.members_of(cell.code)
+        for kind in ("self_assessment", "ballot"):
+            path = out_dir / f"{stems[cell.code]}-{load_declaration(kind).file_name}.xlsx"
+            write_cell_workbook(kind, cell, members, year, rules, path)
+            written.append(path)
+    return written
+
+
+def _roster_book(target: Target, roster: Roster | None) -> None:
+    declaration = load_declaration("roster")
+    book = _Book(target, declaration, ROSTER_CREATED)
+    subtitle = "Cấp ủy cấp trên lập; dùng để tạo biểu mẫu cho các chi bộ"
+    book.instructions(declaration.instructions, subtitle)
+    units: list[dict[str, object]] = []
+    members: list[dict[str, object]] = []
+    if roster is not None:
+        units = [
+            {
+                "code": u.code,
+                "name": u.name,
+                "kind": u.kind.label,
+                "parent_code": u.parent_code,
+                "org_type": u.org_type,
+                "secretary_name": u.secretary_name,
+                "secretary_email": u.secretary_email,
+            }
+            for u in roster.tree.units.values()
+        ]
+        members = [
+            {
+                "member_id": m.member_id,
+                "full_name": m.full_name,
+                "cell_code": m.cell_code,
+                "membership": m.membership.label,
+                "birth_year": m.birth_year,
+                "admission_date": m.admission_date,
+                "position": m.position,
+                "is_leader": m.is_leader,
+                "is_head": m.is_head,
+            }
+            for m in roster.members
+        ]
+    for sheet, records in zip(declaration.sheets, (units, members), strict=True):
+        layout = declaration.layout(sheet.key)
+        rows = max(sheet.rows, len(records) + 100) if roster is None else len(records) + 100
+        book.table(layout, declaration.title, records, rows=rows, roster=True)
+    book.lists()
+    book.identity(
+        Identity(
+            kind="roster", template_version=declaration.version, generator=f"xeploai {__version__}"
+        )
+    )
+    book.close()
+
+
+def write_blank_roster(target: Target) -> None:
+    """Write the blank roster workbook the district fills (a path or a binary buffer)."""
+    _roster_book(target, None)
+
+
+def write_roster(roster: Roster, target: Target) -> None:
+    """Write ``roster`` as a filled roster workbook (read back by ``read_roster``)."""
+    _roster_book(target, roster)

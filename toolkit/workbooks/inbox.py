@@ -1,0 +1,363 @@
+"""The inbox: recognise every returned file, pick one per cell and kind, and say what is missing.
+
+Files are recognised by their identity block. For each cell and kind of workbook: identical copies
+count once; two different files are an issue naming both, unless ``latest`` is set, which takes the
+one saved last by the workbook's own modified time. A cell whose chosen files are free of errors
+becomes a ``CellReturn`` for the engine; every other cell is reported with its reasons. ``status``,
+``validate`` and ``aggregate`` share this rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit import catalogue
+from toolkit.errors import InputError
+from toolkit.model import CellReturn, InputFile, Issue, Location, OrgUnit, Roster, Severity
+from toolkit.rulebook import RuleSet
+from toolkit.workbooks.cellbooks import BallotContent, SelfAssessmentContent
+from toolkit.workbooks.checks import Expectations, check_pair, check_reading
+from toolkit.workbooks.declarations import KIND_TITLES
+from toolkit.workbooks.read import WorkbookReading, peek_identity, read_workbook
+
+CELL_KINDS: tuple[str, ...] = ("self_assessment", "ballot")
+#: issue codes that mean the file is not this year's return of a known cell
+_NOT_A_RETURN = frozenset({"wrong-year", "cell-unknown", "year-unsupported"})
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    """Files given and files under folders given (recursively), sorted; dotfiles skipped."""
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        elif path.exists():
+            found.append(path)
+        else:
+            raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}")
+    return sorted(set(found))
+
+
+def is_lock_file(path: Path) -> bool:
+    """Excel's ``~$name.xlsx`` owner file, left while a workbook is open."""
+    return path.name.startswith("~$")
+
+
+#: progress(stage, done, total), as the ``aggregate`` command reports it; the stage is "read"
+Progress = Callable[[str, int, int], None]
+
+
+def read_all(
+    paths: Sequence[Path], workers: int = 1, progress: Progress | None = None
+) -> list[WorkbookReading]:
+    """Read every file, in a process pool when ``workers`` > 1; results in ``paths`` order."""
+    report = progress or (lambda stage, done, total: None)
+    total = len(paths)
+    report("read", 0, total)
+    readings: list[WorkbookReading] = []
+    if workers <= 1 or total < 2 * workers:
+        for path in paths:
+            readings.append(read_workbook(path))
+            report("read", len(readings), total)
+        return readings
+    chunk = max(1, min(16, total // (workers * 4)))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for reading in pool.map(read_workbook, paths, chunksize=chunk):
+            readings.append(reading)
+            report("read", len(readings), total)
+    return readings
+
+
+@dataclass(frozen=True)
+class CellStatus:
+    """Where one cell stands: which file was used for each kind, and why not if none."""
+
+    cell: OrgUnit
+    #: kind → the file used, or None
+    used: Mapping[str, InputFile | None]
+    #: kind → every file recognised for that kind (used, duplicates, rejected)
+    received: Mapping[str, tuple[InputFile, ...]]
+    #: "complete", "missing" (a kind not received), "duplicate" or "errors"
+    state: str
+
+
+@dataclass(frozen=True)
+class InboxResult:
+    """Everything read from an inbox: usable returns, missing cells, issues, the audit trail."""
+
+    year: int
+    returns: tuple[CellReturn, ...]
+    missing: tuple[OrgUnit, ...]
+    issues: tuple[Issue, ...]
+    inputs: tuple[InputFile, ...]
+    cells: tuple[CellStatus, ...]
+
+    @property
+    def unknown(self) -> tuple[InputFile, ...]:
+        """Files that belong to no cell of the roster (or are not returns at all)."""
+        return tuple(
+            f
+            for f in self.inputs
+            if f.status == "unknown" or (f.status == "rejected" and not f.kind)
+        )
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity is Severity.ERROR for i in self.issues)
+
+
+class _Collector:
+    def __init__(self, roster: Roster, year: int, rules: RuleSet, latest: bool) -> None:
+        self.roster, self.year, self.latest = roster, year, latest
+        self.expect = Expectations(roster=roster, year=year, rules=rules)
+        self.issues: dict[str, list[Issue]] = {}  # path → issues, in file order
+        self.status: dict[str, str] = {}
+        self.readings: dict[str, WorkbookReading] = {}
+        self.late_issues: list[Issue] = []
+
+    def take(self, reading: WorkbookReading) -> tuple[str, str] | None:
+        """Record a reading; the (cell, kind) it may stand for, or None."""
+        path = reading.path
+        self.readings[path] = reading
+        issues = [*reading.issues, *check_reading(reading, self.expect)]
+        self.issues[path] = issues
+        if reading.identity is None or reading.kind not in (*CELL_KINDS, "roster"):
+            self.status[path] = "rejected"
+            return None
+        if reading.kind == "roster":
+            title, title_en = KIND_TITLES["roster"]
+            issues.append(
+                catalogue.make(
+                    "unexpected-kind",
+                    location=Location(reading.name),
+                    value=title,
+                    value_en=title_en,
+                )
+            )
+            self.status[path] = "unknown"
+            return None
+        if {i.code for i in issues} & _NOT_A_RETURN:
+            self.status[path] = "unknown"  # another year's file, or no cell of this roster
+            return None
+        return reading.identity.cell_code, reading.kind
+
+    def has_errors(self, path: str) -> bool:
+        return any(i.severity is Severity.ERROR for i in self.issues[path])
+
+    def choose(self, cell: OrgUnit, kind: str, paths: list[str]) -> str | None:
+        """The one file used for a cell and kind, or None (reported)."""
+        distinct: dict[str, str] = {}
+        for path in paths:
+            sha = self.readings[path].sha256
+            if sha in distinct:
+                self.status[path] = "duplicate"
+                self.issues[path].append(
+                    catalogue.make(
+                        "identical-copy",
+                        location=Location(Path(path).name),
+                        value=Path(path).name,
+                        expected=Path(distinct[sha]).name,
+                        unit_code=cell.code,
+                    )
+                )
+            else:
+                distinct[sha] = path
+        candidates = list(distinct.values())
+        if len(candidates) == 1:
+            return candidates[0]
+        title, title_en = KIND_TITLES[kind]
+        names = ", ".join(Path(p).name for p in candidates)
+        by_time = sorted(candidates, key=lambda p: self.readings[p].modified or dt.datetime.min)
+        newest, runner_up = by_time[-1], by_time[-2]
+        decided = self.readings[newest].modified != self.readings[runner_up].modified
+        if self.latest and decided:
+            for older in by_time[:-1]:
+                self.status[older] = "duplicate"
+                # an ignored file's own problems no longer matter; the choice is reported
+                self.issues[older] = [
+                    catalogue.make(
+                        "older-version-ignored",
+                        location=Location(Path(older).name),
+                        value=Path(older).name,
+                        expected=Path(newest).name,
+                        unit=cell.code,
+                        kind=title,
+                        kind_en=title_en,
+                        unit_code=cell.code,
+                    )
+                ]
+            return newest
+        for path in candidates:
+            self.status[path] = "duplicate"
+        self.late_issues.append(
+            catalogue.make(
+                "duplicate-file",
+                value=names,
+                unit=cell.code,
+                count=len(candidates),
+                kind=title,
+                kind_en=title_en,
+                unit_code=cell.code,
+            )
+        )
+        return None
+
+
+def collect_returns(
+    paths: Sequence[Path],
+    roster: Roster,
+    year: int,
+    rules: RuleSet,
+    *,
+    latest: bool = False,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> InboxResult:
+    """Read an inbox (files and folders) against the roster: the returns the engine can use.
+
+    ``workers`` > 1 reads files in a process pool; ``progress`` hears ("read", done, total).
+    """
+    files = expand_paths(paths)
+    locks = [p for p in files if is_lock_file(p)]
+    readings = read_all([p for p in files if not is_lock_file(p)], workers, progress)
+    collector = _Collector(roster, year, rules, latest)
+    groups: dict[tuple[str, str], list[str]] = {}
+    for reading in readings:
+        key = collector.take(reading)
+        if key is not None:
+            groups.setdefault(key, []).append(reading.path)
+    cells, returns, missing = [], [], []
+    for cell in roster.tree.cells():
+        status, cell_return = _cell(collector, cell, groups)
+        cells.append(status)
+        if cell_return is not None:
+            returns.append(cell_return)
+        if status.state == "missing":
+            missing.append(cell)
+    issues = [i for r in readings for i in collector.issues[r.path]]
+    lock_issues = [
+        catalogue.make("lock-file-ignored", location=Location(p.name), value=p.name) for p in locks
+    ]
+    inputs = [r.input_file(collector.status.get(r.path, "used")) for r in readings]
+    inputs += [InputFile(str(p), "", status="ignored") for p in locks]
+    return InboxResult(
+        year=year,
+        returns=tuple(returns),
+        missing=tuple(missing),
+        issues=(*issues, *lock_issues, *collector.late_issues),
+        inputs=tuple(sorted(inputs, key=lambda f: f.path)),
+        cells=tuple(cells),
+    )
+
+
+def _cell(
+    collector: _Collector, cell: OrgUnit, groups: dict[tuple[str, str], list[str]]
+) -> tuple[CellStatus, CellReturn | None]:
+    chosen: dict[str, str | None] = {}
+    received: dict[str, tuple[str, ...]] = {}
+    state = "complete"
+    for kind in CELL_KINDS:
+        paths = groups.get((cell.code, kind), [])
+        received[kind] = tuple(paths)
+        if not paths:
+            chosen[kind] = None
+            title, title_en = KIND_TITLES[kind]
+            collector.late_issues.append(
+                catalogue.make(
+                    "workbook-missing",
+                    value=cell.code,
+                    name=cell.name,
+                    kind=title,
+                    kind_en=title_en,
+                    unit_code=cell.code,
+                )
+            )
+            state = "missing"
+            continue
+        chosen[kind] = collector.choose(cell, kind, paths)
+        if chosen[kind] is None and state == "complete":
+            state = "duplicate"
+    sa_path, bb_path = chosen["self_assessment"], chosen["ballot"]
+    if sa_path and bb_path:
+        collector.issues[bb_path].extend(
+            check_pair(collector.readings[sa_path], collector.readings[bb_path])
+        )
+    chosen_paths = [p for p in (sa_path, bb_path) if p]
+    for path in chosen_paths:
+        if collector.has_errors(path) or collector.readings[path].content is None:
+            collector.status[path] = "rejected"
+            if state == "complete":
+                state = "errors"
+    for path in chosen_paths:
+        if path not in collector.status:
+            # a good file is "used" only when its cell's other workbook is usable too
+            collector.status[path] = "used" if state == "complete" else "pending"
+
+    def as_input(path: str) -> InputFile:
+        return collector.readings[path].input_file(collector.status[path])
+
+    status = CellStatus(
+        cell=cell,
+        used={k: as_input(p) if p and state == "complete" else None for k, p in chosen.items()},
+        received={k: tuple(as_input(p) for p in ps) for k, ps in received.items()},
+        state=state,
+    )
+    if state != "complete" or sa_path is None or bb_path is None:
+        return status, None
+    return status, _cell_return(collector, cell, sa_path, bb_path)
+
+
+def _cell_return(collector: _Collector, cell: OrgUnit, sa_path: str, bb_path: str) -> CellReturn:
+    sa = collector.readings[sa_path].content
+    bb = collector.readings[bb_path].content
+    assert isinstance(sa, SelfAssessmentContent) and isinstance(bb, BallotContent)
+    return CellReturn(
+        cell=cell,
+        members=collector.roster.members_of(cell.code),
+        assessments={a.member_id: a for a in sa.assessments},
+        meeting=bb.meeting,
+        tallies={t.member_id: t for t in bb.tallies if t is not None and t.member_id},
+        cell_assessment=sa.cell,
+        cell_tally=bb.cell_tally,
+    )
+
+
+def detect_year(paths: Sequence[Path | str], sample: int = 25) -> int:
+    """The rating year most of the first ``sample`` recognised cell files were made for.
+
+    Raises ``InputError`` when no file tells (then the user must give ``--year``).
+    """
+    year = infer_year(paths, sample)
+    if year is None:
+        raise InputError(
+            "Không nhận ra năm đánh giá từ các tệp gửi về; hãy chỉ rõ bằng --year "
+            "(no file tells the rating year: give --year)."
+        )
+    return year
+
+
+def infer_year(paths: Sequence[Path | str], sample: int = 25) -> int | None:
+    """Like ``detect_year``, but None when no file tells."""
+    years: Counter[int] = Counter()
+    for path in expand_paths(paths):
+        if is_lock_file(path):
+            continue
+        identity = peek_identity(path)
+        if identity is not None and identity.year is not None and identity.kind in CELL_KINDS:
+            years[identity.year] += 1
+            if sum(years.values()) >= sample:
+                break
+    if not years:
+        return None
+    return max(years, key=lambda y: (years[y], y))

@@ -1,0 +1,53 @@
+"""The outbox: the workbooks the district sends out, made from its roster.
+
+``make_cell_templates`` refuses to write anything from a roster with errors (a wrong roster would
+be copied into every cell's workbooks); the roster's warnings are returned alongside the files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import OutputError
+from toolkit.model import Issue, Severity
+from toolkit.rulebook import load_ruleset
+from toolkit.workbooks.declarations import load_declaration
+from toolkit.workbooks.generate import generate_cell_workbooks, write_blank_roster
+from toolkit.workbooks.read import read_roster
+
+
+@dataclass(frozen=True)
+class Outbox:
+    """What ``templates`` wrote, and what it found in the roster."""
+
+    paths: tuple[Path, ...]
+    cells: int
+    issues: tuple[Issue, ...]
+
+    @property
+    def written(self) -> bool:
+        return bool(self.paths)
+
+
+def make_blank_roster(out_dir: Path) -> Path:
+    """Write the blank roster workbook into ``out_dir``; its path."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"Không tạo được thư mục {out_dir}: {exc.strerror}.") from None
+    path = out_dir / f"{load_declaration('roster').file_name}.xlsx"
+    write_blank_roster(path)
+    return path
+
+
+def make_cell_templates(
+    roster_path: Path, year: int, out_dir: Path, rules_file: Path | None = None
+) -> Outbox:
+    """Every cell's two workbooks for ``year``, unless the roster has errors."""
+    rules = load_ruleset(year, rules_file)
+    roster, issues = read_roster(roster_path)
+    if any(i.severity is Severity.ERROR for i in issues):
+        return Outbox((), 0, issues)
+    paths = generate_cell_workbooks(roster, year, out_dir, rules=rules)
+    return Outbox(tuple(paths), len(roster.tree.cells()), issues)

@@ -1,0 +1,313 @@
+"""Open an .xlsx package safely before any parser sees it.
+
+Hostile or broken files are recognised here, each with its own issue code: empty, not a zip,
+old .xls, password-protected, truncated or corrupt, zip bombs (declared sizes and ratios are
+checked before anything is inflated, then every part is inflated once by ``zipfile``, which stops
+at the declared size and verifies the CRC), XML with DOCTYPE/ENTITY declarations (billion laughs,
+external entities: Excel never writes them), and sheets whose cells reach absurd positions
+(python-calamine allocates a dense grid from the first to the last cell, so one cell at XFD1048576
+would need hundreds of GB and abort the process: the extent is measured on the XML first).
+
+The same pass records, per worksheet, which cells hold formulas (with or without a cached value)
+and which hold error values, because calamine only reports cached values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree.ElementTree import Element
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from toolkit.workbooks.declarations import cell_ref
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+#: total inflated size of all parts; a city roster of 150,000 members is about 80 MB of XML
+MAX_UNCOMPRESSED = 256 * 1024 * 1024
+#: parts above this size must not compress better than MAX_RATIO (XML rarely beats 30:1)
+RATIO_CHECK_FROM = 1024 * 1024
+MAX_RATIO = 200
+#: calamine's dense grid is rows × columns; these caps keep it to a few hundred MB at most
+MAX_ROWS = 400_000
+MAX_COLS = 1_000
+MAX_CELLS = 4_000_000
+
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_NS_DCTERMS = "{http://purl.org/dc/terms/}"
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,9})\"")
+_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,4})(\d{1,9})\"")
+_CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
+_REF_ATTR = re.compile(rb"\sr=\"([A-Z]{1,4}\d{1,9})\"")
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY")
+
+
+class Rejected(Exception):
+    """The file cannot be read; ``code`` is its issue code, ``params`` fill the message."""
+
+    def __init__(self, code: str, value: object = "", **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.value = value
+        self.params: dict[str, Any] = dict(params)
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """What the XML of one worksheet says beyond the cached values."""
+
+    max_row: int
+    max_col: int
+    #: A1 ref → formula text, for formulas that have a cached value
+    formulas: dict[str, str] = field(default_factory=dict)
+    #: A1 ref → formula text, for formulas saved without a value (a reader would see nothing)
+    uncached: dict[str, str] = field(default_factory=dict)
+    #: A1 ref → error value such as ``#DIV/0!``
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Package:
+    """An .xlsx that passed the safety checks: its bytes, its sheets' parts and scans."""
+
+    data: bytes
+    sha256: str
+    #: sheet name → worksheet part inside the zip, in workbook order
+    sheet_parts: dict[str, str]
+    scans: dict[str, SheetScan]
+    modified: dt.datetime | None
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def open_package(data: bytes) -> Package:
+    """Check ``data`` is a safe, readable .xlsx; raise ``Rejected`` with the reason otherwise."""
+    if not data:
+        raise Rejected("empty-file")
+    if len(data) > MAX_FILE_BYTES:
+        raise Rejected("file-too-large", len(data), limit=MAX_FILE_BYTES)
+    if data.startswith(_CFB):
+        raise _ole_rejection(data)
+    if not data.startswith(b"PK"):
+        raise Rejected("not-xlsx", _sniff(data))
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise Rejected("corrupt-file", **_reason("không mở được tệp nén", exc)) from None
+    with archive:
+        _check_kind(names)
+        _check_sizes(archive)
+        parts = _sheet_parts(archive)
+        wanted = set(parts.values())
+        scans_by_part: dict[str, SheetScan] = {}
+        for info in archive.infolist():
+            content = _inflate(archive, info, keep=info.filename in wanted)
+            if info.filename in wanted and content is not None:
+                scans_by_part[info.filename] = scan_sheet(content)
+        modified = _modified(archive, names)
+    scans = {name: scans_by_part[part] for name, part in parts.items() if part in scans_by_part}
+    for name, scan in scans.items():
+        _check_extent(name, scan)
+    return Package(data, sha256_of(data), parts, scans, modified)
+
+
+def _reason(vi: str, exc: BaseException) -> dict[str, str]:
+    detail = str(exc) or type(exc).__name__
+    return {"reason": f"{vi}: {detail}"}
+
+
+def _ole_rejection(data: bytes) -> Rejected:
+    # An OLE compound file is either an old .xls or an encrypted OOXML package (Excel wraps a
+    # password-protected .xlsx in one, with EncryptionInfo / EncryptedPackage streams).
+    if (
+        "EncryptionInfo".encode("utf-16-le") in data
+        or "EncryptedPackage".encode("utf-16-le") in data
+    ):
+        return Rejected("encrypted-file")
+    if "Workbook".encode("utf-16-le") in data or "Book".encode("utf-16-le") in data:
+        return Rejected("legacy-xls")
+    return Rejected("not-xlsx", "OLE (Word/PowerPoint?)")
+
+
+def _sniff(data: bytes) -> str:
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return "PDF"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
+        return "hình ảnh / image"
+    if head.lstrip().startswith((b"<html", b"<!DOCTYPE", b"<?xml", b"<HTML")):
+        return "HTML/XML"
+    try:
+        data[:4096].decode("utf-8")
+    except UnicodeDecodeError:
+        return "dữ liệu nhị phân / binary data"
+    return "văn bản, CSV / text, CSV"
+
+
+def _check_kind(names: set[str]) -> None:
+    if "mimetype" in names or "content.xml" in names:
+        raise Rejected("not-xlsx", "OpenDocument (.ods)")
+    if "xl/workbook.bin" in names:
+        raise Rejected("not-xlsx", "Excel Binary (.xlsb)")
+    if "word/document.xml" in names:
+        raise Rejected("not-xlsx", "Word (.docx)")
+    if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+        raise Rejected(
+            "corrupt-file",
+            reason="xl/workbook.xml",
+        )
+
+
+def _check_sizes(archive: zipfile.ZipFile) -> None:
+    total = 0
+    for info in archive.infolist():
+        if info.flag_bits & 0x1:
+            raise Rejected("encrypted-file")
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO:
+            raise Rejected("decompressed-too-large", info.file_size, limit=MAX_UNCOMPRESSED)
+    if total > MAX_UNCOMPRESSED:
+        raise Rejected("decompressed-too-large", total, limit=MAX_UNCOMPRESSED)
+
+
+def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, keep: bool) -> bytes | None:
+    """Inflate one part (CRC checked, never beyond its declared size); refuse DTDs in XML."""
+    chunks: list[bytes] = []
+    tail = b""
+    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
+    try:
+        with archive.open(info) as fh:
+            while chunk := fh.read(1 << 20):
+                if is_xml:
+                    window = tail + chunk
+                    if any(marker in window for marker in _DANGEROUS):
+                        raise Rejected("xml-dtd-forbidden", info.filename)
+                    tail = chunk[-16:]
+                if keep:
+                    chunks.append(chunk)
+    except Rejected:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
+        raise Rejected("corrupt-file", **_reason(f"phần {info.filename}", exc)) from None
+    except (RuntimeError, NotImplementedError) as exc:  # encrypted or unknown compression
+        if "encrypted" in str(exc):
+            raise Rejected("encrypted-file") from None
+        raise Rejected("corrupt-file", **_reason(f"phần {info.filename}", exc)) from None
+    return b"".join(chunks) if keep else None
+
+
+def _parse_xml(archive: zipfile.ZipFile, name: str) -> Element:
+    try:
+        root: Element = SafeET.fromstring(archive.read(name), forbid_dtd=True)
+        return root
+    except DefusedXmlException:
+        raise Rejected("xml-dtd-forbidden", name) from None
+    except (SafeET.ParseError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+        raise Rejected("corrupt-file", **_reason(f"phần {name}", exc)) from None
+
+
+def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → worksheet part, from xl/workbook.xml and its relationships."""
+    workbook = _parse_xml(archive, "xl/workbook.xml")
+    targets: dict[str, str] = {}
+    if "xl/_rels/workbook.xml.rels" in archive.namelist():
+        rels = _parse_xml(archive, "xl/_rels/workbook.xml.rels")
+        for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
+            target = rel.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
+            targets[rel.get("Id", "")] = posixpath.normpath(path)
+    parts: dict[str, str] = {}
+    for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
+        name = sheet.get("name", "")
+        part = targets.get(sheet.get(f"{_NS_REL}id", ""), "")
+        if name and part:
+            parts[name] = part
+    return parts
+
+
+def _modified(archive: zipfile.ZipFile, names: set[str]) -> dt.datetime | None:
+    """The workbook's own last-saved time (docProps/core.xml), in UTC."""
+    if "docProps/core.xml" not in names:
+        return None
+    node = _parse_xml(archive, "docProps/core.xml").find(f"{_NS_DCTERMS}modified")
+    text = (node.text or "").strip() if node is not None else ""
+    try:
+        stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if stamp.tzinfo is not None:
+        stamp = stamp.astimezone(dt.UTC).replace(tzinfo=None)
+    return stamp
+
+
+def column_number(letters: bytes | str) -> int:
+    """``A`` → 1, ``AA`` → 27."""
+    text = letters.decode() if isinstance(letters, bytes) else letters
+    n = 0
+    for ch in text:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def scan_sheet(xml: bytes) -> SheetScan:
+    """Extent, formulas and error cells of one worksheet's XML."""
+    max_row = max((int(r) for r in _ROW.findall(xml)), default=0)
+    max_col = 0
+    letters_seen: set[bytes] = set()
+    for letters, row in _CELL.findall(xml):
+        max_row = max(max_row, int(row))
+        letters_seen.add(letters)
+    if letters_seen:
+        max_col = max(column_number(x) for x in letters_seen)
+    formulas: dict[str, str] = {}
+    uncached: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    if b"<f" in xml or b":f" in xml or b't="e"' in xml:
+        for start in _CELL_START.finditer(xml):
+            attrs, self_closing = start.group(1), start.group(2)
+            if self_closing:
+                continue
+            ref_match = _REF_ATTR.search(b" " + attrs)
+            end = _CELL_END.search(xml, start.end())
+            if ref_match is None or end is None:
+                continue
+            ref = ref_match.group(1).decode()
+            body = xml[start.end() : end.start()]
+            value = _VALUE.search(body)
+            if b't="e"' in attrs and value is not None:
+                errors[ref] = value.group(1).decode("utf-8", "replace")
+            formula = _FORMULA.search(body)
+            if formula is None:
+                continue
+            text = "=" + (formula.group(1) or b"").decode("utf-8", "replace")
+            if value is None or (value.group(1) == b"" and b't="str"' not in attrs):
+                uncached[ref] = text
+            else:
+                formulas[ref] = text
+    return SheetScan(max_row, max_col, formulas, uncached, errors)
+
+
+def _check_extent(name: str, scan: SheetScan) -> None:
+    rows, cols = scan.max_row, scan.max_col
+    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+        raise Rejected(
+            "sheet-too-large", cell_ref(rows, max(cols - 1, 0)), sheet=name, rows=rows, cols=cols
+        )

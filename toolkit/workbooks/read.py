@@ -1,0 +1,333 @@
+"""Read returned workbooks and the roster: safety checks first, then python-calamine for values.
+
+Inputs are only ever read (the bytes are loaded once, hashed, and parsed from memory), never
+written. Each file is reduced to model values and issues as soon as it is read; no grid is kept.
+``read_workbook`` is a top-level function of plain arguments so a process pool can run it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from toolkit import catalogue
+from toolkit.model import InputFile, Issue, Location, Roster
+from toolkit.workbooks.cellbooks import (
+    BallotContent,
+    SelfAssessmentContent,
+    build_ballot,
+    build_self_assessment,
+)
+from toolkit.workbooks.declarations import (
+    INSTRUCTIONS_SHEET,
+    KINDS,
+    LISTS_SHEET,
+    Declaration,
+    load_declaration,
+)
+from toolkit.workbooks.identity import IDENTITY_SHEET, Identity, IdentityError, parse_identity
+from toolkit.workbooks.package import MAX_FILE_BYTES, Package, Rejected, SheetScan, open_package
+from toolkit.workbooks.sheets import SheetContext, label_key, read_form, read_papers, read_table
+
+#: sheets a secretary may leave out without harm
+OPTIONAL_SHEETS = frozenset({"papers"})
+
+
+@dataclass(frozen=True)
+class WorkbookReading:
+    """One returned file as read: what it is, what it holds, and what is wrong with it."""
+
+    path: str
+    sha256: str
+    identity: Identity | None
+    #: the workbook's own last-saved time (UTC), used by ``--latest``
+    modified: dt.datetime | None
+    issues: tuple[Issue, ...]
+    content: SelfAssessmentContent | BallotContent | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    @property
+    def kind(self) -> str:
+        return self.identity.kind if self.identity else ""
+
+    @property
+    def readable(self) -> bool:
+        """The file was recognised and its sheets could be read."""
+        return self.content is not None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(i.severity.value == "error" for i in self.issues)
+
+    def input_file(self, status: str) -> InputFile:
+        ident = self.identity
+        return InputFile(
+            path=self.path,
+            sha256=self.sha256,
+            kind=ident.kind if ident else "",
+            template_version=str(ident.template_version) if ident else "",
+            cell_code=ident.cell_code if ident else "",
+            year=ident.year if ident else None,
+            status=status,
+        )
+
+
+class _Stop(Exception):
+    """Reading cannot go on; the issues gathered so far say why."""
+
+
+@dataclass
+class _Opened:
+    path: str
+    package: Package
+    book: Any  # python_calamine.CalamineWorkbook
+    issues: list[Issue]
+    unit_code: str = ""
+
+    @property
+    def name(self) -> str:
+        return Path(self.path).name
+
+    def stop(self, code: str, value: object = "", **params: Any) -> _Stop:
+        self.issues.append(
+            catalogue.make(
+                code, location=Location(self.name), value=value, unit_code=self.unit_code, **params
+            )
+        )
+        return _Stop(code)
+
+    def context(self, sheet_name: str) -> SheetContext:
+        from python_calamine import CalamineError
+
+        try:
+            sheet = self.book.get_sheet_by_name(sheet_name)
+            grid = sheet.to_python(skip_empty_area=False)
+            merged = sheet.merged_cell_ranges or ()
+        except CalamineError as exc:
+            raise self.stop(
+                "corrupt-file",
+                reason=f"{sheet_name}: {exc}",
+            ) from None
+        scan = self.package.scans.get(sheet_name, SheetScan(0, 0))
+        return SheetContext(self.name, sheet_name, grid, scan, self.unit_code, self.issues, merged)
+
+
+def _load(path: Path | str, issues: list[Issue]) -> tuple[bytes, str]:
+    """The file's bytes and SHA-256 ('' when it cannot be read)."""
+    from toolkit.workbooks.package import sha256_of
+
+    where = Location(Path(path).name)
+    try:
+        size = Path(path).stat().st_size
+        if size > MAX_FILE_BYTES:
+            issues.append(
+                catalogue.make("file-too-large", location=where, value=size, limit=MAX_FILE_BYTES)
+            )
+            return b"", ""
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        issues.append(catalogue.make("input-not-readable", location=where, reason=reason))
+        return b"", ""
+    return data, sha256_of(data)
+
+
+def _open(path: Path | str, data: bytes, issues: list[Issue]) -> _Opened:
+    from python_calamine import CalamineError, CalamineWorkbook
+
+    where = Location(Path(path).name)
+    try:
+        package = open_package(data)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Rejected as rejected:
+        issues.append(
+            catalogue.make(
+                rejected.code,
+                location=where,
+                value=rejected.value,
+                **_with_defaults(rejected.params),
+            )
+        )
+        raise _Stop(rejected.code) from None
+    except (CalamineError, ValueError, OSError) as exc:
+        issues.append(catalogue.make("corrupt-file", location=where, reason=str(exc)))
+        raise _Stop("corrupt-file") from None
+    return _Opened(str(path), package, book, issues)
+
+
+def _with_defaults(params: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "reason": "",
+        "limit": "",
+        "sheet": "",
+        "rows": "",
+        "cols": "",
+        **params,
+    }
+
+
+def _identity(opened: _Opened) -> Identity | None:
+    if IDENTITY_SHEET not in opened.book.sheet_names:
+        return None
+    ctx = opened.context(IDENTITY_SHEET)
+    try:
+        return parse_identity(ctx.grid)
+    except IdentityError as exc:
+        raise opened.stop("identity-invalid", reason=exc.reason) from None
+
+
+def _check_version(opened: _Opened, identity: Identity, declaration: Declaration) -> None:
+    version = identity.template_version
+    if version < 0 or version > declaration.version:
+        shown = version if version >= 0 else "?"
+        raise opened.stop("template-version-unknown", shown, expected=declaration.version)
+    if version < declaration.min_version:
+        raise opened.stop("template-outdated", version, expected=declaration.version)
+
+
+def _sheet_names(opened: _Opened, declaration: Declaration) -> dict[str, str | None]:
+    """Declared sheet key → the sheet's name in the file (found by name, or by position)."""
+    names: list[str] = list(opened.book.sheet_names)
+    by_key = {label_key(n): n for n in names}
+    known = {label_key(s.name) for s in declaration.sheets}
+    known |= {label_key(INSTRUCTIONS_SHEET), label_key(LISTS_SHEET), label_key(IDENTITY_SHEET)}
+    found: dict[str, str | None] = {}
+    for position, sheet in enumerate(declaration.sheets, start=1):
+        actual = by_key.get(label_key(sheet.name))
+        if actual is None and position < len(names) and label_key(names[position]) not in known:
+            actual = names[position]
+            opened.issues.append(
+                catalogue.make(
+                    "sheet-renamed",
+                    location=Location(opened.name, actual),
+                    value=actual,
+                    unit_code=opened.unit_code,
+                    sheet=sheet.name,
+                )
+            )
+        if actual is None and sheet.key not in OPTIONAL_SHEETS:
+            raise opened.stop("sheet-missing", ", ".join(names), sheet=sheet.name)
+        found[sheet.key] = actual
+    return found
+
+
+def read_workbook(path: Path | str) -> WorkbookReading:
+    """Read one returned cell workbook (self-assessment or ballot); never raises for bad input."""
+    issues: list[Issue] = []
+    data, sha = _load(path, issues)
+    identity: Identity | None = None
+    modified: dt.datetime | None = None
+    content: SelfAssessmentContent | BallotContent | None = None
+    if data:
+        try:
+            opened = _open(path, data, issues)
+            modified = opened.package.modified
+            identity = _identity(opened)
+            if identity is None:
+                raise opened.stop("identity-missing")
+            opened.unit_code = identity.cell_code
+            if identity.kind not in KINDS:
+                raise opened.stop(
+                    "identity-invalid",
+                    reason=f"kind = {identity.kind}",
+                )
+            declaration = load_declaration(identity.kind)
+            _check_version(opened, identity, declaration)
+            if identity.kind != "roster":
+                content = _read_content(opened, identity, declaration)
+        except _Stop:
+            pass
+    return WorkbookReading(str(path), sha, identity, modified, tuple(issues), content)
+
+
+def _read_content(
+    opened: _Opened, identity: Identity, declaration: Declaration
+) -> SelfAssessmentContent | BallotContent | None:
+    sheets = _sheet_names(opened, declaration)
+    features = identity.features
+
+    def context(key: str) -> SheetContext | None:
+        name = sheets.get(key)
+        return opened.context(name) if name else None
+
+    if identity.kind == "self_assessment":
+        cell_ctx, members_ctx = context("cell"), context("members")
+        assert cell_ctx is not None and members_ctx is not None  # required sheets
+        cell_layout = declaration.layout("cell", features)
+        members_layout = declaration.layout("members", features)
+        cell_values = read_form(cell_ctx, cell_layout)
+        records = read_table(members_ctx, members_layout, "member_id")
+        if cell_values is None or records is None:
+            return None
+        return build_self_assessment(
+            cell_ctx, cell_layout, cell_values, members_ctx, members_layout, records, features
+        )
+    meeting_ctx, tally_ctx, papers_ctx = context("meeting"), context("tally"), context("papers")
+    assert meeting_ctx is not None and tally_ctx is not None
+    meeting_layout = declaration.layout("meeting", features)
+    tally_layout = declaration.layout("tally", features)
+    values = read_form(meeting_ctx, meeting_layout)
+    records = read_table(tally_ctx, tally_layout, "member_id")
+    papers = read_papers(papers_ctx, declaration.layout("papers")) if papers_ctx else None
+    if values is None or records is None:
+        return None
+    return build_ballot(
+        meeting_ctx, meeting_layout, values, tally_ctx, tally_layout, records, papers, papers_ctx
+    )
+
+
+def peek_identity(path: Path | str) -> Identity | None:
+    """Only the identity block of a file (None when the file is unreadable or has none)."""
+    issues: list[Issue] = []
+    data, _ = _load(path, issues)
+    if not data:
+        return None
+    try:
+        return _identity(_open(path, data, issues))
+    except _Stop:
+        return None
+
+
+def read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
+    """The district's roster and the problems found in it (rows with errors are left out)."""
+    from toolkit.workbooks.rosterbook import EMPTY_ROSTER, build_roster
+
+    issues: list[Issue] = []
+    data, _sha = _load(path, issues)
+    if not data:
+        return EMPTY_ROSTER, tuple(issues)
+    try:
+        opened = _open(path, data, issues)
+        identity = _identity(opened)
+        declaration = load_declaration("roster")
+        if identity is not None:
+            if identity.kind != "roster":
+                from toolkit.workbooks.declarations import KIND_TITLES
+
+                raise opened.stop(
+                    "wrong-kind",
+                    KIND_TITLES.get(identity.kind, ("?", "?"))[0],
+                    expected=declaration.title,
+                    expected_en=declaration.title_en,
+                )
+            _check_version(opened, identity, declaration)
+        sheets = _sheet_names(opened, declaration)
+        units_name, members_name = sheets["units"], sheets["members"]
+        assert units_name is not None and members_name is not None
+        units_ctx, members_ctx = opened.context(units_name), opened.context(members_name)
+        units_layout = declaration.layout("units")
+        members_layout = declaration.layout("members")
+        units = read_table(units_ctx, units_layout, None)
+        members = read_table(members_ctx, members_layout, "member_id")
+        if units is None or members is None:
+            return EMPTY_ROSTER, tuple(issues)
+        roster = build_roster(units_ctx, units_layout, units, members_ctx, members_layout, members)
+    except _Stop:
+        return EMPTY_ROSTER, tuple(issues)
+    return roster, tuple(issues)

@@ -1,0 +1,238 @@
+"""Read one sheet laid out by its declaration: forms, tables and ballot papers.
+
+The grid is calamine's ``to_python(skip_empty_area=False)``: row 0 is sheet row 1, column 0 is
+column A, and rows end at the last cell that holds data. Every value goes through ``values.parse``
+and every problem becomes an ``Issue`` pointing at its cell.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit import catalogue
+from toolkit.model import Issue, Location, Severity, normalize_text, strip_accents
+from toolkit.workbooks.declarations import Column, Layout, cell_ref
+from toolkit.workbooks.package import SheetScan
+from toolkit.workbooks.values import BadValue, is_empty, parse, shown
+
+Grid = Sequence[Sequence[object]]
+
+
+@dataclass
+class SheetContext:
+    """One sheet being read: its values, what its XML said, and the issues found so far."""
+
+    file: str
+    sheet: str
+    grid: Grid
+    scan: SheetScan
+    unit_code: str
+    issues: list[Issue]
+    merged: Sequence[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=tuple)
+    #: refs of cells whose value could not be used (already reported)
+    invalid: set[str] = field(default_factory=set)
+
+    def raw(self, row: int, col: int) -> object:
+        """The raw value at a 1-based row and 0-based column ('' beyond the data)."""
+        if row - 1 < len(self.grid):
+            cells = self.grid[row - 1]
+            if col < len(cells):
+                return cells[col]
+        return ""
+
+    def is_blank(self, row: int, col: int) -> bool:
+        """Nothing typed: empty, and not an unusable value or a formula that shows nothing."""
+        ref = cell_ref(row, col)
+        return (
+            is_empty(self.raw(row, col))
+            and ref not in self.invalid
+            and (ref not in self.scan.uncached and ref not in self.scan.errors)
+        )
+
+    def add(
+        self,
+        code: str,
+        ref: str = "",
+        *,
+        value: object = "",
+        member_id: str = "",
+        unit_code: str | None = None,
+        severity: Severity | None = None,
+        **params: Any,
+    ) -> None:
+        self.issues.append(
+            catalogue.make(
+                code,
+                location=Location(self.file, self.sheet, ref),
+                value=value,
+                unit_code=self.unit_code if unit_code is None else unit_code,
+                member_id=member_id,
+                severity=severity,
+                **params,
+            )
+        )
+
+    def value(self, column: Column, row: int, col: int, member_id: str = "") -> Any:
+        """The typed value of one cell, or None when empty or unusable (with its issue)."""
+        ref = cell_ref(row, col)
+        names: dict[str, Any] = {"field": column.label}
+        if ref in self.scan.uncached:
+            self.invalid.add(ref)
+            self.add(
+                "formula-no-cached-value",
+                ref,
+                value=self.scan.uncached[ref],
+                member_id=member_id,
+                **names,
+            )
+            return None
+        if ref in self.scan.errors:
+            self.invalid.add(ref)
+            self.add(
+                "cell-error-value", ref, value=self.scan.errors[ref], member_id=member_id, **names
+            )
+            return None
+        raw = self.raw(row, col)
+        if ref in self.scan.formulas and column.is_input:
+            self.add(
+                "formula-in-input", ref, value=self.scan.formulas[ref], member_id=member_id, **names
+            )
+        try:
+            value, warning = parse(raw, column)
+        except BadValue as bad:
+            self.invalid.add(ref)
+            params = {**names, "expected": "", **bad.params}
+            self.add(bad.code, ref, value=shown(raw), member_id=member_id, **params)
+            return None
+        if warning:
+            expected = value.strftime("%d/%m/%Y") if warning == "date-as-text" else ""
+            self.add(
+                warning, ref, value=shown(raw), member_id=member_id, expected=expected, **names
+            )
+        return value
+
+    def label_matches(self, row: int, col: int, column: Column) -> bool:
+        """Check a heading cell still holds its label; report ``layout-changed`` if not."""
+        found = self.raw(row, col)
+        if label_key(found) == label_key(column.label):
+            return True
+        self.add(
+            "layout-changed",
+            cell_ref(row, col),
+            value=shown(found),
+            cell=cell_ref(row, col),
+            field=column.label,
+        )
+        return False
+
+    def check_merged(
+        self, first_row: int, cols: Sequence[int], skip_rows: frozenset[int] = frozenset()
+    ) -> None:
+        """Merged ranges that touch the input area (rows from ``first_row``, columns ``cols``).
+
+        Ranges lying wholly in ``skip_rows`` (a form's headings, merged by the template) pass.
+        """
+        wanted = set(cols)
+        for (r0, c0), (r1, c1) in self.merged:
+            if all(r + 1 in skip_rows for r in range(r0, r1 + 1)):
+                continue
+            if r1 + 1 >= first_row and any(c0 <= c <= c1 for c in wanted):
+                span = f"{cell_ref(r0 + 1, c0)}:{cell_ref(r1 + 1, c1)}"
+                self.add("merged-input-cells", cell_ref(r0 + 1, c0), value=span)
+
+
+def label_key(raw: object) -> str:
+    """Labels compare without accents, case, spaces or punctuation (NFD, trailing spaces...)."""
+    return re.sub(r"[^a-z0-9]", "", strip_accents(normalize_text(raw)).casefold())
+
+
+def read_form(ctx: SheetContext, layout: Layout) -> dict[str, Any] | None:
+    """Field key → value for a form sheet; None when its labels were moved."""
+    fields = [c for c in layout.columns if c.type != "heading"]
+    if not all(ctx.label_matches(layout.field_row(c.key), 0, c) for c in layout.columns):
+        return None
+    headings = frozenset(layout.field_row(c.key) for c in layout.columns if c.type == "heading")
+    ctx.check_merged(layout.sheet.header_row, [1], headings)
+    return {c.key: ctx.value(c, layout.field_row(c.key), 1) for c in fields}
+
+
+@dataclass(frozen=True)
+class Record:
+    """One table row: its 1-based row number and its values by column key."""
+
+    row: int
+    values: dict[str, Any]
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values.get(key)
+
+
+def read_table(ctx: SheetContext, layout: Layout, member_key: str | None) -> list[Record] | None:
+    """Every non-empty row of a table; None when its headers were moved.
+
+    ``member_key`` names the column holding the member ID, so that issues carry it.
+    """
+    header = layout.sheet.header_row
+    if not all(ctx.label_matches(header, i, c) for i, c in enumerate(layout.columns)):
+        return None
+    wanted = [(i, c) for i, c in enumerate(layout.columns) if c.type not in ("formula", "heading")]
+    ctx.check_merged(header + 1, [i for i, c in wanted if c.is_input])
+    id_index = layout.index(member_key) if member_key else None
+    records: list[Record] = []
+    for row in range(layout.first_data_row, len(ctx.grid) + 1):
+        cells = ctx.grid[row - 1]
+        if all(is_empty(cells[i]) if i < len(cells) else True for i, _ in wanted):
+            continue
+        member_id = "" if id_index is None else normalize_text(shown(ctx.raw(row, id_index)))
+        values = {c.key: ctx.value(c, row, i, member_id) for i, c in wanted}
+        records.append(Record(row, values))
+    return records
+
+
+@dataclass(frozen=True)
+class Papers:
+    """The papers sheet reduced to counts: member ID → votes per level code and blanks."""
+
+    count: int
+    #: the row holding the member IDs
+    header_row: int
+    #: member ID → its 0-based column
+    columns: dict[str, int]
+    counts: dict[str, dict[str, int]]
+    blanks: dict[str, int]
+
+
+def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
+    """Recount the ballot papers, one per row; None when the sheet was left empty."""
+    paper, names, choice = layout.columns  # declared order: number, names row, per-member
+    header = layout.sheet.header_row
+    if not (ctx.label_matches(header, 0, paper) and ctx.label_matches(header + 1, 0, names)):
+        return None
+    columns: dict[str, int] = {}
+    width = max((len(r) for r in ctx.grid), default=0)
+    for col in range(1, width):
+        member_id = normalize_text(shown(ctx.raw(header, col)))
+        if member_id:
+            columns[member_id] = col
+    ctx.check_merged(layout.first_data_row, [0, *columns.values()])
+    counts: dict[str, dict[str, int]] = {m: {} for m in columns}
+    blanks = dict.fromkeys(columns, 0)
+    count = 0
+    for row in range(layout.first_data_row, len(ctx.grid) + 1):
+        cells = ctx.grid[row - 1]
+        if all(is_empty(c) for c in cells):
+            continue
+        count += 1
+        ctx.value(paper, row, 0)
+        for member_id, col in columns.items():
+            level = ctx.value(choice, row, col, member_id)
+            if level is None:
+                blanks[member_id] += 1
+            else:
+                counts[member_id][level.value] = counts[member_id].get(level.value, 0) + 1
+    if count == 0:
+        return None
+    return Papers(count, header, columns, counts, blanks)

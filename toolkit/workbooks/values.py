@@ -1,0 +1,237 @@
+"""Raw spreadsheet values to typed values, per declared column type.
+
+python-calamine gives every number as a float, empty cells as ``''``, dates as ``date`` or
+``datetime`` when the cell has a date format, and booleans as ``bool``. The functions here turn
+those into the model's values. A value that cannot be used raises ``BadValue`` (an error issue);
+a value that was usable but typed sloppily comes back with a warning code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from typing import Any
+
+from toolkit.model import (
+    Membership,
+    NotRatedReason,
+    OrgKind,
+    RatingLevel,
+    VoteMethod,
+    normalize_text,
+    strip_accents,
+)
+from toolkit.workbooks.declarations import LISTS, Column
+
+#: Excel's day zero for the 1900 date system (serial 1 is 1900-01-01; 1900-02-29 never existed)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_DIGITS = re.compile(r"^[+-]?\d+$")
+_DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_TRUE = frozenset({"co", "x", "yes", "true", "1", "dung"})
+_FALSE = frozenset({"khong", "no", "false", "0", "sai"})
+
+
+class BadValue(Exception):
+    """A value that cannot be used: ``code`` names the issue, ``params`` fill its message."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params: dict[str, Any] = dict(params)
+
+
+Parsed = tuple[Any, str | None]
+
+
+def is_empty(raw: object) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def shown(raw: object) -> str:
+    """How a raw value is echoed in a message: numbers without a useless ``.0``."""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, dt.datetime | dt.date):
+        return raw.strftime("%d/%m/%Y")
+    return normalize_text(raw)
+
+
+def as_text(raw: object) -> str:
+    """Text, NFC, trimmed, inner spaces folded; a number as its digits."""
+    if is_empty(raw):
+        return ""
+    return shown(raw)
+
+
+def as_int(raw: object, column: Column) -> Parsed:
+    """A whole number within the column's bounds; digits typed as text pass with a warning."""
+    if is_empty(raw):
+        return None, None
+    warning = None
+    if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
+        raise BadValue("not-a-number")
+    if isinstance(raw, str):
+        text = normalize_text(raw)
+        if not _DIGITS.match(text):
+            raise BadValue("not-a-number")
+        number: float = int(text)
+        warning = "number-as-text"
+    elif isinstance(raw, int | float):
+        number = raw
+    else:
+        raise BadValue("not-a-number")
+    if not float(number).is_integer():
+        raise BadValue("not-a-whole-number")
+    low = column.minimum if column.minimum is not None else 0
+    if number < low or (column.maximum is not None and number > column.maximum):
+        raise BadValue("number-out-of-range", expected=_range_text(column, 0))
+    return int(number), warning
+
+
+def as_number(raw: object, column: Column) -> Parsed:
+    """A number within the column's bounds; digits typed as text pass with a warning."""
+    if is_empty(raw):
+        return None, None
+    warning = None
+    if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
+        raise BadValue("not-a-number")
+    if isinstance(raw, str):
+        text = normalize_text(raw)
+        # only plain digits: "80.000" or "1,5" mean different numbers in vi and en locales
+        if not _DIGITS.match(text):
+            raise BadValue("not-a-number")
+        number = float(text)
+        warning = "number-as-text"
+    elif isinstance(raw, int | float):
+        number = float(raw)
+    else:
+        raise BadValue("not-a-number")
+    if (column.minimum is not None and number < column.minimum) or (
+        column.maximum is not None and number > column.maximum
+    ):
+        raise BadValue("number-out-of-range", expected=_range_text(column, None))
+    return number, warning
+
+
+def _range_text(column: Column, default_low: float | None) -> str:
+    """The allowed range, in symbols both languages read: ``0 – 12``, ``≥ 0``."""
+    low = column.minimum if column.minimum is not None else default_low
+    high = column.maximum
+    if low is not None and high is not None:
+        return f"{low:g} – {high:g}"
+    if low is not None:
+        return f"≥ {low:g}"
+    return f"≤ {high:g}" if high is not None else ""
+
+
+def as_date(raw: object) -> Parsed:
+    """A date; ``dd/mm/yyyy`` typed as text passes with a warning, a bare serial number too."""
+    if is_empty(raw):
+        return None, None
+    if isinstance(raw, dt.datetime):
+        return raw.date(), None
+    if isinstance(raw, dt.date):
+        return raw, None
+    if isinstance(raw, float | int) and not isinstance(raw, bool) and 1 <= raw < 2958466:
+        # a date serial in a cell that lost its date format
+        return _EXCEL_EPOCH + dt.timedelta(days=int(raw)), None
+    if isinstance(raw, str):
+        text = normalize_text(raw)
+        match = _DATE_DMY.match(text)
+        parts = (match.group(3), match.group(2), match.group(1)) if match else None
+        iso = _DATE_ISO.match(text)
+        if iso:
+            parts = (iso.group(1), iso.group(2), iso.group(3))
+        if parts:
+            try:
+                return dt.date(int(parts[0]), int(parts[1]), int(parts[2])), "date-as-text"
+            except ValueError:
+                pass
+    raise BadValue("not-a-date")
+
+
+def as_bool(raw: object) -> Parsed:
+    """Có / Không (or x, yes, true, 1...); empty is None, read as "Không" by the caller."""
+    if is_empty(raw):
+        return None, None
+    if isinstance(raw, bool):
+        return raw, None
+    if isinstance(raw, float | int) and raw in (0, 1):
+        return bool(raw), None
+    key = _key(raw)
+    if key in _TRUE:
+        return True, None
+    if key in _FALSE:
+        return False, None
+    raise BadValue("value-not-allowed", expected=", ".join(LISTS["yes_no"]))
+
+
+def as_email(raw: object) -> Parsed:
+    text = as_text(raw)
+    if text and not _EMAIL.match(text):
+        return text, "email-invalid"
+    return text, None
+
+
+def as_choice(raw: object, list_name: str) -> Parsed:
+    """The model value behind a drop-down label (accents, case and spaces ignored)."""
+    if is_empty(raw):
+        return None, None
+    try:
+        return _CHOICE_PARSERS[list_name](raw), None
+    except ValueError:
+        raise BadValue("value-not-allowed", expected=", ".join(LISTS[list_name])) from None
+
+
+def _key(raw: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", strip_accents(normalize_text(raw)).casefold())
+
+
+def _match_enum(cls: type[enum.Enum], raw: object, extra: dict[str, Any] | None = None) -> Any:
+    key = _key(raw)
+    for member in cls:
+        if key in (_key(member.value), _key(getattr(member, "label", ""))):
+            return member
+    if extra and key in extra:
+        return extra[key]
+    raise ValueError(f"not a {cls.__name__}: {raw!r}")
+
+
+_CHOICE_PARSERS: dict[str, Any] = {
+    "levels": RatingLevel.parse,
+    "level_codes": RatingLevel.parse,
+    "reasons": NotRatedReason.parse,
+    "membership": lambda raw: _match_enum(
+        Membership, raw, {"ct": Membership.OFFICIAL, "db": Membership.PROBATIONARY}
+    ),
+    "vote_methods": lambda raw: _match_enum(
+        VoteMethod,
+        raw,
+        {"giotay": VoteMethod.SHOW_OF_HANDS, "phieukin": VoteMethod.SECRET_BALLOT},
+    ),
+    "org_kinds": OrgKind.parse,
+    "yes_no": lambda raw: as_bool(raw)[0],
+}
+
+
+def parse(raw: object, column: Column) -> Parsed:
+    """The typed value of ``raw`` for ``column``; raises ``BadValue``."""
+    kind = column.type
+    if kind in ("id", "text"):
+        return as_text(raw), None
+    if kind == "int":
+        return as_int(raw, column)
+    if kind == "number":
+        return as_number(raw, column)
+    if kind == "date":
+        return as_date(raw)
+    if kind == "bool":
+        return as_bool(raw)
+    if kind == "email":
+        return as_email(raw)
+    if kind == "choice":
+        return as_choice(raw, column.list)
+    return None, None  # formula and heading cells carry no input
