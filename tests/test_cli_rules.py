@@ -121,3 +121,34 @@ def test_the_default_year_is_this_year() -> None:
     code, out, _ = run("--format", "json")
     assert code == 0
     assert json.loads(out)["code"] == load_ruleset(dt.date.today().year).code
+
+
+# ---------------------------------------------------------------------------------------------
+# The README section stays in step with the rulebook
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+
+
+def rules_section() -> str:
+    text = README.read_text(encoding="utf-8")
+    start = text.index("### `xeploai rules")
+    return text[start : text.index("<!-- cmd:rules -->", start)]
+
+
+def test_the_readme_example_override_file_loads(tmp_path: Path) -> None:
+    section = rules_section()
+    block = section.split("<!-- example:local-rules -->\n```toml\n", 1)[1].split("```", 1)[0]
+    local = tmp_path / "dia-phuong.toml"
+    local.write_text(block, encoding="utf-8")
+    rules = load_ruleset(2024, local)
+    assert rules.quota.deciding == "ranking"
+    assert rules.meeting_deadline(2024) == dt.date(2025, 1, 15)
+
+
+def test_the_readme_lists_every_overridable_key() -> None:
+    section = rules_section()
+    for ruleset in (load_ruleset(2024), load_ruleset(2025)):
+        for rule in ruleset.rules.values():
+            assert f"`{rule.code}`" in section, rule.code
+            for key in rule.params:
+                assert f"| `{rule.code}` | `{key}` |" in section, f"{rule.code}.{key}"
