@@ -76,6 +76,7 @@ def test_the_demo_district_shows_every_edge_case(year: int) -> None:
     for c in result.cells:
         for m in c.members:
             assert m.explanation and m.explanation_en
+            assert "\n" not in m.explanation + m.explanation_en  # one line each
             assert all(i.unit_code == c.cell.code for i in m.issues)
 
 

@@ -26,7 +26,7 @@ define(
         W,
         "Không mức nào đạt đủ số phiếu",
         "No level carried the vote",
-        "Đảng viên {name}: không mức xếp loại nào được quá {threshold} {basis}{cumulative} "
+        "Đảng viên {name}: không mức xếp loại nào được quá {threshold} số {basis}{cumulative} "
         "(cao nhất {best}). Báo cáo cấp ủy cấp trên xem xét hoặc chi bộ biểu quyết lại ({rule}).",
         "Member {name}: no level got more than {threshold} of {basis}{cumulative} "
         "(best {best}). Report it to the higher committee or hold the vote again ({rule}).",
@@ -46,7 +46,7 @@ define(
         W,
         "Không mức nào đạt khi biểu quyết xếp loại chi bộ",
         "No level carried the vote on the cell",
-        "{cell}: khi biểu quyết xếp loại chi bộ, không mức nào được quá {threshold} {basis}"
+        "{cell}: khi biểu quyết xếp loại chi bộ, không mức nào được quá {threshold} số {basis}"
         "{cumulative} (cao nhất {best}). Báo cáo cấp ủy cấp trên xem xét ({rule}).",
         "{cell}: in the vote on the cell's rating, no level got more than {threshold} of "
         "{basis}{cumulative} (best {best}). Report it to the higher committee ({rule}).",
@@ -68,9 +68,9 @@ define(
         "More votes than official members present",
         "{cell}: {count} đảng viên có tổng số phiếu nhiều hơn {present} đảng viên chính thức có "
         "mặt ({examples}). Đảng viên dự bị không biểu quyết ({rule}): hãy kiểm lại phiếu.",
-        "{cell}: {count} members got more votes in total than the {present} official members "
-        "present ({examples}). Probationary members do not vote ({rule}): recount the "
-        "ballots.",
+        "{cell}: members with more votes in total than the {present} official members "
+        "present: {count} ({examples}). Probationary members do not vote ({rule}): recount "
+        "the ballots.",
     ),
     IssueType(
         "votes-exceed-denominator",
@@ -79,8 +79,8 @@ define(
         "More votes than the vote denominator",
         "{cell}: {count} đảng viên ({examples}) có tổng số phiếu nhiều hơn mẫu số biểu quyết "
         "là {denominator} {basis}. Hãy kiểm lại số phiếu và số liệu hội nghị.",
-        "{cell}: {count} members ({examples}) got more votes in total than the vote "
-        "denominator of {denominator} {basis}. Check the votes and the meeting figures.",
+        "{cell}: members with more votes in total than the vote denominator of "
+        "{denominator} {basis}: {count} ({examples}). Check the votes and the meeting figures.",
     ),
     IssueType(
         "member-not-voted",
@@ -334,7 +334,7 @@ define(
         "HTXSNV above the quota",
         "{scope}: {count} đảng viên đề xuất HTXSNV, vượt trần {ceiling} ({ratio} của {httnv} "
         "HTTNV) {over} người ({rule}). Cấp có thẩm quyền chỉ công nhận tối đa {ceiling} HTXSNV.",
-        "{scope}: {count} members proposed HTXSNV, {over} above the ceiling of {ceiling} "
+        "{scope}: HTXSNV proposals {count}, that is {over} above the ceiling of {ceiling} "
         "({ratio} of {httnv} HTTNV) ({rule}). The competent committee may confirm at most "
         "{ceiling} HTXSNV.",
     ),
@@ -376,7 +376,7 @@ define(
         "Cells missing from a quota scope",
         "{scope}: chưa có kết quả của {count} chi bộ ({names}), nên tỷ lệ HTXSNV của toàn phạm "
         "vi chưa đầy đủ. Hãy đôn đốc các chi bộ gửi kết quả.",
-        "{scope}: {count} cells have sent nothing ({names}), so the HTXSNV ratio of the whole "
-        "scope is incomplete. Ask those cells for their returns.",
+        "{scope}: cells that sent nothing: {count} ({names}), so the HTXSNV ratio of the "
+        "whole scope is incomplete. Ask those cells for their returns.",
     ),
 )
