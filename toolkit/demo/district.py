@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from toolkit.demo import names
+from toolkit.engine.members import add_months
 from toolkit.model import (
     LEVELS,
     Ballot,
@@ -224,7 +225,7 @@ def _meeting_date(rng: random.Random, year: int) -> date:
 def _reasons(rng: random.Random, members: list[Member], meeting: date) -> dict[str, NotRatedReason]:
     reasons: dict[str, NotRatedReason] = {}
     for m in members:
-        if m.admission_date and (meeting - m.admission_date).days < 183:
+        if m.admission_date and add_months(m.admission_date, 6) > meeting:
             reasons[m.member_id] = NotRatedReason.NEW_MEMBER
     officials = [m for m in members[3:] if m.membership is Membership.OFFICIAL]
     rng.shuffle(officials)
@@ -235,9 +236,9 @@ def _reasons(rng: random.Random, members: list[Member], meeting: date) -> dict[s
         (NotRatedReason.ABSENT, 1 if rng.random() < 0.3 else 0),
     ):
         for _ in range(count):
-            m = next(picks, None)
-            if m is not None:
-                reasons[m.member_id] = reason
+            pick = next(picks, None)
+            if pick is not None:
+                reasons[pick.member_id] = reason
     return reasons
 
 
@@ -260,7 +261,13 @@ def _target_levels(
     levels = [HTXS] * n_htxs + [HTT] * n_htt + [HT] * n_ht + [KHT] * n_kht
     order = rated[:]
     rng.shuffle(order)
-    return {m.member_id: level for m, level in zip(order, levels, strict=True)}
+    targets = {m.member_id: level for m, level in zip(order, levels, strict=True)}
+    # the head sits at HTTNV: the head cap (R15) would otherwise move the planted quota cases
+    heads = [m.member_id for m in rated if m.is_head and targets[m.member_id] is not HTT]
+    others = [k for k, v in targets.items() if v is HTT and k not in heads]
+    for head, other in zip(heads, others, strict=False):
+        targets[head], targets[other] = HTT, targets[head]
+    return targets
 
 
 def _votes_for(rng: random.Random, level: RatingLevel, voters: int) -> tuple[tuple[int, ...], int]:
