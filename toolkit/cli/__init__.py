@@ -19,6 +19,11 @@ from toolkit.errors import XeploaiError
 COMMANDS: dict[str, str] = {
     "rules": "rules",
     "mail": "mail",
+    "templates": "templates",
+    "validate": "validate",
+    "status": "status",
+    "aggregate": "aggregate",
+    "demo": "demo",
 }
 
 

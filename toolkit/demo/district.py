@@ -36,15 +36,19 @@ from toolkit.model import (
 
 HTXS, HTT, HT, KHT = LEVELS
 
-#: edge cases, in the order they are given to the first cells that are big enough
-EDGE_CASES = (
-    "quota-at-ceiling",
-    "quota-over-ceiling",
-    "tie",
-    "no-level-carried",
-    "probationary-voter",
-    "disciplined-proposed-httnv",
-)
+#: edge cases, in the order they are given to the first cells that are big enough, with what
+#: the demo tells the user about each
+EDGE_CASES = {
+    "quota-at-ceiling": ("HTXSNV đúng bằng trần 20% số HTTNV", "HTXSNV exactly at the 20% ceiling"),
+    "quota-over-ceiling": ("HTXSNV vượt trần 20% số HTTNV", "HTXSNV over the 20% ceiling"),
+    "tie": ("hai mức hòa phiếu", "a tie between two levels"),
+    "no-level-carried": ("không mức nào được quá 50%", "no level carried"),
+    "probationary-voter": ("đảng viên dự bị được phát phiếu", "a probationary member voted"),
+    "disciplined-proposed-httnv": (
+        "đảng viên bị kỷ luật được đề xuất HTTNV",
+        "a disciplined member proposed HTTNV",
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -65,12 +69,17 @@ class DemoDistrict:
 
 
 def make_district(
-    year: int, cells: int = 30, seed: int = 2023, *, ballot_papers: str = "some"
+    year: int,
+    cells: int = 30,
+    seed: int = 2023,
+    *,
+    ballot_papers: str = "some",
+    edge_cases: bool = True,
 ) -> DemoDistrict:
     """Build a district of ``cells`` cells for rating year ``year``.
 
     ``ballot_papers``: "none", "some" (about a third of the cells count ballot papers one by
-    one), or "all" (the benchmark's setting).
+    one), or "all" (the benchmark's setting). ``edge_cases=False`` plants none of them.
     """
     rng = random.Random(f"{year}:{cells}:{seed}")
     parent = _parent(year)
@@ -80,8 +89,8 @@ def make_district(
     members: list[Member] = []
     returns: list[CellReturn] = []
     ballots: dict[str, tuple[Ballot, ...]] = {}
-    edge_cases: dict[str, str] = {}
-    pending_edges = list(EDGE_CASES)
+    planted: dict[str, str] = {}
+    pending_edges = list(EDGE_CASES) if edge_cases else []
     next_id = 1
     for index in range(cells):
         org_type, templates = names.CELL_TYPES[index % len(names.CELL_TYPES)]
@@ -109,7 +118,7 @@ def make_district(
         edge = None
         if pending_edges and size >= 14:
             edge = pending_edges.pop(0)
-            edge_cases[code] = edge
+            planted[code] = edge
         ret, papers = _cell_return(rng, cell, cell_members, year, edge)
         returns.append(ret)
         if ballot_papers == "all" or (ballot_papers == "some" and index % 3 == 1):
@@ -125,7 +134,7 @@ def make_district(
         returns=answering,
         ballots={k: v for k, v in ballots.items() if k not in silent},
         silent=silent,
-        edge_cases=edge_cases,
+        edge_cases=planted,
     )
 
 
@@ -327,14 +336,19 @@ def _cell_return(
             committee_proposal=level,
         )
     _plant_vote_edge(edge, rated, present_official, tallies, assessments)
-    valid = present_official - (1 if present_official > 6 and rng.random() < 0.3 else 0)
+    method = VoteMethod.SECRET_BALLOT if rng.random() < 0.8 else VoteMethod.SHOW_OF_HANDS
+    if edge == "probationary-voter":
+        method = VoteMethod.SECRET_BALLOT  # the extra paper shows in the ballot counts
+    # a spoiled paper happens only in a secret ballot
+    spoiled = method is VoteMethod.SECRET_BALLOT and present_official > 6 and rng.random() < 0.3
+    valid = present_official - (1 if spoiled else 0)
     meeting = Meeting(
         meeting_date=when,
         official_total=len(officials),
         official_not_counted=not_counted,
         present_official=present_official,
         present_probationary=present_probationary,
-        method=VoteMethod.SECRET_BALLOT if rng.random() < 0.8 else VoteMethod.SHOW_OF_HANDS,
+        method=method,
         ballots_issued=present_official,
         ballots_returned=present_official,
         ballots_valid=present_official,

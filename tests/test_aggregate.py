@@ -1,0 +1,234 @@
+"""`xeploai aggregate` end to end on a demo district: real workbooks in, every output out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+from toolkit.demo.build import DemoLayout, build_demo
+from toolkit.model import OrgTree, Roster
+from toolkit.workbooks.generate import write_roster
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def digests(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory: pytest.TempPathFactory) -> DemoLayout:
+    """A 2023 district of 14 cells: edge cases, planted mistakes, one cell that never answers."""
+    return build_demo(tmp_path_factory.mktemp("district"), year=2023, cells=14, seed=11)
+
+
+@pytest.fixture(scope="module")
+def aggregated(district: DemoLayout) -> tuple[int, str, str, dict]:
+    code, out, err = run(
+        "aggregate", district.inbox, "--roster", district.roster, "-o", district.out_dir
+    )
+    results = json.loads((district.out_dir / "ket-qua.json").read_text(encoding="utf-8"))
+    return code, out, err, results
+
+
+def issues_of(results: dict, unit_code: str) -> set[str]:
+    return {i["code"] for i in results["issues"] if i["unit_code"] == unit_code} | {
+        i["code"] for c in results["cells"] if c["code"] == unit_code for i in c["issues"]
+    }
+
+
+def test_problems_found_gives_exit_code_1_and_a_vietnamese_summary(aggregated: tuple) -> None:
+    code, out, _, _ = aggregated
+    assert code == 1
+    assert "Đã tổng hợp" in out
+    assert "Chi bộ chưa gửi hồ sơ" in out
+    assert "tong-hop.xlsx" in out
+
+
+def test_every_output_is_written(district: DemoLayout, aggregated: tuple) -> None:
+    for name in ("tong-hop.xlsx", "bao-cao.html", "ket-qua.json", "manifest.json"):
+        assert (district.out_dir / name).stat().st_size > 0
+    results = aggregated[3]
+    for cell in results["cells"]:
+        if cell["result_file"]:
+            assert (district.out_dir / cell["result_file"]).is_file()
+
+
+def test_the_cell_that_never_answered_is_reported_missing(
+    district: DemoLayout, aggregated: tuple
+) -> None:
+    results = aggregated[3]
+    (silent,) = district.district.silent
+    cell = next(c for c in results["cells"] if c["code"] == silent)
+    assert cell["status"] == "missing"
+    assert cell["result_file"] is None
+
+
+@pytest.mark.parametrize(
+    ("case", "code"),
+    [
+        ("tie", "vote-tie"),
+        ("no-level-carried", "vote-no-level-carried"),
+        ("probationary-voter", "probationary-counted"),
+        ("disciplined-proposed-httnv", "capped-by-discipline"),
+    ],
+)
+def test_each_edge_case_is_flagged_at_its_cell(
+    district: DemoLayout, aggregated: tuple, case: str, code: str
+) -> None:
+    cell_code = next(c for c, k in district.district.edge_cases.items() if k == case)
+    assert code in issues_of(aggregated[3], cell_code)
+
+
+@pytest.mark.parametrize(
+    ("mistake", "code"),
+    [
+        ("level-typo", "value-not-allowed"),
+        ("count-as-text", "not-a-number"),
+        ("exempt-rated", "rating-for-not-rated"),
+        ("votes-do-not-add-up", "votes-sum-mismatch"),
+    ],
+)
+def test_each_planted_mistake_is_pinned_to_its_cell(
+    district: DemoLayout, aggregated: tuple, mistake: str, code: str
+) -> None:
+    cell_code = next(c for c, k in district.mistakes.items() if k == mistake)
+    found = [
+        i for i in aggregated[3]["issues"] if i["unit_code"] == cell_code and i["code"] == code
+    ]
+    assert found, f"{code} not reported for {cell_code}"
+    assert all(i["file"] and i["sheet"] and i["cell"] for i in found)
+
+
+def test_same_inputs_give_byte_identical_outputs(district: DemoLayout, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    for out in (first, second):
+        run("aggregate", district.inbox, "--roster", district.roster, "-o", out, "-q")
+    assert digests(first) == digests(second)
+
+
+def test_inputs_are_never_modified(district: DemoLayout, tmp_path: Path) -> None:
+    before = digests(district.inbox) | {
+        "roster": digests(district.roster.parent)[district.roster.name]
+    }
+    run("aggregate", district.inbox, "--roster", district.roster, "-o", tmp_path / "out", "-q")
+    after = digests(district.inbox) | {
+        "roster": digests(district.roster.parent)[district.roster.name]
+    }
+    assert before == after
+
+
+def test_quiet_prints_nothing(district: DemoLayout, tmp_path: Path) -> None:
+    code, out, err = run(
+        "aggregate", district.inbox, "--roster", district.roster, "-o", tmp_path, "--quiet"
+    )
+    assert code == 1
+    assert out == "" and err == ""
+
+
+def test_without_a_terminal_progress_is_plain_lines(district: DemoLayout, tmp_path: Path) -> None:
+    _, _, err = run("aggregate", district.inbox, "--roster", district.roster, "-o", tmp_path)
+    assert "Đọc hồ sơ: 0/" in err
+    assert "\r" not in err
+
+
+def test_an_output_folder_inside_the_inbox_is_not_read_back(
+    district: DemoLayout, tmp_path: Path
+) -> None:
+    inbox = tmp_path / "inbox"
+    shutil.copytree(district.inbox, inbox)
+    out = inbox / "ket-qua"
+    run("aggregate", inbox, "--roster", district.roster, "-o", out, "-q")
+    run("aggregate", inbox, "--roster", district.roster, "-o", out, "-q")
+    results = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
+    assert not [i for i in results["inputs"] if "ket-qua" in Path(i["path"]).parts]
+
+
+def test_a_clean_district_gives_exit_code_0(tmp_path: Path) -> None:
+    layout = build_demo(tmp_path, year=2024, cells=4, seed=3, with_mistakes=False, edge_cases=False)
+    # the demo always has one silent cell: drop it from the roster, as if it did not exist
+    silent = set(layout.district.silent)
+    roster = layout.district.roster
+    clean = Roster(
+        tree=OrgTree({k: u for k, u in roster.tree.units.items() if k not in silent}),
+        members=tuple(m for m in roster.members if m.cell_code not in silent),
+    )
+    roster_path = tmp_path / "clean-roster.xlsx"
+    write_roster(clean, roster_path)
+    code, out, err = run("aggregate", layout.inbox, "--roster", roster_path, "-o", tmp_path / "out")
+    assert (code, err.count("Lỗi:")) == (0, 0), out
+    assert "0 lỗi" in out
+
+
+def test_a_missing_roster_is_a_usage_error(district: DemoLayout, tmp_path: Path) -> None:
+    code, out, err = run(
+        "aggregate", district.inbox, "--roster", tmp_path / "none.xlsx", "-o", tmp_path
+    )
+    assert code == 2
+    assert out == ""
+    assert "none.xlsx" in err
+
+
+def test_a_bad_rules_file_is_a_configuration_error(district: DemoLayout, tmp_path: Path) -> None:
+    rules = tmp_path / "local.toml"
+    rules.write_text("[rules.vote-majority]\nthreshold = 3\n", encoding="utf-8")
+    code, out, err = run(
+        "aggregate", district.inbox, "--roster", district.roster, "-o", tmp_path / "o",
+        "--rules", rules, "--year", "2023",
+    )  # fmt: skip
+    assert code == 2
+    assert out == ""
+    assert "rules.vote-majority.threshold" in err
+
+
+def test_a_district_override_changes_the_result(district: DemoLayout, tmp_path: Path) -> None:
+    """With cumulative counting off and the denominator of present members, results move."""
+    rules = tmp_path / "local.toml"
+    rules.write_text(
+        '[rules.vote-majority]\ncumulative_downward = false\ndenominator = "present_official"\n',
+        encoding="utf-8",
+    )
+    run("aggregate", district.inbox, "--roster", district.roster, "-o", tmp_path / "o",
+        "--rules", rules, "-q")  # fmt: skip
+    results = json.loads((tmp_path / "o" / "ket-qua.json").read_text(encoding="utf-8"))
+    assert results["ruleset"]["overrides_file"] == str(rules)
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["ruleset"]["overrides_file"] == str(rules)
+
+
+def test_demo_command_builds_and_aggregates(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    code, out, _ = run("demo", target, "--year", "2023", "--cells", "8", "--seed", "5", "-q")
+    assert code == 0
+    assert "Quận ủy Liên Chiểu" in out  # a Liên Chiểu-like district under QD124
+    assert str(target / "ket-qua" / "bao-cao.html") in out
+    assert (target / "mail.toml").is_file()
+    assert (target / "ket-qua" / "tong-hop.xlsx").is_file()
+
+
+def test_demo_refuses_a_folder_with_data(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("x", encoding="utf-8")
+    code, _, err = run("demo", tmp_path)
+    assert code == 2
+    assert "đã có dữ liệu" in err
+
+
+def test_demo_default_year_uses_qd366(tmp_path: Path) -> None:
+    code, out, _ = run("demo", tmp_path / "d", "--cells", "4", "-q")
+    assert code == 0
+    assert "QD366" in out

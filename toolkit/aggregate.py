@@ -1,0 +1,145 @@
+"""``aggregate``: from the folder of returned workbooks to every output, in one call.
+
+Reads the roster, recognises and checks every returned file, rates every cell, and writes the
+summary workbook, the per-cell workbooks, the HTML report, the JSON results and the manifest.
+A cell whose files have errors is reported as such; the others are still aggregated.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import InputError, OutputError
+from toolkit.model import CellReturn, InputFile, Issue, OrgKind, OrgUnit, Roster, Severity
+from toolkit.results import DistrictResult
+from toolkit.rulebook import RuleSet, load_ruleset
+
+#: progress(stage, done, total): stages are "read", "rate", "write"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass(frozen=True)
+class AggregateRun:
+    """What one run produced: the results, the inputs as read, the files written."""
+
+    result: DistrictResult
+    ruleset: RuleSet
+    inputs: tuple[InputFile, ...]
+    outputs: tuple[Path, ...]
+    out_dir: Path
+
+    @property
+    def errors(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.all_issues if i.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Issue, ...]:
+        return tuple(i for i in self.all_issues if i.severity is Severity.WARNING)
+
+    @property
+    def all_issues(self) -> tuple[Issue, ...]:
+        return self.result.issues + tuple(i for c in self.result.cells for i in c.all_issues)
+
+    @property
+    def problems_found(self) -> bool:
+        """Exit code 1: an error in any input, or a cell that sent nothing."""
+        return bool(self.errors or self.result.missing)
+
+
+def inbox_files(inbox: Path, exclude: Path | None = None) -> list[Path]:
+    """Every file under ``inbox`` (each is read, so a wrong format is reported, not ignored),
+    less those under ``exclude``: an output folder inside the inbox is never read back."""
+    from toolkit.workbooks.inbox import expand_paths
+
+    if not inbox.is_dir():
+        raise InputError(f"Không tìm thấy thư mục hồ sơ gửi về: {inbox}.")
+    excluded = exclude.resolve() if exclude else None
+    return [p for p in expand_paths([inbox]) if not (excluded and excluded in p.resolve().parents)]
+
+
+def aggregate(
+    inbox: Path,
+    roster_path: Path,
+    out_dir: Path,
+    *,
+    year: int | None = None,
+    rules_file: Path | None = None,
+    latest: bool = False,
+    workers: int = 1,
+    generated_on: _dt.date | None = None,
+    progress: Progress | None = None,
+) -> AggregateRun:
+    """Check, tally, rate and write everything for one parent committee's returns."""
+    # imported here so that `xeploai --help` and `validate` do not pay for the writers
+    from toolkit.engine import rate_district
+    from toolkit.outputs import write_outputs
+    from toolkit.workbooks.inbox import collect_returns, detect_year
+    from toolkit.workbooks.read import read_roster
+
+    report = progress or _silent
+    roster, roster_issues = read_roster(roster_path)
+    files = inbox_files(inbox, exclude=out_dir)
+    if year is None:
+        year = detect_year(files)
+    rules = load_ruleset(year, rules_file)
+    collected = collect_returns(
+        files, roster, year, rules, latest=latest, workers=workers, progress=report
+    )
+    report("rate", 0, len(collected.returns))
+    result = rate_district(
+        collected.returns,
+        roster.tree,
+        rules,
+        year=year,
+        missing=collected.missing,
+        issues=(*roster_issues, *collected.issues),
+    )
+    report("rate", len(collected.returns), len(collected.returns))
+    inputs = (
+        InputFile(path=str(roster_path), sha256=sha256_of(roster_path), kind="roster"),
+        *collected.inputs,
+    )
+    try:
+        written = write_outputs(
+            result,
+            inputs,
+            out_dir,
+            ruleset=rules,
+            parent=parent_of(roster),
+            generated_on=generated_on or as_of(collected.returns, year),
+            workers=workers,
+        )
+    except OSError as exc:
+        raise OutputError(f"Không ghi được kết quả vào {out_dir}: {exc.strerror or exc}.") from None
+    report("write", 1, 1)
+    return AggregateRun(result, rules, inputs, tuple(written), out_dir)
+
+
+def as_of(returns: Sequence[CellReturn], year: int) -> _dt.date:
+    """The date the results speak for: the last meeting date, so that outputs depend on inputs
+    only (never on the day the command runs)."""
+    dates = [r.meeting.meeting_date for r in returns if r.meeting.meeting_date]
+    return max(dates) if dates else _dt.date(year, 12, 31)
+
+
+def parent_of(roster: Roster) -> OrgUnit | None:
+    """The parent committee of the roster (the unit of kind PARENT), if it names one."""
+    parents = [u for u in roster.tree.units.values() if u.kind is OrgKind.PARENT]
+    return min(parents, key=lambda u: u.code) if parents else None
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _silent(stage: str, done: int, total: int) -> None:
+    """The default progress callback: says nothing."""

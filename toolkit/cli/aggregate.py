@@ -1,0 +1,85 @@
+"""``xeploai aggregate``: check, tally, rate and write every output for a folder of returns."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from toolkit.cli.options import lang_option, rules_option, year_option
+from toolkit.cli.progress import progress_reporter
+from toolkit.run_summary import run_summary
+
+
+@click.command()
+@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option(
+    "--roster",
+    "roster_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Tệp danh sách tổ chức đảng và đảng viên (roster).",
+)
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Thư mục ghi kết quả.",
+)
+@year_option
+@rules_option
+@click.option(
+    "--latest",
+    is_flag=True,
+    help="Khi một chi bộ gửi hai tệp khác nhau cùng loại, lấy tệp được lưu sau cùng.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=2,
+    show_default=True,
+    help="Số tiến trình đọc và ghi song song.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Không in tiến độ và tóm tắt.")
+@lang_option
+def aggregate(
+    inbox: Path,
+    roster_path: Path,
+    out_dir: Path,
+    year: int | None,
+    rules_file: str | None,
+    latest: bool,
+    workers: int,
+    quiet: bool,
+    lang: str,
+) -> None:
+    """Tổng hợp kết quả: kiểm tra mọi tệp gửi về, kiểm phiếu, áp dụng quy tắc và ghi
+    tong-hop.xlsx, bao-cao.html, chi-bo/<mã>.xlsx, ket-qua.json, manifest.json.
+
+    Mã thoát 0: mọi tệp hợp lệ; 1: có lỗi trong dữ liệu hoặc chi bộ chưa gửi; 2: lỗi tham số,
+    cấu hình, đọc/ghi tệp.
+
+    \b
+    Example:
+      xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/
+      xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/ --year 2023 --latest
+    """
+    from toolkit.aggregate import aggregate as run_aggregate
+
+    with progress_reporter(quiet) as report:
+        run = run_aggregate(
+            inbox,
+            roster_path,
+            out_dir,
+            year=year,
+            rules_file=Path(rules_file) if rules_file else None,
+            latest=latest,
+            workers=workers,
+            progress=report,
+        )
+    if not quiet:
+        click.echo(run_summary(run, lang), nl=False)
+    sys.exit(1 if run.problems_found else 0)

@@ -1,0 +1,52 @@
+"""The few lines a staff member reads after ``aggregate``: what was done, what is wrong, where."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from toolkit.model import LEVELS
+
+if TYPE_CHECKING:
+    from toolkit.aggregate import AggregateRun
+
+
+def run_summary(run: AggregateRun, lang: str = "vi") -> str:
+    """A short plain-text account of an aggregate run, in Vietnamese (or English)."""
+    en = lang == "en"
+    r = run.result
+    counts = r.counts
+    members = sum(len(c.members) for c in r.cells)
+    lines = [
+        (
+            f"Aggregated {len(r.cells)} cells, {members} members, rating year {r.year} ({r.ruleset_code})."
+            if en
+            else f"Đã tổng hợp {len(r.cells)} chi bộ, {members} đảng viên, năm {r.year} ({r.ruleset_code})."
+        ),
+        ("Rated: " if en else "Được xếp loại: ")
+        + f"{counts.rated}; "
+        + ", ".join(f"{lv.value} {counts.count(lv)}" for lv in LEVELS),
+    ]
+    over = [q for q in r.quotas if q.deciding and q.over]
+    if over:
+        names = ", ".join(f"{q.scope_name} (+{q.over})" for q in over)
+        lines.append(("Over the HTXSNV quota: " if en else "Vượt tỷ lệ HTXSNV: ") + names)
+    if r.missing:
+        names = ", ".join(f"{u.code} {u.name}" for u in r.missing)
+        lines.append(("Cells that sent nothing: " if en else "Chi bộ chưa gửi hồ sơ: ") + names)
+    errors, warnings = run.errors, run.warnings
+    lines.append(
+        f"{len(errors)} errors, {len(warnings)} warnings."
+        if en
+        else f"{len(errors)} lỗi, {len(warnings)} cảnh báo."
+    )
+    by_code = Counter(i.code for i in (*errors, *warnings))
+    for code, n in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
+        lines.append(f"  {code}: {n}")
+    if len(by_code) > 10:
+        lines.append(f"  … (+{len(by_code) - 10})")
+    lines.append(("Outputs in: " if en else "Kết quả ghi tại: ") + str(run.out_dir))
+    for path in run.outputs:
+        if path.parent == run.out_dir:
+            lines.append(f"  {path}")
+    return "\n".join(lines) + "\n"
