@@ -2,7 +2,8 @@
 
 Three sheets in Vietnamese: a summary of the cell (counts and shares, quota, its own level and
 conditions), its members' results, and the problems to fix, each pinned to the file, sheet and
-cell where it was found. Written ``in_memory`` (no temporary files): a city writes 1,500 of them.
+cell where it was found. Written with the lean writer (``lean_xlsx``) through the same sheet
+helpers as the summary workbook: a city writes 1,500 of these.
 """
 
 from __future__ import annotations
@@ -11,10 +12,9 @@ import datetime as _dt
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
-import xlsxwriter
-
 from toolkit.model import LEVELS, NotRatedReason
 from toolkit.outputs.columns import issue_columns, issue_rows, member_columns, member_rows
+from toolkit.outputs.lean_xlsx import LeanWorkbook
 from toolkit.outputs.numbers import format_date
 from toolkit.outputs.sheets import (
     print_setup,
@@ -89,7 +89,8 @@ def cell_packs(digest: Digest) -> list[CellPack]:
 
 def write_cell_workbook(pack: CellPack, target: Path | IO[bytes]) -> None:
     """Write one cell's result workbook to a path or a binary buffer."""
-    wb = xlsxwriter.Workbook(target, workbook_options(in_memory=True))
+    # the lean writer, not xlsxwriter: see lean_xlsx for why (1,500 files for a city)
+    wb = LeanWorkbook(target, workbook_options()["default_format_properties"])
     title = f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN NĂM {pack.year}"
     set_properties(wb, title=f"{title} — {pack.cell.name}", generated_on=pack.generated_on)
     book = register(wb)

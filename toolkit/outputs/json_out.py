@@ -80,8 +80,12 @@ def results_document(
 
 
 def write_results_json(document: Mapping[str, Any]) -> bytes:
-    """UTF-8 JSON, indented, Vietnamese letters kept as they are, newline at the end."""
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    """UTF-8 JSON, Vietnamese letters kept as they are, newline at the end.
+
+    Compact (no indentation): indenting switches Python to its slow pure-Python encoder, five
+    times slower for a city's 52,000 members. ``python -m json.tool`` shows it indented.
+    """
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def ruleset_entry(ruleset: RuleSet) -> dict[str, Any]:

@@ -8,6 +8,7 @@ the banker's rounding of ``round()``.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 from fractions import Fraction
 
 
@@ -35,8 +36,15 @@ def format_percent(share: Fraction | float | int | None, digits: int = 1) -> str
     """A share (0–1) as a Vietnamese percentage: ``Fraction(1, 8)`` → ``12,5 %``; None → ``""``."""
     if share is None:
         return ""
-    exact = Fraction(share) if not isinstance(share, float) else Fraction(str(share))
-    return f"{format_decimal(exact * 100, digits)} %"
+    if isinstance(share, float):
+        return _float_percent(share, digits)
+    return f"{format_decimal(Fraction(share) * 100, digits)} %"
+
+
+@functools.lru_cache(maxsize=8192)
+def _float_percent(share: float, digits: int) -> str:
+    # a report shows the same few shares (6/8, 7/8...) thousands of times: format each once
+    return f"{format_decimal(Fraction(str(share)) * 100, digits)} %"
 
 
 def format_score(score: float | None) -> str:

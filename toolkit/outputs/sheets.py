@@ -126,6 +126,8 @@ def write_rows(
         return fmts
 
     tone_iter = iter(tones) if tones is not None else None
+    fast = getattr(ws, "write_table_row", None)  # the lean writer takes a whole row at once
+    numeric = [c.style in NUMBER_STYLES for c in columns]
     last = first_row - 1
     for row, values in enumerate(rows, start=first_row):
         last = row
@@ -136,6 +138,9 @@ def write_rows(
             fmts = formats(tone)
         else:
             fmts = [formats(tone[col])[col] if tone.get(col) else f for col, f in enumerate(plain)]
+        if fast is not None:
+            fast(row, values, numeric, fmts, fmts is not plain)
+            continue
         for col, value in enumerate(values):
             if value is None or value == "":
                 if fmts is not plain:

@@ -1,8 +1,9 @@
 """``write_outputs``: every output of ``aggregate`` into one folder, the manifest last.
 
-The per-cell workbooks are independent files, so with ``workers > 1`` they are written by a
-pool of processes while this process writes the summary workbook, the HTML report and the
-JSON. The bytes do not depend on ``workers``: each file is the same function of the same rows.
+Every file is independent of the others, so with ``workers > 1`` (and enough members to be
+worth a process) the summary workbook is written by a worker process, and with more workers
+the per-cell workbooks too, while this process writes the rest. The bytes do not depend on
+``workers``: each file is the same function of the same rows.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import multiprocessing
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -28,6 +30,8 @@ from toolkit.rulebook import RuleSet
 
 #: cells per task sent to a worker: large enough that sending them costs little
 CHUNK = 40
+#: below this many members a worker process costs more to start than it saves
+PARALLEL_FROM_MEMBERS = 2000
 
 
 def write_outputs(
@@ -63,16 +67,24 @@ def write_outputs(
     written: list[Path] = [out_dir / SUMMARY]
     written += [out_dir / p.cell.file for p in packs if p.cell.file]
 
-    if workers > 1 and len(packs) > CHUNK:
-        chunks = [packs[i : i + CHUNK] for i in range(0, len(packs), CHUNK)]
-        with ProcessPoolExecutor(workers, mp_context=_context()) as pool:
-            pending = [pool.submit(write_cell_workbooks, chunk, out_dir) for chunk in chunks]
-            pages = _write_here(digest, out_dir, templates)
+    if workers > 1 and sum(len(p.members) for p in packs) >= PARALLEL_FROM_MEMBERS:
+        # the summary workbook (xlsxwriter, the longest single job) goes to a worker process;
+        # with more workers the per-cell workbooks go to the others; this process renders the
+        # report meanwhile
+        with ProcessPoolExecutor(workers - 1, mp_context=_context()) as pool:
+            pending = [pool.submit(write_summary, digest, out_dir / SUMMARY)]
+            if workers > 2:
+                chunks = [packs[i : i + CHUNK] for i in range(0, len(packs), CHUNK)]
+                pending += [pool.submit(write_cell_workbooks, chunk, out_dir) for chunk in chunks]
+            else:
+                write_cell_workbooks(packs, out_dir)
+            pages = _write_report(digest, out_dir, templates)
             for future in pending:
                 future.result()  # re-raises a worker's exception here
     else:
+        write_summary(digest, out_dir / SUMMARY)
         write_cell_workbooks(packs, out_dir)
-        pages = _write_here(digest, out_dir, templates)
+        pages = _write_report(digest, out_dir, templates)
     written += pages
 
     document = results_document(
@@ -101,9 +113,8 @@ def write_cell_workbooks(packs: Sequence[CellPack], out_dir: Path) -> None:
             write_cell_workbook(pack, out_dir / pack.cell.file)
 
 
-def _write_here(digest: Digest, out_dir: Path, templates: Path | None) -> list[Path]:
-    """The summary workbook and the report pages; returns the report pages, main page first."""
-    write_summary(digest, out_dir / SUMMARY)
+def _write_report(digest: Digest, out_dir: Path, templates: Path | None) -> list[Path]:
+    """The report pages; returns their paths, main page first."""
     pages = render_report(digest, templates=templates)
     paths = []
     for relative, html in pages.items():
@@ -116,9 +127,12 @@ def _write_here(digest: Digest, out_dir: Path, templates: Path | None) -> list[P
 
 
 def _context() -> multiprocessing.context.BaseContext:
-    # forkserver where it exists: fork from a process that may hold threads is unsafe (and
-    # warned about from Python 3.12); spawn elsewhere
+    """Fork when this process runs a single thread (fast: nothing to re-import); otherwise
+    forkserver or spawn, because forking a process that holds threads can deadlock (and is
+    warned about from Python 3.12)."""
     methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
 
