@@ -94,18 +94,13 @@ def build_demo(
     }
     mistakes = _plan_mistakes(district) if with_mistakes else {}
     features = features_for(rules.uses_scores, rules.scores_required)
-    jobs = [
-        _fill_job(
-            ret,
-            templates[ret.cell.code],
-            layout_paths["inbox"],
-            index,
-            district,
-            mistakes,
-            features,
-        )
-        for index, ret in enumerate(district.returns)
-    ]
+    jobs = []
+    used: set[str] = set()
+    for index, ret in enumerate(district.returns):
+        names = tuple(_unique(n, used) for n in _secretary_file_names(ret, index))
+        inbox = layout_paths["inbox"]
+        job = _fill_job(ret, templates[ret.cell.code], inbox, names, district, mistakes, features)
+        jobs.append(job)
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             list(pool.map(_fill, jobs, chunksize=8))
@@ -160,12 +155,12 @@ def _fill_job(
     ret: CellReturn,
     templates: tuple[Path, Path],
     inbox: Path,
-    index: int,
+    names: tuple[str, ...],
     district: DemoDistrict,
     mistakes: Mapping[str, str],
     features: tuple[str, ...],
 ) -> _FillJob:
-    sa_name, ballot_name = _secretary_file_names(ret, index)
+    sa_name, ballot_name = names
     when = ret.meeting.meeting_date or dt.date(district.year, 12, 20)
     return _FillJob(
         ret=ret,
@@ -191,6 +186,17 @@ def _secretary_file_names(ret: CellReturn, index: int) -> tuple[str, str]:
     sa, ballot = patterns[index % len(patterns)]
     fields = {"name": plain, "code": ret.cell.code, "vn": ret.cell.name.replace("/", "-")}
     return sa.format(**fields), ballot.format(**fields)
+
+
+def _unique(name: str, used: set[str]) -> str:
+    """Two cells may share a name: the second file becomes ``name (2).xlsx``, as a mail client
+    saves a second attachment of the same name."""
+    stem, n, candidate = name.removesuffix(".xlsx"), 1, name
+    while candidate.casefold() in used:
+        n += 1
+        candidate = f"{stem} ({n}).xlsx"
+    used.add(candidate.casefold())
+    return candidate
 
 
 def _fill(job: _FillJob) -> None:

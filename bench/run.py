@@ -1,0 +1,203 @@
+"""``make bench``: time ``xeploai aggregate`` end to end on a district and on a city.
+
+Each dataset is a seeded demo district written once under ``bench/out/<name>/`` (roster and
+returned workbooks with per-ballot sheets; reused while its parameters are unchanged). For each:
+
+- ``aggregate``: the whole command as a separate process (``python -m toolkit aggregate``),
+  median of ``--repeat`` runs, peak memory of the process tree (sampled from /proc);
+- two references measured in the same run: merely reading the same files with openpyxl (what a
+  hand-written script does) and with python-calamine.
+
+Targets (issue #4): district ≤ 2 s and city ≤ 15 s end to end, peak memory ≤ 500 MB, growth
+linear in cells. A benchmark, not a test: it prints what it measured and never fails on time.
+
+    .venv/bin/python bench/run.py [--only district|city] [--repeat 3] [--workers 2] [--full]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+OUT = HERE / "out"
+
+#: name -> (cells, seed, year); sizes from the issue: ~5,000 and ~52,000 members
+DATASETS = {"district": (150, 150, 2023), "city": (1500, 1500, 2025)}
+
+
+@dataclass(frozen=True)
+class Measure:
+    seconds: float
+    peak_mb: float
+
+
+def ensure_dataset(name: str, workers: int) -> Path:
+    """The dataset's folder, built on first use (or when its parameters changed)."""
+    cells, seed, year = DATASETS[name]
+    folder = OUT / name
+    stamp = folder / "stamp.json"
+    wanted = {"cells": cells, "seed": seed, "year": year, "ballot_papers": "all"}
+    if stamp.exists() and json.loads(stamp.read_text()) == wanted:
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"[{name}] building {cells} cells (once; cached in {folder}) …", flush=True)
+    start = time.perf_counter()
+    from toolkit.demo.build import build_demo
+
+    build_demo(folder, year=year, cells=cells, seed=seed, ballot_papers="all", workers=workers)
+    shutil.rmtree(folder / "bieu-mau", ignore_errors=True)  # templates are not read back
+    stamp.write_text(json.dumps(wanted))
+    print(f"[{name}] built in {time.perf_counter() - start:.0f} s", flush=True)
+    return folder
+
+
+def _tree_rss_kb(root_pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    parents: dict[int, int] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+            parents[int(entry)] = int(fields[1])
+            rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+        except (OSError, IndexError, ValueError):
+            continue
+    total, stack = 0, [root_pid]
+    while stack:
+        pid = stack.pop()
+        total += rss.get(pid, 0)
+        stack.extend(child for child, parent in parents.items() if parent == pid)
+    return total
+
+
+def measure(cmd: list[str]) -> Measure:
+    """Run ``cmd``; its wall time and the peak resident memory of its process tree."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            done.wait(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()}")
+    return Measure(seconds, peak / 1024)
+
+
+def median(runs: list[Measure]) -> Measure:
+    return Measure(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
+
+
+READ_OPENPYXL = """
+import sys, openpyxl
+for path in sys.argv[1:]:
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            pass
+    book.close()
+"""
+
+READ_CALAMINE = """
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from python_calamine import CalamineWorkbook
+
+def read(path):
+    book = CalamineWorkbook.from_path(path)
+    return sum(len(book.get_sheet_by_name(n).to_python()) for n in book.sheet_names)
+
+if __name__ == "__main__":
+    workers, paths = int(sys.argv[1]), sys.argv[2:]
+    with ProcessPoolExecutor(workers) as pool:
+        sum(pool.map(read, paths, chunksize=32))
+"""
+
+
+def bench(name: str, repeat: int, workers: int, full: bool) -> dict[str, object]:
+    folder = ensure_dataset(name, workers)
+    inbox, roster = folder / "hop-thu", folder / "danh-sach-dang-vien.xlsx"
+    files = sorted(str(p) for p in inbox.iterdir())
+    cells = DATASETS[name][0]
+    python = sys.executable
+    runs = []
+    for i in range(repeat):
+        out = folder / f"ket-qua-{i}"
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [python, "-m", "toolkit", "aggregate", str(inbox), "--roster", str(roster),
+               "-o", str(out), "-q", "--workers", str(workers)]  # fmt: skip
+        runs.append(measure(cmd))
+    agg = median(runs)
+    row: dict[str, object] = {
+        "dataset": name,
+        "cells": cells,
+        "files": len(files),
+        "aggregate_s": agg.seconds,
+        "files_per_s": len(files) / agg.seconds,
+        "peak_mb": agg.peak_mb,
+    }
+    calamine = median(
+        [measure([python, "-c", READ_CALAMINE, str(workers), *files]) for _ in range(repeat)]
+    )
+    row["calamine_s"] = calamine.seconds
+    if name == "district" or full:
+        openpyxl = measure([python, "-c", READ_OPENPYXL, *files])
+        row["openpyxl_s"] = openpyxl.seconds
+    return row
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", choices=sorted(DATASETS))
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--full", action="store_true", help="also read the city with openpyxl")
+    args = parser.parse_args()
+    names = [args.only] if args.only else list(DATASETS)
+    rows = [bench(n, args.repeat, args.workers, args.full) for n in names]
+    print()
+    print(f"{'dataset':9} {'cells':>6} {'files':>6} {'aggregate':>10} {'files/s':>8} "
+          f"{'peak MB':>8} {'calamine':>9} {'openpyxl':>9}")  # fmt: skip
+    for r in rows:
+        openpyxl = f"{r['openpyxl_s']:.2f} s" if "openpyxl_s" in r else "—"
+        print(
+            f"{r['dataset']:9} {r['cells']:>6} {r['files']:>6} {r['aggregate_s']:>8.2f} s "
+            f"{r['files_per_s']:>8.0f} {r['peak_mb']:>8.0f} {r['calamine_s']:>7.2f} s {openpyxl:>9}"
+        )
+    if len(rows) == 2:
+        per_cell = [float(r["aggregate_s"]) / int(r["cells"]) for r in rows]  # type: ignore[call-overload]
+        print(f"\ngrowth: {per_cell[1] / per_cell[0]:.2f}× the district's time per cell "
+              "(1.00 = linear)")  # fmt: skip
+    print("targets: district ≤ 2 s, city ≤ 15 s, peak ≤ 500 MB")
+    from engine_bench import run as engine_run  # type: ignore[import-not-found]
+
+    print(engine_run().line())
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
