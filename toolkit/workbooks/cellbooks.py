@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.model import (
-    LEVELS,
     CellSelfAssessment,
     Meeting,
     NotRatedReason,
@@ -47,6 +46,9 @@ class SelfAssessmentContent:
     rows: tuple[MemberRow, ...]
     #: one per row, in the same order
     assessments: tuple[SelfAssessment, ...]
+    #: members whose reason for not being rated could not be read: whether they are rated is
+    #: unknown, so nothing that depends on it is reported
+    unclear: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -119,13 +121,19 @@ def build_self_assessment(
                 committee_proposal=record["committee_proposal"],
             )
         )
-    return SelfAssessmentContent(cell, tuple(rows), tuple(assessments))
+    reason_col = members_layout.index("not_rated_reason")
+    unclear = frozenset(
+        member.member_id for member in rows if (member.row, reason_col) in members_ctx.invalid
+    )
+    return SelfAssessmentContent(cell, tuple(rows), tuple(assessments), unclear)
 
 
 def _check_rating(
     ctx: SheetContext, layout: Layout, member: MemberRow, record: Record, scores_required: bool
 ) -> None:
     reason: NotRatedReason | None = record["not_rated_reason"]
+    if reason is None and (record.row, layout.index("not_rated_reason")) in ctx.invalid:
+        return  # the reason was unreadable (reported): whether a rating is due is unknown
     if reason is None:
         level = layout.column("self_level")
         if record["self_level"] is None and ctx.is_blank(record.row, layout.index("self_level")):
@@ -308,12 +316,7 @@ def _against_papers(
     counts = papers.counts[member.member_id]
     recount = VoteTally(
         member.member_id,
-        (
-            counts.get(LEVELS[0].value, 0),
-            counts.get(LEVELS[1].value, 0),
-            counts.get(LEVELS[2].value, 0),
-            counts.get(LEVELS[3].value, 0),
-        ),
+        (counts[0], counts[1], counts[2], counts[3]),
         papers.blanks[member.member_id],
     )
     if typed is None:
@@ -322,7 +325,7 @@ def _against_papers(
     pairs = [*zip(typed.votes, recount.votes, strict=True), (typed.blank, recount.blank)]
     for key, (typed_n, counted_n) in zip(VOTE_KEYS, pairs, strict=True):
         ref = layout.ref(key, member.row)
-        if typed_n != counted_n and ref not in ctx.invalid:
+        if typed_n != counted_n and (member.row, layout.index(key)) not in ctx.invalid:
             column = layout.column(key)
             ctx.add(
                 "tally-papers-mismatch",

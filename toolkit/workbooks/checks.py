@@ -10,6 +10,7 @@ nobody voted on). All are pure functions returning issues.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -34,6 +35,18 @@ class Expectations:
     year: int | None = None
     rules: RuleSet | None = None
     cell_code: str | None = None
+
+    @functools.cached_property
+    def members_by_cell(self) -> dict[str, tuple[Member, ...]]:
+        """The roster's members per cell, in roster order (built once, used for every file)."""
+        found: dict[str, list[Member]] = {}
+        for member in self.roster.members if self.roster else ():
+            found.setdefault(member.cell_code, []).append(member)
+        return {code: tuple(members) for code, members in found.items()}
+
+    @functools.cached_property
+    def member_index(self) -> dict[str, Member]:
+        return {m.member_id: m for m in self.roster.members} if self.roster else {}
 
 
 class _Issues:
@@ -84,7 +97,7 @@ def check_reading(reading: WorkbookReading, expect: Expectations) -> tuple[Issue
         if cell is None or not cell.kind.is_cell:
             out.add("cell-unknown", value=ident.cell_code)
             return tuple(out.items)
-        members = roster.members_of(cell.code)
+        members = expect.members_by_cell.get(cell.code, ())
         if roster_hash(cell, members) != ident.roster_hash:
             out.add("roster-changed")
     content = reading.content
@@ -93,7 +106,7 @@ def check_reading(reading: WorkbookReading, expect: Expectations) -> tuple[Issue
     table_key = "members" if isinstance(content, SelfAssessmentContent) else "tally"
     table = load_declaration(ident.kind).layout(table_key, ident.features)
     if members is not None and roster is not None:
-        _check_members(out, table, content.rows, members, roster)
+        _check_members(out, table, content.rows, members, expect.member_index)
     if isinstance(content, BallotContent):
         meeting = load_declaration("ballot").layout("meeting", ident.features)
         if members is not None:
@@ -110,7 +123,7 @@ def _check_members(
     table: Layout,
     rows: tuple[MemberRow, ...],
     members: tuple[Member, ...],
-    roster: Roster,
+    everyone: dict[str, Member],
 ) -> None:
     sheet = table.sheet.name
     expected = {m.member_id: m for m in members}
@@ -130,7 +143,7 @@ def _check_members(
         seen[row.member_id] = row.row
         member = expected.get(row.member_id)
         if member is None:
-            elsewhere = next((m for m in roster.members if m.member_id == row.member_id), None)
+            elsewhere = everyone.get(row.member_id)
             if elsewhere is not None:
                 out.add(
                     "member-from-other-cell",
@@ -193,7 +206,11 @@ def _check_counts(
             )
         else:
             add("official-total-mismatch", "official_total", m.official_total, official)
-    if "present_official" in typed and m.present_official > official:
+    # present > convened is reported by the file's own checks; this catches a wrong total too
+    if (
+        "present_official" in typed
+        and official < m.present_official <= m.convened_official_adjusted
+    ):
         add("present-exceeds-roster", "present_official", m.present_official, official)
     if "present_probationary" in typed and m.present_probationary > probationary:
         add("present-exceeds-roster", "present_probationary", m.present_probationary, probationary)
@@ -261,8 +278,8 @@ def check_pair(assessment: WorkbookReading, ballot: WorkbookReading) -> tuple[Is
     first, last = table.index(VOTE_KEYS[0]), table.index(VOTE_KEYS[-1])
     reasons = {a.member_id: a.not_rated_reason for a in sa.assessments}
     for row, tally in zip(bb.rows, bb.tallies, strict=True):
-        if row.member_id not in reasons:
-            continue  # not on the self-assessment: reported by the member checks
+        if row.member_id not in reasons or row.member_id in sa.unclear:
+            continue  # not on the self-assessment (reported), or its reason is unreadable
         reason = reasons[row.member_id]
         span = f"{cell_ref(row.row, first)}:{cell_ref(row.row, last)}"
         if reason is not None and tally is not None and any(tally.votes):

@@ -111,18 +111,22 @@ class Layout:
     sheet: Sheet
     columns: tuple[Column, ...]
 
+    @functools.cached_property
+    def _positions(self) -> dict[str, int]:
+        return {column.key: i for i, column in enumerate(self.columns)}
+
     def index(self, key: str) -> int:
         """0-based position of ``key`` among this variant's columns (or form fields)."""
-        for i, column in enumerate(self.columns):
-            if column.key == key:
-                return i
-        raise KeyError(f"{self.sheet.key} has no column {key!r}")
+        try:
+            return self._positions[key]
+        except KeyError:
+            raise KeyError(f"{self.sheet.key} has no column {key!r}") from None
 
     def column(self, key: str) -> Column:
         return self.columns[self.index(key)]
 
     def has(self, key: str) -> bool:
-        return any(c.key == key for c in self.columns)
+        return key in self._positions
 
     @property
     def first_data_row(self) -> int:
@@ -162,11 +166,19 @@ class Declaration:
                 return sheet
         raise KeyError(f"{self.kind} has no sheet {key!r}")
 
+    @functools.cached_property
+    def _layouts(self) -> dict[tuple[str, frozenset[str]], Layout]:
+        return {}
+
     def layout(self, key: str, features: Iterable[str] = ()) -> Layout:
         """The sheet ``key`` as generated for a rule-set with ``features``."""
-        sheet = self.sheet(key)
         wanted = frozenset(features)
-        return Layout(sheet, tuple(c for c in sheet.columns if not c.when or c.when in wanted))
+        cached = self._layouts.get((key, wanted))
+        if cached is None:
+            sheet = self.sheet(key)
+            columns = tuple(c for c in sheet.columns if not c.when or c.when in wanted)
+            cached = self._layouts[(key, wanted)] = Layout(sheet, columns)
+        return cached
 
 
 def column_letter(index: int) -> str:

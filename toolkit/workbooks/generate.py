@@ -57,6 +57,7 @@ class _Book:
         self.declaration = declaration
         options = {
             "default_format_properties": dict(FONT),
+            "in_memory": True,  # no temporary files: faster, and nothing left behind
             "strings_to_numbers": False,
             "strings_to_formulas": False,
             "strings_to_urls": False,
@@ -248,10 +249,14 @@ class _Book:
             ws.write_string(id_row + 1, col, member.full_name, self.fmt["prefilled"])
         first = id_row + 2
         last = first + max(rows, 1) - 1
+        # A cell per member per paper would be thousands of cells: the rows are unlocked by a
+        # row format instead, and the grid's borders come from one conditional format.
         for row in range(first, last + 1):
+            ws.set_row(row, None, self.fmt["open"])
             ws.write_blank(row, 0, None, self.fmt["input_int"])
-            for col in range(1, width):
-                ws.write_blank(row, col, None, self.fmt["input_choice"])
+        if members:
+            grid = {"type": "no_errors", "format": self.fmt["grid"]}
+            ws.conditional_format(first, 1, last, width - 1, grid)
         ws.data_validation(first, 0, last, 0, validation(paper))
         if members:
             ws.data_validation(first, 1, last, width - 1, validation(choice))

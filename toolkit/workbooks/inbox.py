@@ -324,7 +324,7 @@ def _cell_return(collector: _Collector, cell: OrgUnit, sa_path: str, bb_path: st
     assert isinstance(sa, SelfAssessmentContent) and isinstance(bb, BallotContent)
     return CellReturn(
         cell=cell,
-        members=collector.roster.members_of(cell.code),
+        members=collector.expect.members_by_cell.get(cell.code, ()),
         assessments={a.member_id: a for a in sa.assessments},
         meeting=bb.meeting,
         tallies={t.member_id: t for t in bb.tallies if t is not None and t.member_id},

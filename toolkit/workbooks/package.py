@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import html
 import io
 import posixpath
 import re
@@ -38,7 +39,7 @@ RATIO_CHECK_FROM = 1024 * 1024
 MAX_RATIO = 200
 #: calamine's dense grid is rows × columns; these caps keep it to a few hundred MB at most
 MAX_ROWS = 400_000
-MAX_COLS = 1_000
+MAX_COLS = 702  # ZZ
 MAX_CELLS = 4_000_000
 
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -46,10 +47,19 @@ _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _NS_DCTERMS = "{http://purl.org/dc/terms/}"
-_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*?\sr=\"(\d{1,9})\"")
-_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\sr=\"([A-Z]{1,4})(\d{1,9})\"")
-_CELL_START = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(/?)>")
-_REF_ATTR = re.compile(rb"\sr=\"([A-Z]{1,4}\d{1,9})\"")
+# The extent of a sheet, measured on the XML the way Excel (and most writers) spell it: fast
+# literal searches. Anything spelled otherwise (single quotes, spaces around "=", lower case,
+# character references in a cell reference) takes the exact, slower path.
+_ROW_NUMBER = re.compile(rb' r="(\d{1,9})"')
+_FAR_CELL = re.compile(rb' r="[A-Z]{0,4}(\d{6,9})"')
+_WIDE_CELL = re.compile(rb' r="([A-Z]{3,4})\d')
+_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,4})\d')
+_UNUSUAL_REF = re.compile(rb"""r(?:\s+=|=\s|='|="[^"]*[a-z&])""")
+_ANY_REF = re.compile(rb"""<(?:\w+:)?(?:c|row)\b[^>]*?\sr\s*=\s*["']([^"']*)["']""", re.I)
+_REF_ATTR = re.compile(rb' r="([A-Z]{1,4}\d{1,9})"')
+_REF = re.compile(rb"([A-Z]{1,4})(\d{1,9})$")
+_FORMULA_START = re.compile(rb"<(?:\w+:)?f[\s>/]")
+_ERROR_ATTR = re.compile(rb' t="e"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
@@ -72,24 +82,43 @@ class SheetScan:
 
     max_row: int
     max_col: int
-    #: A1 ref → formula text, for formulas that have a cached value
-    formulas: dict[str, str] = field(default_factory=dict)
-    #: A1 ref → formula text, for formulas saved without a value (a reader would see nothing)
-    uncached: dict[str, str] = field(default_factory=dict)
-    #: A1 ref → error value such as ``#DIV/0!``
-    errors: dict[str, str] = field(default_factory=dict)
+    #: (1-based row, 0-based column) → formula text, for formulas with a cached value
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: formulas saved without a value (a reader would see an empty cell)
+    uncached: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: cells holding an error value such as ``#DIV/0!``
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def special(self) -> frozenset[tuple[int, int]]:
+        """Every cell a value alone does not describe."""
+        return frozenset(self.formulas) | frozenset(self.uncached) | frozenset(self.errors)
 
 
 @dataclass(frozen=True)
 class Package:
-    """An .xlsx that passed the safety checks: its bytes, its sheets' parts and scans."""
+    """An .xlsx that passed the safety checks: its bytes, and each sheet's XML to scan."""
 
     data: bytes
     sha256: str
     #: sheet name → worksheet part inside the zip, in workbook order
     sheet_parts: dict[str, str]
-    scans: dict[str, SheetScan]
+    #: sheet name → the worksheet's inflated XML (kept until scanned)
+    sheet_xml: dict[str, bytes]
     modified: dt.datetime | None
+    scans: dict[str, SheetScan] = field(default_factory=dict)
+
+    def scan(self, name: str) -> SheetScan:
+        """The scan of sheet ``name``; ``Rejected`` when its cells reach absurd positions.
+
+        Call it before asking calamine for the sheet: calamine would try to allocate the grid.
+        """
+        if name not in self.scans:
+            xml = self.sheet_xml.pop(name, b"")
+            scan = scan_sheet(xml)
+            _check_extent(name, scan)
+            self.scans[name] = scan
+        return self.scans[name]
 
 
 def sha256_of(data: bytes) -> str:
@@ -116,16 +145,14 @@ def open_package(data: bytes) -> Package:
         _check_sizes(archive)
         parts = _sheet_parts(archive)
         wanted = set(parts.values())
-        scans_by_part: dict[str, SheetScan] = {}
+        by_part: dict[str, bytes] = {}
         for info in archive.infolist():
             content = _inflate(archive, info, keep=info.filename in wanted)
-            if info.filename in wanted and content is not None:
-                scans_by_part[info.filename] = scan_sheet(content)
+            if content is not None:
+                by_part[info.filename] = content
         modified = _modified(archive, names)
-    scans = {name: scans_by_part[part] for name, part in parts.items() if part in scans_by_part}
-    for name, scan in scans.items():
-        _check_extent(name, scan)
-    return Package(data, sha256_of(data), parts, scans, modified)
+    xml = {name: by_part.get(part, b"") for name, part in parts.items()}
+    return Package(data, sha256_of(data), parts, xml, modified)
 
 
 def _reason(vi: str, exc: BaseException) -> dict[str, str]:
@@ -267,41 +294,95 @@ def column_number(letters: bytes | str) -> int:
     return n
 
 
+def _position(ref: bytes) -> tuple[int, int] | None:
+    match = _REF.match(ref)
+    if match is None:
+        return None
+    return int(match.group(2)), column_number(match.group(1)) - 1
+
+
+def _cell_around(xml: bytes, pos: int) -> tuple[tuple[int, int], bytes, bytes] | None:
+    """The cell element holding byte ``pos``: its (row, col), its attributes and its body."""
+    start = max(xml.rfind(b"<c ", 0, pos), xml.rfind(b":c ", 0, pos))
+    if start < 0:
+        return None
+    tag_end = xml.find(b">", start)
+    ref = _REF_ATTR.search(xml, start, tag_end) if tag_end > 0 else None
+    where = _position(ref.group(1)) if ref else None
+    if where is None:
+        return None
+    if xml[tag_end - 1 : tag_end] == b"/":  # <c r="A1" t="e"/>: no body
+        return where, xml[start:tag_end], b""
+    end = _CELL_END.search(xml, tag_end)
+    if end is None:
+        return None
+    return where, xml[start:tag_end], xml[tag_end + 1 : end.start()]
+
+
+def _unusual_refs(xml: bytes) -> bool:
+    """An ``r`` attribute (a cell or row reference) not spelled ``r="A1"`` the usual way."""
+    for match in _UNUSUAL_REF.finditer(xml):
+        before = xml[match.start() - 1 : match.start()]
+        if before.isspace() or (before == b"\n"):
+            return True
+    return False
+
+
+def _exact_extent(xml: bytes) -> tuple[int, int]:
+    """Rows and columns from every row and cell reference, however it is spelled."""
+    max_row = max_col = 0
+    for raw in _ANY_REF.findall(xml):
+        ref = html.unescape(raw.decode("utf-8", "replace")).strip().upper().encode()
+        match = re.match(rb"([A-Z]*)(\d+)$", ref)
+        if match is None:
+            raise Rejected("corrupt-file", reason=f"r={raw.decode('utf-8', 'replace')!r}")
+        max_row = max(max_row, int(match.group(2)))
+        if match.group(1):
+            max_col = max(max_col, column_number(match.group(1)))
+    return max_row, max_col
+
+
 def scan_sheet(xml: bytes) -> SheetScan:
-    """Extent, formulas and error cells of one worksheet's XML."""
-    max_row = max((int(r) for r in _ROW.findall(xml)), default=0)
-    max_col = 0
-    letters_seen: set[bytes] = set()
-    for letters, row in _CELL.findall(xml):
-        max_row = max(max_row, int(row))
-        letters_seen.add(letters)
-    if letters_seen:
-        max_col = max(column_number(x) for x in letters_seen)
-    formulas: dict[str, str] = {}
-    uncached: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    if b"<f" in xml or b":f" in xml or b't="e"' in xml:
-        for start in _CELL_START.finditer(xml):
-            attrs, self_closing = start.group(1), start.group(2)
-            if self_closing:
-                continue
-            ref_match = _REF_ATTR.search(b" " + attrs)
-            end = _CELL_END.search(xml, start.end())
-            if ref_match is None or end is None:
-                continue
-            ref = ref_match.group(1).decode()
-            body = xml[start.end() : end.start()]
-            value = _VALUE.search(body)
-            if b't="e"' in attrs and value is not None:
-                errors[ref] = value.group(1).decode("utf-8", "replace")
-            formula = _FORMULA.search(body)
-            if formula is None:
-                continue
-            text = "=" + (formula.group(1) or b"").decode("utf-8", "replace")
-            if value is None or (value.group(1) == b"" and b't="str"' not in attrs):
-                uncached[ref] = text
-            else:
-                formulas[ref] = text
+    """Extent, formulas and error cells of one worksheet's XML.
+
+    The extent is cheap on purpose: row numbers come from the row elements, and only cells with
+    a six-digit row or a column beyond ZZ are looked at one by one; the exact width is measured
+    only when the rows are so many that width matters for the grid's size.
+    """
+    if _unusual_refs(xml):
+        max_row, max_col = _exact_extent(xml)
+    else:
+        max_row = max((int(r) for r in _ROW_NUMBER.findall(xml)), default=0)
+        for far in _FAR_CELL.findall(xml):
+            max_row = max(max_row, int(far))
+        wide = _WIDE_CELL.findall(xml)
+        if wide:
+            max_col = max(column_number(x) for x in set(wide))
+        elif max_row * MAX_COLS <= MAX_CELLS:
+            max_col = MAX_COLS  # an upper bound is enough: the grid cannot be too large
+        else:
+            letters = set(_CELL_COLUMN.findall(xml))
+            max_col = max((column_number(x) for x in letters), default=0)
+    formulas: dict[tuple[int, int], str] = {}
+    uncached: dict[tuple[int, int], str] = {}
+    errors: dict[tuple[int, int], str] = {}
+    for match in _FORMULA_START.finditer(xml):
+        cell = _cell_around(xml, match.start())
+        if cell is None:
+            continue
+        where, attrs, body = cell
+        formula = _FORMULA.search(body)
+        value = _VALUE.search(body)
+        text = "=" + ((formula.group(1) if formula else b"") or b"").decode("utf-8", "replace")
+        if value is None or (value.group(1) == b"" and b't="str"' not in attrs):
+            uncached[where] = text
+        else:
+            formulas[where] = text
+    for match in _ERROR_ATTR.finditer(xml):
+        cell = _cell_around(xml, match.end())
+        if cell is not None:
+            value = _VALUE.search(cell[2])
+            errors[cell[0]] = value.group(1).decode("utf-8", "replace") if value else "#?"
     return SheetScan(max_row, max_col, formulas, uncached, errors)
 
 

@@ -29,7 +29,7 @@ from toolkit.workbooks.declarations import (
     load_declaration,
 )
 from toolkit.workbooks.identity import IDENTITY_SHEET, Identity, IdentityError, parse_identity
-from toolkit.workbooks.package import MAX_FILE_BYTES, Package, Rejected, SheetScan, open_package
+from toolkit.workbooks.package import MAX_FILE_BYTES, Package, Rejected, open_package
 from toolkit.workbooks.sheets import SheetContext, label_key, read_form, read_papers, read_table
 
 #: sheets a secretary may leave out without harm
@@ -106,15 +106,18 @@ class _Opened:
         from python_calamine import CalamineError
 
         try:
+            # the scan first: it refuses sheets whose grid would not fit in memory
+            scan = self.package.scan(sheet_name)
+        except Rejected as rejected:
+            raise self.stop(
+                rejected.code, rejected.value, **_with_defaults(rejected.params)
+            ) from None
+        try:
             sheet = self.book.get_sheet_by_name(sheet_name)
             grid = sheet.to_python(skip_empty_area=False)
             merged = sheet.merged_cell_ranges or ()
         except CalamineError as exc:
-            raise self.stop(
-                "corrupt-file",
-                reason=f"{sheet_name}: {exc}",
-            ) from None
-        scan = self.package.scans.get(sheet_name, SheetScan(0, 0))
+            raise self.stop("corrupt-file", reason=f"{sheet_name}: {exc}") from None
         return SheetContext(self.name, sheet_name, grid, scan, self.unit_code, self.issues, merged)
 
 

@@ -39,8 +39,11 @@ def build_roster(
     """The roster's usable rows as an ``OrgTree`` and members."""
     units: dict[str, OrgUnit] = {}
     unit_row: dict[str, int] = {}
+    broken: set[str] = set()  # units left out for their own errors: their members follow
     for record in unit_rows:
         if not _complete(units_ctx, units_layout, record):
+            if record["code"]:
+                broken.add(record["code"])
             continue
         code = record["code"]
         if code in units:
@@ -81,6 +84,8 @@ def build_roster(
             )
             continue
         cell = units.get(cell_code)
+        if cell is None and cell_code in broken:
+            continue  # the cell's own row is in error (reported there)
         if cell is None or not cell.kind.is_cell:
             members_ctx.add(
                 "member-cell-unknown",

@@ -7,13 +7,14 @@ and every problem becomes an ``Issue`` pointing at its cell.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from toolkit import catalogue
-from toolkit.model import Issue, Location, Severity, normalize_text, strip_accents
+from toolkit.model import LEVELS, Issue, Location, Severity, normalize_text, strip_accents
 from toolkit.workbooks.declarations import Column, Layout, cell_ref
 from toolkit.workbooks.package import SheetScan
 from toolkit.workbooks.values import BadValue, is_empty, parse, shown
@@ -32,8 +33,11 @@ class SheetContext:
     unit_code: str
     issues: list[Issue]
     merged: Sequence[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=tuple)
-    #: refs of cells whose value could not be used (already reported)
-    invalid: set[str] = field(default_factory=set)
+    #: (row, col) of cells whose value could not be used (already reported)
+    invalid: set[tuple[int, int]] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._special = self.scan.special
 
     def raw(self, row: int, col: int) -> object:
         """The raw value at a 1-based row and 0-based column ('' beyond the data)."""
@@ -45,11 +49,12 @@ class SheetContext:
 
     def is_blank(self, row: int, col: int) -> bool:
         """Nothing typed: empty, and not an unusable value or a formula that shows nothing."""
-        ref = cell_ref(row, col)
+        where = (row, col)
         return (
             is_empty(self.raw(row, col))
-            and ref not in self.invalid
-            and (ref not in self.scan.uncached and ref not in self.scan.errors)
+            and where not in self.invalid
+            and where not in self.scan.uncached
+            and where not in self.scan.errors
         )
 
     def add(
@@ -77,42 +82,64 @@ class SheetContext:
 
     def value(self, column: Column, row: int, col: int, member_id: str = "") -> Any:
         """The typed value of one cell, or None when empty or unusable (with its issue)."""
-        ref = cell_ref(row, col)
-        names: dict[str, Any] = {"field": column.label}
-        if ref in self.scan.uncached:
-            self.invalid.add(ref)
-            self.add(
-                "formula-no-cached-value",
-                ref,
-                value=self.scan.uncached[ref],
-                member_id=member_id,
-                **names,
-            )
-            return None
-        if ref in self.scan.errors:
-            self.invalid.add(ref)
-            self.add(
-                "cell-error-value", ref, value=self.scan.errors[ref], member_id=member_id, **names
-            )
-            return None
         raw = self.raw(row, col)
-        if ref in self.scan.formulas and column.is_input:
-            self.add(
-                "formula-in-input", ref, value=self.scan.formulas[ref], member_id=member_id, **names
-            )
+        where = (row, col)
+        if where in self._special:
+            if not self._formula_or_error(column, row, col, member_id):
+                return None
+        elif raw == "" or raw is None:
+            return None  # the common case: nothing typed, nothing to report
         try:
             value, warning = parse(raw, column)
         except BadValue as bad:
-            self.invalid.add(ref)
-            params = {**names, "expected": "", **bad.params}
-            self.add(bad.code, ref, value=shown(raw), member_id=member_id, **params)
+            self.invalid.add(where)
+            params = {"field": column.label, "expected": "", **bad.params}
+            self.add(bad.code, cell_ref(row, col), value=shown(raw), member_id=member_id, **params)
             return None
         if warning:
             expected = value.strftime("%d/%m/%Y") if warning == "date-as-text" else ""
             self.add(
-                warning, ref, value=shown(raw), member_id=member_id, expected=expected, **names
+                warning,
+                cell_ref(row, col),
+                value=shown(raw),
+                member_id=member_id,
+                expected=expected,
+                field=column.label,
             )
         return value
+
+    def _formula_or_error(self, column: Column, row: int, col: int, member_id: str) -> bool:
+        """Report a formula or an error value in an input cell; False when there is no value."""
+        where, ref = (row, col), cell_ref(row, col)
+        if where in self.scan.uncached:
+            self.invalid.add(where)
+            self.add(
+                "formula-no-cached-value",
+                ref,
+                value=self.scan.uncached[where],
+                member_id=member_id,
+                field=column.label,
+            )
+            return False
+        if where in self.scan.errors:
+            self.invalid.add(where)
+            self.add(
+                "cell-error-value",
+                ref,
+                value=self.scan.errors[where],
+                member_id=member_id,
+                field=column.label,
+            )
+            return False
+        if column.is_input:
+            self.add(
+                "formula-in-input",
+                ref,
+                value=self.scan.formulas[where],
+                member_id=member_id,
+                field=column.label,
+            )
+        return True
 
     def label_matches(self, row: int, col: int, column: Column) -> bool:
         """Check a heading cell still holds its label; report ``layout-changed`` if not."""
@@ -144,6 +171,7 @@ class SheetContext:
                 self.add("merged-input-cells", cell_ref(r0 + 1, c0), value=span)
 
 
+@functools.lru_cache(maxsize=4096)
 def label_key(raw: object) -> str:
     """Labels compare without accents, case, spaces or punctuation (NFD, trailing spaces...)."""
     return re.sub(r"[^a-z0-9]", "", strip_accents(normalize_text(raw)).casefold())
@@ -181,27 +209,38 @@ def read_table(ctx: SheetContext, layout: Layout, member_key: str | None) -> lis
     wanted = [(i, c) for i, c in enumerate(layout.columns) if c.type not in ("formula", "heading")]
     ctx.check_merged(header + 1, [i for i, c in wanted if c.is_input])
     id_index = layout.index(member_key) if member_key else None
+    special = ctx.scan.special
     records: list[Record] = []
     for row in range(layout.first_data_row, len(ctx.grid) + 1):
         cells = ctx.grid[row - 1]
-        if all(is_empty(cells[i]) if i < len(cells) else True for i, _ in wanted):
+        width = len(cells)
+        if all(i >= width or cells[i] == "" for i, _ in wanted) and not any(
+            (row, i) in special for i, _ in wanted
+        ):
             continue
         member_id = "" if id_index is None else normalize_text(shown(ctx.raw(row, id_index)))
-        values = {c.key: ctx.value(c, row, i, member_id) for i, c in wanted}
+        values: dict[str, Any] = {}
+        for i, column in wanted:
+            # most cells are empty: skip the call unless the XML said something about the cell
+            if (i >= width or cells[i] == "") and (row, i) not in special:
+                values[column.key] = None
+            else:
+                values[column.key] = ctx.value(column, row, i, member_id)
         records.append(Record(row, values))
     return records
 
 
 @dataclass(frozen=True)
 class Papers:
-    """The papers sheet reduced to counts: member ID → votes per level code and blanks."""
+    """The papers sheet reduced to counts: member ID → votes per level and blanks."""
 
     count: int
     #: the row holding the member IDs
     header_row: int
     #: member ID → its 0-based column
     columns: dict[str, int]
-    counts: dict[str, dict[str, int]]
+    #: member ID → votes in LEVELS order
+    counts: dict[str, list[int]]
     blanks: dict[str, int]
 
 
@@ -218,21 +257,33 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
         if member_id:
             columns[member_id] = col
     ctx.check_merged(layout.first_data_row, [0, *columns.values()])
-    counts: dict[str, dict[str, int]] = {m: {} for m in columns}
+    counts: dict[str, list[int]] = {m: [0, 0, 0, 0] for m in columns}
     blanks = dict.fromkeys(columns, 0)
+    special = ctx.scan.special
+    known: dict[str, int] = {}  # a paper sheet holds few distinct spellings: raw → level index
     count = 0
     for row in range(layout.first_data_row, len(ctx.grid) + 1):
         cells = ctx.grid[row - 1]
-        if all(is_empty(c) for c in cells):
+        if all(c == "" for c in cells) and not any(r == row for r, _ in special):
             continue
         count += 1
         ctx.value(paper, row, 0)
         for member_id, col in columns.items():
-            level = ctx.value(choice, row, col, member_id)
-            if level is None:
+            raw = cells[col] if col < len(cells) else ""
+            index: int | None
+            if raw == "" and (row, col) not in special:
+                index = None
+            elif isinstance(raw, str) and raw in known and (row, col) not in special:
+                index = known[raw]
+            else:
+                level = ctx.value(choice, row, col, member_id)
+                index = None if level is None else LEVELS.index(level)
+                if index is not None and isinstance(raw, str):
+                    known[raw] = index
+            if index is None:
                 blanks[member_id] += 1
             else:
-                counts[member_id][level.value] = counts[member_id].get(level.value, 0) + 1
+                counts[member_id][index] += 1
     if count == 0:
         return None
     return Papers(count, header, columns, counts, blanks)

@@ -40,6 +40,8 @@ FORMATS: dict[str, dict[str, Any]] = {
     "input_bool": {**_BORDER, "locked": False, "align": "center"},
     # unlocked column defaults of the roster (rows the district adds below the prepared ones)
     "open": {"locked": False},
+    # borders drawn by a conditional format over a grid of unwritten cells (ballot papers)
+    "grid": {"border": 1, "border_color": "#808080"},
     "open_date": {"locked": False, "num_format": "dd/mm/yyyy"},
 }
 

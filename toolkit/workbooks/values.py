@@ -176,14 +176,26 @@ def as_email(raw: object) -> Parsed:
     return text, None
 
 
+#: (list, raw text) → parsed value, or None when not allowed: labels repeat on every row
+_CHOICES: dict[tuple[str, str], Any] = {}
+
+
 def as_choice(raw: object, list_name: str) -> Parsed:
     """The model value behind a drop-down label (accents, case and spaces ignored)."""
     if is_empty(raw):
         return None, None
-    try:
-        return _CHOICE_PARSERS[list_name](raw), None
-    except ValueError:
-        raise BadValue("value-not-allowed", expected=", ".join(LISTS[list_name])) from None
+    key = (list_name, raw if isinstance(raw, str) else repr(raw))
+    if key not in _CHOICES:
+        if len(_CHOICES) > 10_000:  # a hostile file must not grow the cache without end
+            _CHOICES.clear()
+        try:
+            _CHOICES[key] = _CHOICE_PARSERS[list_name](raw)
+        except ValueError:
+            _CHOICES[key] = None
+    value = _CHOICES[key]
+    if value is None:
+        raise BadValue("value-not-allowed", expected=", ".join(LISTS[list_name]))
+    return value, None
 
 
 def _key(raw: object) -> str:
