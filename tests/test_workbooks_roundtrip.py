@@ -57,7 +57,7 @@ def test_under_qd366_the_scores_come_back_too(tmp_path: Path) -> None:
     filing = dataclasses.replace(
         filing, meeting=dataclasses.replace(filing.meeting, meeting_date=dt.date(2025, 12, 10))
     )
-    sa, bb = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
+    sa, _ = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
 
     assessment = read_workbook(sa)
 

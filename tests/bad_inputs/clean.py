@@ -140,7 +140,7 @@ def cb01_filing(*, scores: bool = False) -> Filing:
             ballots_returned=4,
             ballots_valid=4,
             ballots_invalid=0,
-        ),  # fmt: skip
+        ),
         tallies=tallies,
         cell_tally=VoteTally(None, (0, 4, 0, 0), 0),
         papers=_papers(choices),

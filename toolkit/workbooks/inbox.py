@@ -31,7 +31,11 @@ _NOT_A_RETURN = frozenset({"wrong-year", "cell-unknown", "year-unsupported"})
 
 
 def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
-    """Files given and files under folders given (recursively), sorted; dotfiles skipped."""
+    """Files given and files under folders given (recursively), sorted; dotfiles skipped.
+
+    Anything in a folder that is not a folder is taken, links and devices included, so that
+    the reader reports what it cannot read rather than skipping it in silence.
+    """
     found: list[Path] = []
     for given in paths:
         path = Path(given)
@@ -39,10 +43,10 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
             found.extend(
                 p
                 for p in path.rglob("*")
-                if p.is_file()
+                if not p.is_dir()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-        elif path.exists():
+        elif path.exists() or path.is_symlink():
             found.append(path)
         else:
             raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}")

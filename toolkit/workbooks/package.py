@@ -20,6 +20,7 @@ import html
 import io
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -46,7 +47,6 @@ _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-_NS_DCTERMS = "{http://purl.org/dc/terms/}"
 # The extent of a sheet, measured on the XML the way Excel (and most writers) spell it: fast
 # literal searches. Anything spelled otherwise (single quotes, spaces around "=", lower case,
 # character references in a cell reference) takes the exact, slower path.
@@ -64,6 +64,10 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+#: the parts read here besides the worksheets (core.xml only for its modified time)
+_PARSED_HERE = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/core.xml"})
+_MODIFIED = re.compile(rb"<(?:\w+:)?modified\b[^>]*>([^<]{1,64})<")
 
 
 class Rejected(Exception):
@@ -103,18 +107,24 @@ class Package:
     sha256: str
     #: sheet name → worksheet part inside the zip, in workbook order
     sheet_parts: dict[str, str]
-    #: sheet name → the worksheet's inflated XML (kept until scanned)
-    sheet_xml: dict[str, bytes]
     modified: dt.datetime | None
     scans: dict[str, SheetScan] = field(default_factory=dict)
 
     def scan(self, name: str) -> SheetScan:
-        """The scan of sheet ``name``; ``Rejected`` when its cells reach absurd positions.
-
-        Call it before asking calamine for the sheet: calamine would try to allocate the grid.
+        """The scan of sheet ``name``; ``Rejected`` when its XML is unsafe or its cells reach
+        absurd positions. Call it before asking calamine for the sheet: calamine would try to
+        allocate the whole grid. Worksheets are inflated here, only those that are read.
         """
         if name not in self.scans:
-            xml = self.sheet_xml.pop(name, b"")
+            xml = b""
+            part = self.sheet_parts.get(name)
+            if part is not None:
+                with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+                    try:
+                        info = archive.getinfo(part)
+                    except KeyError:
+                        raise Rejected("corrupt-file", reason=part) from None
+                    xml = _inflate(self.data, info, keep=True) or b""
             scan = scan_sheet(xml)
             _check_extent(name, scan)
             self.scans[name] = scan
@@ -143,16 +153,15 @@ def open_package(data: bytes) -> Package:
     with archive:
         _check_kind(names)
         _check_sizes(archive)
-        parts = _sheet_parts(archive)
-        wanted = set(parts.values())
-        by_part: dict[str, bytes] = {}
+        kept: dict[str, bytes] = {}
+        worksheets = {i.filename for i in archive.infolist() if _is_worksheet(i.filename)}
         for info in archive.infolist():
-            content = _inflate(archive, info, keep=info.filename in wanted)
-            if content is not None:
-                by_part[info.filename] = content
-        modified = _modified(archive, names)
-    xml = {name: by_part.get(part, b"") for name, part in parts.items()}
-    return Package(data, sha256_of(data), parts, xml, modified)
+            if info.filename not in worksheets:  # worksheets: when read (``Package.scan``)
+                content = _inflate(data, info, keep=info.filename in _PARSED_HERE)
+                if content is not None:
+                    kept[info.filename] = content
+    parts = _sheet_parts(kept)
+    return Package(data, sha256_of(data), parts, _modified(kept))
 
 
 def _reason(vi: str, exc: BaseException) -> dict[str, str]:
@@ -215,67 +224,111 @@ def _check_sizes(archive: zipfile.ZipFile) -> None:
         raise Rejected("decompressed-too-large", total, limit=MAX_UNCOMPRESSED)
 
 
-def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, keep: bool) -> bytes | None:
-    """Inflate one part (CRC checked, never beyond its declared size); refuse DTDs in XML."""
-    chunks: list[bytes] = []
+def _inflate(data: bytes, info: zipfile.ZipInfo, *, keep: bool) -> bytes | None:
+    """Inflate one part from the raw bytes, never beyond its declared size; refuse DTDs in XML.
+
+    Done with zlib directly rather than ``ZipFile.open``: a header that declares a small size
+    for a part that inflates to much more is caught here (``zipfile`` would quietly stop at the
+    declared size, and calamine would then inflate all of it).
+    """
+    where = info.filename
+    start = info.header_offset
+    if data[start : start + 4] != b"PK\x03\x04":
+        raise Rejected("corrupt-file", reason=f"{where}: local header")
+    name_len, extra_len = struct.unpack("<HH", data[start + 26 : start + 30])
+    begin = start + 30 + name_len + extra_len
+    raw = data[begin : begin + info.compress_size]
+    if len(raw) < info.compress_size:
+        raise Rejected("corrupt-file", reason=f"{where}: truncated")
+    if info.compress_type == zipfile.ZIP_STORED:
+        pieces = [raw]
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        pieces = _deflated(raw, info)
+    else:
+        raise Rejected("corrupt-file", reason=f"{where}: compression {info.compress_type}")
+    crc = 0
     tail = b""
-    is_xml = info.filename.endswith((".xml", ".rels", ".vml"))
-    try:
-        with archive.open(info) as fh:
-            while chunk := fh.read(1 << 20):
-                if is_xml:
-                    window = tail + chunk
-                    if any(marker in window for marker in _DANGEROUS):
-                        raise Rejected("xml-dtd-forbidden", info.filename)
-                    tail = chunk[-16:]
-                if keep:
-                    chunks.append(chunk)
-    except Rejected:
-        raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
-        raise Rejected("corrupt-file", **_reason(f"phần {info.filename}", exc)) from None
-    except (RuntimeError, NotImplementedError) as exc:  # encrypted or unknown compression
-        if "encrypted" in str(exc):
-            raise Rejected("encrypted-file") from None
-        raise Rejected("corrupt-file", **_reason(f"phần {info.filename}", exc)) from None
-    return b"".join(chunks) if keep else None
+    is_xml = where.endswith((".xml", ".rels", ".vml"))
+    for number, piece in enumerate(pieces):
+        crc = zlib.crc32(piece, crc)
+        if is_xml:
+            if number == 0 and (piece[:2] in _UTF16_BOMS or b"\x00" in piece[:64]):
+                # Excel writes UTF-8; the DOCTYPE check below only reads UTF-8
+                raise Rejected("corrupt-file", reason=f"{where}: UTF-16")
+            window = tail + piece
+            if any(marker in window for marker in _DANGEROUS):
+                raise Rejected("xml-dtd-forbidden", where)
+            tail = piece[-16:]
+    if crc != info.CRC:
+        raise Rejected("corrupt-file", reason=f"{where}: CRC")
+    return b"".join(pieces) if keep else None
 
 
-def _parse_xml(archive: zipfile.ZipFile, name: str) -> Element:
+def _deflated(raw: bytes, info: zipfile.ZipInfo) -> list[bytes]:
+    """The inflated pieces of a deflated part, or ``Rejected`` if it is not what it declares."""
+    inflater = zlib.decompressobj(-15)
+    pieces: list[bytes] = []
+    produced = 0
+    pending = raw
     try:
-        root: Element = SafeET.fromstring(archive.read(name), forbid_dtd=True)
+        while pending and not inflater.eof:
+            piece = inflater.decompress(pending, 1 << 20)
+            pending = inflater.unconsumed_tail
+            produced += len(piece)
+            if produced > info.file_size:
+                raise Rejected("decompressed-too-large", produced, limit=info.file_size)
+            pieces.append(piece)
+            if not piece and pending:
+                break  # no progress: corrupt data
+        rest = inflater.flush()
+    except zlib.error as exc:
+        raise Rejected("corrupt-file", reason=f"{info.filename}: {exc}") from None
+    produced += len(rest)
+    pieces.append(rest)
+    if produced != info.file_size or not inflater.eof:
+        if produced > info.file_size:
+            raise Rejected("decompressed-too-large", produced, limit=info.file_size)
+        raise Rejected("corrupt-file", reason=f"{info.filename}: {produced} ≠ {info.file_size}")
+    return pieces
+
+
+def _is_worksheet(name: str) -> bool:
+    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+
+
+def _parse_xml(parts: dict[str, bytes], name: str) -> Element:
+    try:
+        root: Element = SafeET.fromstring(parts[name], forbid_dtd=True)
         return root
     except DefusedXmlException:
         raise Rejected("xml-dtd-forbidden", name) from None
-    except (SafeET.ParseError, KeyError, zipfile.BadZipFile, zlib.error, EOFError) as exc:
+    except (SafeET.ParseError, KeyError) as exc:
         raise Rejected("corrupt-file", **_reason(f"phần {name}", exc)) from None
 
 
-def _sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
     """Sheet name → worksheet part, from xl/workbook.xml and its relationships."""
-    workbook = _parse_xml(archive, "xl/workbook.xml")
+    workbook = _parse_xml(parts, "xl/workbook.xml")
     targets: dict[str, str] = {}
-    if "xl/_rels/workbook.xml.rels" in archive.namelist():
-        rels = _parse_xml(archive, "xl/_rels/workbook.xml.rels")
+    if "xl/_rels/workbook.xml.rels" in parts:
+        rels = _parse_xml(parts, "xl/_rels/workbook.xml.rels")
         for rel in rels.iter(f"{_NS_PKG_REL}Relationship"):
             target = rel.get("Target", "")
             path = target.lstrip("/") if target.startswith("/") else posixpath.join("xl", target)
             targets[rel.get("Id", "")] = posixpath.normpath(path)
-    parts: dict[str, str] = {}
+    found: dict[str, str] = {}
     for sheet in workbook.iter(f"{_NS_MAIN}sheet"):
         name = sheet.get("name", "")
         part = targets.get(sheet.get(f"{_NS_REL}id", ""), "")
         if name and part:
-            parts[name] = part
-    return parts
+            found[name] = part
+    return found
 
 
-def _modified(archive: zipfile.ZipFile, names: set[str]) -> dt.datetime | None:
+def _modified(parts: dict[str, bytes]) -> dt.datetime | None:
     """The workbook's own last-saved time (docProps/core.xml), in UTC."""
-    if "docProps/core.xml" not in names:
-        return None
-    node = _parse_xml(archive, "docProps/core.xml").find(f"{_NS_DCTERMS}modified")
-    text = (node.text or "").strip() if node is not None else ""
+    match = _MODIFIED.search(parts.get("docProps/core.xml", b""))
+    text = match.group(1).decode("ascii", "replace").strip() if match else ""
     try:
         stamp = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

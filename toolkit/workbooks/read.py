@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,23 +123,32 @@ class _Opened:
         return SheetContext(self.name, sheet_name, grid, scan, self.unit_code, self.issues, merged)
 
 
-def _load(path: Path | str, issues: list[Issue]) -> tuple[bytes, str]:
-    """The file's bytes and SHA-256 ('' when it cannot be read)."""
+def _load(path: Path | str, issues: list[Issue]) -> tuple[bytes | None, str]:
+    """The file's bytes and SHA-256 (None, '' when it cannot be read: the issue says why)."""
     from toolkit.workbooks.package import sha256_of
 
     where = Location(Path(path).name)
     try:
-        size = Path(path).stat().st_size
-        if size > MAX_FILE_BYTES:
+        # stat before opening: opening a named pipe would wait for a writer
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            # a device or a pipe (a link to /dev/zero...) would be read forever
+            reason = "không phải tệp thông thường / not a regular file"
+            issues.append(catalogue.make("input-not-readable", location=where, reason=reason))
+            return None, ""
+        if info.st_size > MAX_FILE_BYTES:
             issues.append(
-                catalogue.make("file-too-large", location=where, value=size, limit=MAX_FILE_BYTES)
+                catalogue.make(
+                    "file-too-large", location=where, value=info.st_size, limit=MAX_FILE_BYTES
+                )
             )
-            return b"", ""
-        data = Path(path).read_bytes()
+            return None, ""
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         issues.append(catalogue.make("input-not-readable", location=where, reason=reason))
-        return b"", ""
+        return None, ""
     return data, sha256_of(data)
 
 
@@ -227,7 +238,7 @@ def read_workbook(path: Path | str) -> WorkbookReading:
     identity: Identity | None = None
     modified: dt.datetime | None = None
     content: SelfAssessmentContent | BallotContent | None = None
-    if data:
+    if data is not None:
         try:
             opened = _open(path, data, issues)
             modified = opened.package.modified
@@ -289,7 +300,7 @@ def peek_identity(path: Path | str) -> Identity | None:
     """Only the identity block of a file (None when the file is unreadable or has none)."""
     issues: list[Issue] = []
     data, _ = _load(path, issues)
-    if not data:
+    if data is None:
         return None
     try:
         return _identity(_open(path, data, issues))
@@ -303,7 +314,7 @@ def read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
 
     issues: list[Issue] = []
     data, _sha = _load(path, issues)
-    if not data:
+    if data is None:
         return EMPTY_ROSTER, tuple(issues)
     try:
         opened = _open(path, data, issues)
