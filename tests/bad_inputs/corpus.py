@@ -16,7 +16,6 @@ import struct
 import subprocess
 import tempfile
 import zipfile
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
