@@ -11,6 +11,8 @@ import pytest
 from builders import SCHOOL, Case, lien_chieu, synthetic
 
 from toolkit.outputs import write_outputs
+from toolkit.outputs.report_html import SPLIT_ABOVE_CELLS
+from toolkit.outputs.write_all import PARALLEL_FROM_MEMBERS
 from toolkit.rulebook import load_ruleset
 
 EXPECTED = [
@@ -115,13 +117,15 @@ def test_cells_in_any_order_give_the_same_bytes(tmp_path: Path) -> None:
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
 
 
-def test_parallel_workers_write_the_same_bytes(tmp_path: Path) -> None:
-    case = synthetic(90, members_per_cell=4)
+@pytest.mark.parametrize("workers", [2, 3])
+def test_parallel_workers_write_the_same_bytes(tmp_path: Path, workers: int) -> None:
+    # a city-shaped run (split report) big enough for the worker processes to be used
+    case = synthetic(SPLIT_ABOVE_CELLS + 10, members_per_cell=7)
+    assert sum(len(c.members) for c in case.result.cells) >= PARALLEL_FROM_MEMBERS
     serial = write(case, tmp_path / "serial", workers=1)
-    parallel = write(case, tmp_path / "parallel", workers=2)
-    assert (
-        len(serial) == len(parallel) == 89 + 4
-    )  # 88 cells answered (2 of 90 missing) + 4 more files
+    parallel = write(case, tmp_path / "parallel", workers=workers)
+    assert serial == [tmp_path / "serial" / p.relative_to(tmp_path / "parallel") for p in parallel]
+    assert len(list((tmp_path / "parallel" / "bao-cao").glob("*.html"))) == 31
     assert files_of(tmp_path / "serial") == files_of(tmp_path / "parallel")
 
 

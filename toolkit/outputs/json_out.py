@@ -11,14 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import IO, Any
 
 from toolkit import __version__
-from toolkit.model import LEVELS, InputFile, Issue, NotRatedReason, OrgUnit, RatingLevel
+from toolkit.model import LEVELS, InputFile, Issue, OrgUnit, RatingLevel
 from toolkit.outputs.digest import collect_issues, grassroots_code, issue_key, quota_results
 from toolkit.outputs.numbers import fraction_text, rounded
 from toolkit.outputs.paths import MANIFEST, REPORT, SUMMARY
-from toolkit.outputs.view import CellLine, Digest
+from toolkit.outputs.view import LEVEL_CODES, REASONS, CellLine, Digest
 from toolkit.results import (
     CellResult,
     DistrictResult,
@@ -79,13 +79,33 @@ def results_document(
     }
 
 
-def write_results_json(document: Mapping[str, Any]) -> bytes:
+def write_results_json(document: Mapping[str, Any], stream: IO[bytes]) -> None:
     """UTF-8 JSON, Vietnamese letters kept as they are, newline at the end.
 
     Compact (no indentation): indenting switches Python to its slow pure-Python encoder, five
-    times slower for a city's 52,000 members. ``python -m json.tool`` shows it indented.
+    times slower for a city's 52,000 members; ``python -m json.tool`` shows it indented. The
+    cells are encoded one by one, so a city's 40 MB are never one string in memory; the bytes
+    are those of ``json.dumps`` on the whole document.
     """
-    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    head = {k: v for k, v in document.items() if k != "cells"}
+    keys = list(document)
+    stream.write(b"{")
+    for n, key in enumerate(keys):
+        if n:
+            stream.write(b",")
+        stream.write(_dumps(key) + b":")
+        if key != "cells":
+            stream.write(_dumps(head[key]))
+            continue
+        stream.write(b"[")
+        for i, cell in enumerate(document["cells"]):
+            stream.write((b"," if i else b"") + _dumps(cell))
+        stream.write(b"]")
+    stream.write(b"}\n")
+
+
+def _dumps(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def ruleset_entry(ruleset: RuleSet) -> dict[str, Any]:
@@ -101,13 +121,13 @@ def ruleset_entry(ruleset: RuleSet) -> dict[str, Any]:
 
 
 def _level(level: RatingLevel | None) -> str | None:
-    return None if level is None else level.value
+    return None if level is None else str(level._value_)
 
 
 def _shares(shares: Sequence[Fraction]) -> tuple[dict[str, float | None], dict[str, str | None]]:
     return (
-        {lv.value: rounded(s) for lv, s in zip(LEVELS, shares, strict=True)},
-        {lv.value: fraction_text(s) for lv, s in zip(LEVELS, shares, strict=True)},
+        {code: rounded(s) for code, s in zip(LEVEL_CODES, shares, strict=True)},
+        {code: fraction_text(s) for code, s in zip(LEVEL_CODES, shares, strict=True)},
     )
 
 
@@ -118,16 +138,40 @@ def counts_entry(counts: LevelCounts) -> dict[str, Any]:
         "roster": counts.roster,
         "rated": counts.rated,
         "undecided": counts.undecided,
-        "not_rated": {r.value: counts.not_rated.get(r, 0) for r in NotRatedReason},
-        "levels": {level.value: counts.count(level) for level in LEVELS},
+        "not_rated": {r._value_: counts.not_rated.get(r, 0) for r in REASONS},
+        "levels": dict(zip(LEVEL_CODES, counts.levels, strict=True)),
         "shares": shares,
         "shares_exact": exact,
     }
 
 
 def vote_entry(vote: VoteResult | None) -> dict[str, Any] | None:
+    """A vote's shares (float and exact), outcome and carried level; None when not voted."""
     if vote is None:
         return None
+    # thousands of members share the same result (7 of 8, 8 of 8...): each is formatted once,
+    # keyed by plain integers (hashing Fractions costs more than formatting them); the dict
+    # is shared between those members, which JSON does not mind (nothing mutates it)
+    key = (
+        vote.denominator,
+        vote.outcome,
+        vote.level,
+        tuple((s.numerator, s.denominator) for s in vote.shares),
+        None if vote.cumulative_share is None else vote.cumulative_share.numerator,
+        None if vote.cumulative_share is None else vote.cumulative_share.denominator,
+    )
+    entry = _VOTE_ENTRIES.get(key)
+    if entry is None:
+        if len(_VOTE_ENTRIES) > 4096:
+            _VOTE_ENTRIES.clear()
+        entry = _VOTE_ENTRIES[key] = _vote_entry(vote)
+    return entry
+
+
+_VOTE_ENTRIES: dict[tuple[object, ...], dict[str, Any]] = {}
+
+
+def _vote_entry(vote: VoteResult) -> dict[str, Any]:
     shares, exact = _shares(vote.shares)
     return {
         "denominator": vote.denominator,
@@ -243,19 +287,24 @@ def _missing(unit: OrgUnit, line: CellLine, issues: Sequence[Issue]) -> dict[str
 
 
 def _member(m: MemberResult) -> dict[str, Any]:
+    # the hot loop of a city (52,000 members): enum values read as ``_value_`` (a plain
+    # attribute; ``.value`` goes through a descriptor), votes zipped with the level codes
     a = m.assessment
     t = m.tally
+    reason = m.not_rated_reason
+    votes = None
+    if t is not None:
+        votes = dict(zip(LEVEL_CODES, t.votes, strict=True))
+        votes["blank"] = t.blank
     return {
         "member_id": m.member.member_id,
         "full_name": m.member.full_name,
-        "membership": m.member.membership.value,
+        "membership": m.member.membership._value_,
         "is_head": m.member.is_head,
         "self_level": _level(a.self_level) if a else None,
         "self_score": a.self_score if a else None,
-        "not_rated_reason": m.not_rated_reason.value if m.not_rated_reason else None,
-        "votes": (
-            {**{lv.value: t.votes_for(lv) for lv in LEVELS}, "blank": t.blank} if t else None
-        ),
+        "not_rated_reason": reason._value_ if reason is not None else None,
+        "votes": votes,
         "vote": vote_entry(m.vote),
         "caps": [
             {

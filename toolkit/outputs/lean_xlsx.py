@@ -76,6 +76,11 @@ class LeanFormat:
         self.index = index
         self.properties = dict(properties)
 
+    @property
+    def xf_index(self) -> int:
+        """The same index under xlsxwriter's name for it."""
+        return self.index
+
 
 class LeanWorkbook:
     """``xlsxwriter.Workbook``'s calls that the result workbooks make, written lean."""
@@ -311,32 +316,14 @@ class LeanSheet:
         row: int,
         values: Sequence[object],
         numeric: Sequence[bool],
-        fmts: Sequence[LeanFormat],
+        fmts: Sequence[Any],
         blanks: bool,
     ) -> None:
-        """A whole row at once (the hot path of large tables): ``numeric[col]`` says how to
-        write each value; None and "" are skipped, or written as formatted blanks if ``blanks``.
-        """
+        """A whole row at once (the hot path of large tables); see ``table_cells``."""
         if row <= self._row:
             raise ValueError(f"{self.name}: row {row + 1} written twice or out of order")
         self._start_row(row)
-        r = str(row + 1)
-        cells = self._cells
-        for col, value in enumerate(values):
-            s = fmts[col].index
-            if value is None or value == "":
-                if blanks:
-                    cells.append(f'<c r="{_LETTERS[col]}{r}" s="{s}"/>')
-            elif numeric[col]:
-                number = str(value) if type(value) is int else _number(value)
-                cells.append(f'<c r="{_LETTERS[col]}{r}" s="{s}"><v>{number}</v></c>')
-            else:
-                text = str(value)
-                space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-                cells.append(
-                    f'<c r="{_LETTERS[col]}{r}" s="{s}" t="inlineStr"><is><t{space}>'
-                    f"{escape_text(text)}</t></is></c>"
-                )
+        self._cells.append(table_cells(row, values, numeric, [f.xf_index for f in fmts], blanks))
         self._col = len(values) - 1
         if self._col > self._max_col:
             self._max_col = self._col
@@ -448,6 +435,38 @@ class LeanSheet:
                 'state="frozen"/><selection pane="topRight"/>'
             )
         return f'<sheetView{selected} workbookViewId="0">{pane}</sheetView>'
+
+
+def table_cells(
+    row: int,
+    values: Sequence[object],
+    numeric: Sequence[bool],
+    styles: Sequence[int],
+    blanks: bool,
+) -> str:
+    """The ``<c>`` elements of one table row (0-based ``row``).
+
+    ``numeric[col]`` says whether a value is written as a number or as inline text, and
+    ``styles[col]`` is its cell-format index. None and "" are skipped, or written as formatted
+    blanks if ``blanks`` (a highlighted row stays highlighted across its empty cells).
+    """
+    r = str(row + 1)
+    cells = []
+    for col, value in enumerate(values):
+        if value is None or value == "":
+            if blanks:
+                cells.append(f'<c r="{_LETTERS[col]}{r}" s="{styles[col]}"/>')
+        elif numeric[col]:
+            number = str(value) if type(value) is int else _number(value)
+            cells.append(f'<c r="{_LETTERS[col]}{r}" s="{styles[col]}"><v>{number}</v></c>')
+        else:
+            text = str(value)
+            space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
+            cells.append(
+                f'<c r="{_LETTERS[col]}{r}" s="{styles[col]}" t="inlineStr"><is><t{space}>'
+                f"{escape_text(text)}</t></is></c>"
+            )
+    return "".join(cells)
 
 
 def _number(value: object) -> str:

@@ -10,7 +10,9 @@ page per tổ chức cơ sở đảng under ``bao-cao/``, linked from the main p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import dataclasses
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,14 +140,13 @@ class PartPage:
     back_href: str
 
 
-def render_report(
-    digest: Digest, *, templates: Path | str | None = None, split: bool | None = None
-) -> dict[str, str]:
-    """Relative path → HTML text: ``bao-cao.html`` and, when split, ``bao-cao/<code>.html``.
+def report_pages(
+    digest: Digest, *, split: bool | None = None
+) -> list[tuple[str, str, ReportPage | PartPage]]:
+    """Every page to render as (relative path, template, context), the main page last.
 
-    ``split`` defaults to splitting above ``SPLIT_ABOVE_CELLS`` cells.
+    ``split`` defaults to one page per tổ chức cơ sở đảng above ``SPLIT_ABOVE_CELLS`` cells.
     """
-    env = make_environment(templates)
     if split is None:
         split = len(digest.cells) > SPLIT_ABOVE_CELLS
     anchors = {
@@ -170,8 +171,21 @@ def render_report(
         )
         if p
     )
-    pages: dict[str, str] = {}
+    pages: list[tuple[str, str, ReportPage | PartPage]] = []
     parts: list[PartLink] = []
+    # a part page needs the run's facts, not every row: it travels light to a worker process
+    meta = dataclasses.replace(
+        digest,
+        cells=(),
+        members={},
+        quotas=(),
+        candidates=(),
+        cell_ratings=(),
+        issues=(),
+        issues_by_unit={},
+        inputs=(),
+        grassroots_names={},
+    )
     links = {code: f"#{s.anchor}" for code, s in sections.items()}
     if split:
         groups: dict[str, list[CellSection]] = {}
@@ -184,14 +198,14 @@ def render_report(
             part = PartPage(
                 title=f"{title} — {name}",
                 subtitle=subtitle,
-                digest=digest,
+                digest=meta,
                 code=code,
                 name=name,
                 quotas=tuple(q for q in digest.quotas if q.scope_code == code and q.deciding),
                 sections=tuple(group),
                 back_href=f"../{REPORT}",
             )
-            pages[href] = env.get_template(PART_TEMPLATE).render(page=part)
+            pages.append((href, PART_TEMPLATE, part))
             for section in group:
                 links[section.cell.code] = f"{href}#{section.anchor}"
             parts.append(
@@ -221,8 +235,41 @@ def render_report(
         sections=() if split else tuple(sections[c.code] for c in digest.present_cells),
         parts=tuple(parts),
     )
-    pages[REPORT] = env.get_template(MAIN_TEMPLATE).render(page=page)
-    return dict(sorted(pages.items()))
+    pages.append((REPORT, MAIN_TEMPLATE, page))
+    return pages
+
+
+def render_report(
+    digest: Digest, *, templates: Path | str | None = None, split: bool | None = None
+) -> dict[str, str]:
+    """Relative path → HTML text: ``bao-cao.html`` and, when split, ``bao-cao/<code>.html``."""
+    env = make_environment(templates)
+    pages = report_pages(digest, split=split)
+    return dict(sorted((path, env.get_template(t).render(page=p)) for path, t, p in pages))
+
+
+def write_pages(
+    pages: Sequence[tuple[str, str, ReportPage | PartPage]],
+    out_dir: Path,
+    templates: Path | str | None = None,
+) -> list[Path]:
+    """Render pages straight to their files (a city's pages are never all in memory)."""
+    env = _environment(None if templates is None else str(templates))
+    written = []
+    for relative, template, page in pages:
+        path = out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("w", encoding="utf-8", newline="\n") as stream:
+            for chunk in env.get_template(template).generate(page=page):
+                stream.write(chunk)
+        written.append(path)
+    return written
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(templates: str | None) -> jinja2.Environment:
+    # one per process and template folder: templates compile once, not once per page
+    return make_environment(templates)
 
 
 def _totals(digest: Digest) -> Totals:

@@ -93,6 +93,22 @@ class StyleBook(dict[str, Any]):
         return fmt
 
 
+def register_fixed(workbook: Any) -> StyleBook:
+    """Every named style added up front with a fixed cell-format index: 1, 2, … in
+    ``style_names()`` order (0 is the workbook default).
+
+    Rows rendered outside xlsxwriter (``splice``) refer to formats by these indices. Every
+    format used in such a workbook must come from this book: a format added otherwise would be
+    numbered by xlsxwriter and could take an index already given here.
+    """
+    book = StyleBook(workbook)
+    for index, name in enumerate(style_names(), start=1):
+        fmt = workbook.add_format(properties(name))
+        fmt.set_xf_index(index)
+        book[name] = fmt
+    return book
+
+
 def register(workbook: Any) -> StyleBook:
     """The named styles of an xlsxwriter ``Workbook`` (a ``KeyError`` for unknown names)."""
     return StyleBook(workbook)

@@ -4,11 +4,15 @@ Sheets, in order: the per-cell summary with a totals row of live formulas (each 
 computed value, so a reader that does not recalculate still shows the numbers), native charts
 of the level distribution, quota analysis, the cells' own ratings, the per-member detail, every
 issue, the inputs, and the run's information. The workbook is written in ``constant_memory``
-mode: each sheet strictly row by row, so memory stays flat for a city's 52,000 members.
+mode: each sheet strictly row by row, so memory stays flat for a city's 52,000 members. The
+member rows themselves are streamed into the finished package by ``splice`` (xlsxwriter would
+spend most of a city's time budget on that one sheet); every other cell is xlsxwriter's.
 """
 
 from __future__ import annotations
 
+import io
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -18,7 +22,9 @@ from xlsxwriter.utility import xl_col_to_name
 from toolkit.model import LEVELS
 from toolkit.outputs import summary_sheets
 from toolkit.outputs.columns import member_columns, member_rows
+from toolkit.outputs.lean_xlsx import table_cells
 from toolkit.outputs.sheets import (
+    NUMBER_STYLES,
     Column,
     print_setup,
     set_properties,
@@ -27,7 +33,8 @@ from toolkit.outputs.sheets import (
     write_rows,
     write_title,
 )
-from toolkit.outputs.styles import FONT, StyleBook, register
+from toolkit.outputs.splice import append_rows
+from toolkit.outputs.styles import FONT, StyleBook, register_fixed
 from toolkit.outputs.summary_sheets import subtitle
 from toolkit.outputs.view import LEVEL_CODES, REASONS, STATUS_LABELS, STATUS_TONES, CellLine, Digest
 
@@ -41,18 +48,20 @@ CELL_CHART_MAX = 60
 
 def write_summary(digest: Digest, target: Path | IO[bytes]) -> None:
     """Write ``tong-hop.xlsx`` to a path or a binary buffer."""
-    wb = xlsxwriter.Workbook(target, workbook_options(constant_memory=True))
+    package = io.BytesIO()
+    wb = xlsxwriter.Workbook(package, workbook_options(constant_memory=True))
     set_properties(wb, title=title(digest), generated_on=digest.generated_on)
-    book = register(wb)
+    book = register_fixed(wb)
     totals_row = _write_cells(wb, book, digest)
     _write_charts(wb, book, digest, totals_row)
     summary_sheets.write_quotas(wb, book, digest)
     summary_sheets.write_cell_ratings(wb, book, digest)
-    _write_members(wb, book, digest)
+    part, rows, dimension = _start_members(wb, book, digest)
     summary_sheets.write_issues(wb, book, digest)
     summary_sheets.write_inputs(wb, book, digest)
     summary_sheets.write_info(wb, book, digest)
     wb.close()
+    append_rows(package.getvalue(), target, part, rows, dimension)
 
 
 def title(digest: Digest) -> str:
@@ -280,20 +289,29 @@ def _style_chart(chart: Any, name: str) -> None:
 # Per-member detail
 
 
-def _write_members(wb: Any, book: StyleBook, digest: Digest) -> None:
+def _start_members(wb: Any, book: StyleBook, digest: Digest) -> tuple[str, Iterator[str], str]:
+    """The member sheet as xlsxwriter writes it (title, header, layout for every row), and
+    the member rows to append: (sheet part, ``<row>`` elements, used range)."""
     ws = wb.add_worksheet(SHEET_MEMBERS)
     columns = member_columns(uses_scores=digest.uses_scores, with_cell=True)
     ordered = [m for c in digest.cells for m in digest.members.get(c.code, ())]
     first = HEADER_ROW + 1
+    last = first + len(ordered) - 1
     write_title(ws, book, "Chi tiết kết quả đánh giá, xếp loại từng đảng viên", subtitle(digest))
-    setup_sheet(
-        ws, book, columns, header_row=HEADER_ROW, last_row=first + len(ordered) - 1, freeze_cols=3
-    )
-    write_rows(
-        ws,
-        book,
-        columns,
-        member_rows(ordered, uses_scores=digest.uses_scores, with_cell=True),
-        first_row=first,
-        tones=(m.tone for m in ordered),
-    )
+    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=3)
+    numeric = [c.style in NUMBER_STYLES for c in columns]
+    styles = {
+        tone: [book[f"{c.style}@{tone}" if tone else c.style].xf_index for c in columns]
+        for tone in ("", "error", "warning")
+    }
+
+    def rows() -> Iterator[str]:
+        values = member_rows(ordered, uses_scores=digest.uses_scores, with_cell=True)
+        for row, (member, cells) in enumerate(zip(ordered, values, strict=True), start=first):
+            tone = member.tone
+            xml = table_cells(row, cells, numeric, styles[tone], bool(tone))
+            yield f'<row r="{row + 1}">{xml}</row>'
+
+    part = f"xl/worksheets/sheet{wb.worksheets().index(ws) + 1}.xml"
+    dimension = f"A1:{xl_col_to_name(len(columns) - 1)}{max(last, HEADER_ROW) + 1}"
+    return part, rows(), dimension

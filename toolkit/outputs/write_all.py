@@ -1,9 +1,10 @@
 """``write_outputs``: every output of ``aggregate`` into one folder, the manifest last.
 
 Every file is independent of the others, so with ``workers > 1`` (and enough members to be
-worth a process) the summary workbook is written by a worker process, and with more workers
-the per-cell workbooks too, while this process writes the rest. The bytes do not depend on
-``workers``: each file is the same function of the same rows.
+worth a process) the summary workbook, the report's part pages and the per-cell workbooks are
+written by worker processes while this process writes the main report page and the JSON, then
+helps with what is left. The bytes do not depend on ``workers``: each file is the same
+function of the same rows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import datetime as _dt
 import json
 import multiprocessing
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -22,14 +23,15 @@ from toolkit.outputs.digest import build_digest
 from toolkit.outputs.json_out import results_document, write_results_json
 from toolkit.outputs.manifest import manifest_bytes, manifest_document
 from toolkit.outputs.paths import CELLS_DIR, MANIFEST, RESULTS_JSON, SUMMARY, unique_stems
-from toolkit.outputs.report_html import render_report
+from toolkit.outputs.report_html import report_pages, write_pages
 from toolkit.outputs.summary_xlsx import write_summary
-from toolkit.outputs.view import Digest
 from toolkit.results import DistrictResult
 from toolkit.rulebook import RuleSet
 
 #: cells per task sent to a worker: large enough that sending them costs little
-CHUNK = 40
+CHUNK = 25
+#: report pages (one per tổ chức cơ sở đảng of a city) per task
+PAGES = 8
 #: below this many members a worker process costs more to start than it saves
 PARALLEL_FROM_MEMBERS = 2000
 
@@ -67,36 +69,37 @@ def write_outputs(
     written: list[Path] = [out_dir / SUMMARY]
     written += [out_dir / p.cell.file for p in packs if p.cell.file]
 
-    if workers > 1 and sum(len(p.members) for p in packs) >= PARALLEL_FROM_MEMBERS:
-        # the summary workbook (xlsxwriter, the longest single job) goes to a worker process;
-        # with more workers the per-cell workbooks go to the others; this process renders the
-        # report meanwhile
-        with ProcessPoolExecutor(workers - 1, mp_context=_context()) as pool:
-            pending = [pool.submit(write_summary, digest, out_dir / SUMMARY)]
-            if workers > 2:
-                chunks = [packs[i : i + CHUNK] for i in range(0, len(packs), CHUNK)]
-                pending += [pool.submit(write_cell_workbooks, chunk, out_dir) for chunk in chunks]
-            else:
-                write_cell_workbooks(packs, out_dir)
-            pages = _write_report(digest, out_dir, templates)
-            for future in pending:
-                future.result()  # re-raises a worker's exception here
-    else:
-        write_summary(digest, out_dir / SUMMARY)
-        write_cell_workbooks(packs, out_dir)
-        pages = _write_report(digest, out_dir, templates)
-    written += pages
+    pages = report_pages(digest)
+    report = [out_dir / pages[-1][0], *(out_dir / path for path, _, _ in pages[:-1])]
+    written += [*report, out_dir / RESULTS_JSON]
 
-    document = results_document(
-        result,
-        digest,
-        inputs,
-        ruleset=ruleset,
-        parent=parent,
-        report_parts=[p.relative_to(out_dir).as_posix() for p in pages[1:]],
-    )
-    (out_dir / RESULTS_JSON).write_bytes(write_results_json(document))
-    written.append(out_dir / RESULTS_JSON)
+    def write_here() -> None:
+        """The main report page and the JSON: always written by this process."""
+        write_pages(pages[-1:], out_dir, templates)
+        parts = [p.relative_to(out_dir).as_posix() for p in report[1:]]
+        document = results_document(
+            result, digest, inputs, ruleset=ruleset, parent=parent, report_parts=parts
+        )
+        with (out_dir / RESULTS_JSON).open("wb") as stream:
+            write_results_json(document, stream)
+
+    tasks: list[tuple[Callable[..., object], tuple[object, ...]]] = [
+        (write_summary, (digest, out_dir / SUMMARY)),
+        *(
+            (write_pages, (pages[i : i + PAGES], out_dir, templates))
+            for i in range(0, len(pages) - 1, PAGES)
+        ),
+        *(
+            (write_cell_workbooks, (packs[i : i + CHUNK], out_dir))
+            for i in range(0, len(packs), CHUNK)
+        ),
+    ]
+    if workers > 1 and sum(len(p.members) for p in packs) >= PARALLEL_FROM_MEMBERS:
+        _in_parallel(tasks, workers, write_here)
+    else:
+        for function, args in tasks:
+            function(*args)
+        write_here()
 
     manifest = manifest_document(
         out_dir, written, inputs, year=result.year, ruleset=ruleset, generated_on=generated_on
@@ -113,17 +116,24 @@ def write_cell_workbooks(packs: Sequence[CellPack], out_dir: Path) -> None:
             write_cell_workbook(pack, out_dir / pack.cell.file)
 
 
-def _write_report(digest: Digest, out_dir: Path, templates: Path | None) -> list[Path]:
-    """The report pages; returns their paths, main page first."""
-    pages = render_report(digest, templates=templates)
-    paths = []
-    for relative, html in pages.items():
-        path = out_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(html.encode("utf-8"))
-        paths.append(path)
-    # bao-cao.html first, then the part pages in name order
-    return sorted(paths, key=lambda p: (p.parent != out_dir, p.as_posix()))
+def _in_parallel(
+    tasks: Sequence[tuple[Callable[..., object], tuple[object, ...]]],
+    workers: int,
+    write_here: Callable[[], None],
+) -> None:
+    """``tasks`` go to ``workers - 1`` processes, longest first, while this process does
+    ``write_here``; then it takes back, from the end, the tasks no worker has started, so that
+    neither side waits for the other."""
+    with ProcessPoolExecutor(workers - 1, mp_context=_context()) as pool:
+        futures = [pool.submit(function, *args) for function, args in tasks]
+        write_here()
+        for (function, args), future in zip(reversed(tasks), reversed(futures), strict=True):
+            if not future.cancel():
+                break  # a worker has reached this task: the ones before it are theirs
+            function(*args)
+        for future in futures:
+            if not future.cancelled():
+                future.result()  # re-raises a worker's exception here
 
 
 def _context() -> multiprocessing.context.BaseContext:
