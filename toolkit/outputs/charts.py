@@ -49,7 +49,7 @@ class Segment:
 
 def level_bars(levels: Sequence[int], rated: int) -> BarChart:
     """Bars of the members per level, longest for the largest count, shares over ``rated``."""
-    room = CHART_WIDTH - LABEL_WIDTH - 130  # keep space for the value text
+    room = CHART_WIDTH - LABEL_WIDTH - 170  # keep space for the value text
     top = max(levels) if levels and max(levels) else 1
     bars = []
     for i, (level, n) in enumerate(zip(LEVELS, levels, strict=True)):
