@@ -33,6 +33,7 @@ lint: env
 	$(VENV)/bin/mypy
 
 demo: env
+	rm -rf $(DEMO_DIR)
 	$(VENV)/bin/xeploai demo $(DEMO_DIR)
 
 bench: env
