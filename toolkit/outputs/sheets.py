@@ -1,4 +1,5 @@
-"""Tables on xlsxwriter worksheets: columns declared as data, written fast, set up to print.
+"""Tables on worksheets (xlsxwriter's, or the lean writer's that take the same calls):
+columns declared as data, written fast, set up to print.
 
 Every table starts with one header row, is frozen below it, has an autofilter, prints on A4
 landscape one page wide with the header repeated on every page. Values are written by the

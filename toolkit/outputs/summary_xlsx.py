@@ -22,7 +22,7 @@ from xlsxwriter.utility import xl_col_to_name
 from toolkit.model import LEVELS
 from toolkit.outputs import summary_sheets
 from toolkit.outputs.columns import member_columns, member_rows
-from toolkit.outputs.lean_xlsx import table_cells
+from toolkit.outputs.lean_sheet import table_cells
 from toolkit.outputs.sheets import (
     NUMBER_STYLES,
     Column,
