@@ -53,8 +53,10 @@ class _Filler:
         from openpyxl import load_workbook
 
         try:
-            self.book = load_workbook(source)
-        except (OSError, KeyError, ValueError) as exc:
+            # read the bytes first: openpyxl leaves its file open when it refuses a workbook
+            data = Path(source).read_bytes()
+            self.book = load_workbook(io.BytesIO(data))
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
             raise InputError(f"Không mở được biểu mẫu {source}: {exc}.") from None
         grid = [[c.value for c in row] for row in self.book[IDENTITY_SHEET].iter_rows()]
         identity = parse_identity(grid)

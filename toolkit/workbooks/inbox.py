@@ -124,7 +124,7 @@ class InboxResult:
 class _Collector:
     def __init__(self, roster: Roster, year: int, rules: RuleSet, latest: bool) -> None:
         self.roster, self.year, self.latest = roster, year, latest
-        self.expect = Expectations(roster=roster, year=year, rules=rules)
+        self.expect = Expectations(roster=roster, year=year, rules=rules, engine_follows=True)
         self.issues: dict[str, list[Issue]] = {}  # path → issues, in file order
         self.status: dict[str, str] = {}
         self.readings: dict[str, WorkbookReading] = {}
@@ -295,7 +295,9 @@ def _cell(
     sa_path, bb_path = chosen["self_assessment"], chosen["ballot"]
     if sa_path and bb_path:
         collector.issues[bb_path].extend(
-            check_pair(collector.readings[sa_path], collector.readings[bb_path])
+            check_pair(
+                collector.readings[sa_path], collector.readings[bb_path], engine_follows=True
+            )
         )
     chosen_paths = [p for p in (sa_path, bb_path) if p]
     for path in chosen_paths:
