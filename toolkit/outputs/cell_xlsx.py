@@ -183,6 +183,9 @@ def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitl
     write.gap()
     r = pack.rating
     if r is not None:
+        write.text("Ngày hội nghị", format_date(r.meeting_date))
+        write.number("Đảng viên chính thức được triệu tập (trừ số không tính)", r.convened)
+        write.number("Đảng viên chính thức có mặt", r.present)
         write.text("Chi bộ tự xếp loại", r.self_level)
         write.text("Kết quả biểu quyết xếp loại chi bộ", r.outcome)
         write.text("Chi bộ đề xuất xếp loại", r.level, style="level")

@@ -274,11 +274,15 @@ def not_rated_counts(counts: LevelCounts) -> tuple[int, ...]:
 def _cell_rating_line(cell: CellResult) -> CellRatingLine:
     own = cell.source.cell_assessment if cell.source else None
     tally = cell.source.cell_tally if cell.source else None
+    meeting = cell.source.meeting if cell.source else None
     vote = cell.cell_vote
     broken = [c for c in cell.conditions if not c.met]
     return CellRatingLine(
         code=cell.cell.code,
         name=cell.cell.name,
+        meeting_date=meeting.meeting_date if meeting else None,
+        convened=meeting.convened_official_adjusted if meeting else None,
+        present=meeting.present_official if meeting else None,
         self_level=own.proposed_level.value if own and own.proposed_level else "",
         self_score=own.score if own else None,
         leadership_level=own.leadership_level.value if own and own.leadership_level else "",

@@ -94,6 +94,9 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> None:
     columns = (
         Column("Mã chi bộ", 11),
         Column("Tên chi bộ", 32, "text_wrap"),
+        Column("Ngày hội nghị", 11, "date"),
+        Column("Đảng viên chính thức được triệu tập (trừ số không tính)", 12, "int"),
+        Column("Đảng viên chính thức có mặt", 10, "int"),
         Column("Chi bộ tự xếp loại", 11, "level"),
         Column("Điểm tự chấm", 8, "decimal"),
         Column("Tập thể lãnh đạo tự xếp loại", 11, "level"),
@@ -108,6 +111,9 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> None:
         (
             c.code,
             c.name,
+            c.meeting_date,
+            c.convened,
+            c.present,
             c.self_level,
             c.self_score,
             c.leadership_level,

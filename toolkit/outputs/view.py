@@ -127,6 +127,10 @@ class CellRatingLine(NamedTuple):
 
     code: str
     name: str
+    meeting_date: _dt.date | None
+    #: official members convened (less those not counted) and official members present
+    convened: int | None
+    present: int | None
     self_level: str
     self_score: float | None
     leadership_level: str
