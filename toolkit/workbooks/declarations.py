@@ -215,10 +215,11 @@ def load_declaration(kind: str) -> Declaration:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"Không đọc được khai báo biểu mẫu {path}: {exc}.") from None
-    return _declaration(path.name, data)
+    return parse_declaration(path.name, data)
 
 
-def _declaration(where: str, data: dict[str, Any]) -> Declaration:
+def parse_declaration(where: str, data: dict[str, Any]) -> Declaration:
+    """A declaration from its TOML data; ``ConfigError`` naming ``where`` for any unknown key."""
     _only(
         where,
         data,
