@@ -140,3 +140,9 @@ def test_column_letters() -> None:
         "ZZ",
         "AAA",
     ]
+
+
+def test_a_text_longer_than_a_cell_holds_is_cut_not_lost() -> None:
+    long = "Đ" * 40000
+    ws = openpyxl.load_workbook(io.BytesIO(book_with([[long]]))).active
+    assert len(ws["A1"].value) == 32767 and ws["A1"].value.endswith("Đ…")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import zipfile
@@ -240,3 +241,14 @@ def test_created_date_is_the_generation_date_not_the_clock() -> None:
     props = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).properties
     assert props.created is not None and props.created.date().isoformat() == "2024-01-05"
     assert props.creator == "xeploai"
+
+
+def test_an_issue_value_longer_than_a_cell_holds_is_cut_not_dropped(tmp_path: Path) -> None:
+    case = lien_chieu()
+    huge = dataclasses.replace(case.result.issues[0], value="x" * 40000, unit_code="")
+    result = dataclasses.replace(case.result, issues=(huge, *case.result.issues[1:]))
+    path = tmp_path / "tong-hop.xlsx"
+    write_summary(digest_of(dataclasses.replace(case, result=result)), path)
+    ws = openpyxl.load_workbook(path)["Danh sách vấn đề"]
+    values = [row[10] for row in ws.iter_rows(min_row=5, values_only=True)]
+    assert any(v and len(v) == 32767 and v.endswith("x…") for v in values)

@@ -14,6 +14,7 @@ from typing import IO, Any, NamedTuple
 
 from toolkit.model import LEVELS, NotRatedReason
 from toolkit.outputs.columns import issue_columns, issue_rows, member_columns, member_rows
+from toolkit.outputs.lean_sheet import clip
 from toolkit.outputs.lean_xlsx import LeanWorkbook
 from toolkit.outputs.numbers import format_date
 from toolkit.outputs.sheets import (
@@ -207,7 +208,7 @@ class _KeyValue:
     def text(self, label: str, value: str, *, tone: str = "", style: str = "text_wrap") -> None:
         self.ws.write_string(self.row, 0, label, self.book["label"])
         if value:
-            self.ws.write_string(self.row, 1, value, self._style(style, tone))
+            self.ws.write_string(self.row, 1, clip(value), self._style(style, tone))
         self.row += 1
 
     def number(

@@ -25,6 +25,15 @@ _LITERAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
 _SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
 
 
+#: the most characters an Excel cell holds; a longer text would make the file unreadable
+CELL_TEXT_MAX = 32767
+
+
+def clip(text: str) -> str:
+    """Text cut to what one Excel cell can hold, marked with an ellipsis when cut."""
+    return text if len(text) <= CELL_TEXT_MAX else text[: CELL_TEXT_MAX - 1] + "…"
+
+
 def column_letter(col: int) -> str:
     """0 → ``A``, 25 → ``Z``, 26 → ``AA``."""
     letters = ""
@@ -150,6 +159,7 @@ class LeanSheet:
             self._max_col = self._col
 
     def write_string(self, row: int, col: int, text: str, fmt: LeanFormat | None = None) -> None:
+        text = clip(text)
         ref = self._at(row, col)
         style = f' s="{fmt.index}"' if fmt is not None and fmt.index else ""
         space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
@@ -281,7 +291,7 @@ def table_cells(
             number = str(value) if type(value) is int else _number(value)
             cells.append(f'<c r="{_LETTERS[col]}{r}" s="{styles[col]}"><v>{number}</v></c>')
         else:
-            text = str(value)
+            text = clip(str(value))
             space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
             cells.append(
                 f'<c r="{_LETTERS[col]}{r}" s="{styles[col]}" t="inlineStr"><is><t{space}>'

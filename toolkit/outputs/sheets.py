@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from toolkit.outputs.lean_sheet import clip
 from toolkit.outputs.styles import FONT, StyleBook
 
 #: styles whose values are numbers; every other style writes text
@@ -109,12 +110,18 @@ def write_rows(
     "missing", "ok" or "" for none) or a mapping column → tone for single cells. Text columns
     take ``str`` values only; the row builders convert everything else.
     """
-    writers = [
+    write_string = ws.write_string
+
+    def write_text(row: int, col: int, text: str, fmt: Any) -> None:
+        # xlsxwriter drops (with a warning) a text longer than a cell holds: cut it instead
+        write_string(row, col, clip(text), fmt)
+
+    writers: list[Any] = [
         ws.write_number
         if c.style in NUMBER_STYLES
         else ws.write_datetime
         if c.style in DATE_STYLES
-        else ws.write_string
+        else write_text
         for c in columns
     ]
     plain = [book[c.style] for c in columns]
@@ -153,5 +160,5 @@ def write_rows(
 
 def write_title(ws: Any, book: StyleBook, title: str, subtitle: str) -> None:
     """The two title lines above a table (rows 1 and 2 in Excel)."""
-    ws.write_string(0, 0, title, book["title"])
-    ws.write_string(1, 0, subtitle, book["subtitle"])
+    ws.write_string(0, 0, clip(title), book["title"])
+    ws.write_string(1, 0, clip(subtitle), book["subtitle"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from toolkit.outputs.columns import issue_columns, issue_rows
+from toolkit.outputs.lean_sheet import clip
 from toolkit.outputs.numbers import format_date
 from toolkit.outputs.sheets import Column, print_setup, setup_sheet, write_rows, write_title
 from toolkit.outputs.styles import StyleBook
@@ -213,5 +214,5 @@ def write_info(wb: Any, book: StyleBook, digest: Digest) -> None:
         if isinstance(value, int):
             ws.write_number(row, 1, value, book["int"])
         else:
-            ws.write_string(row, 1, str(value), book["text_wrap"])
+            ws.write_string(row, 1, clip(str(value)), book["text_wrap"])
     print_setup(ws)
