@@ -67,6 +67,8 @@ _DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 #: the parts read here besides the worksheets (core.xml only for its modified time)
 _PARSED_HERE = frozenset({"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "docProps/core.xml"})
+#: XML parts no reader of ours parses: no need to inflate them
+_NEVER_PARSED = ("xl/theme/", "docProps/app.xml", "docProps/custom.xml")
 _MODIFIED = re.compile(rb"<(?:\w+:)?modified\b[^>]*>([^<]{1,64})<")
 
 
@@ -154,9 +156,10 @@ def open_package(data: bytes) -> Package:
         _check_kind(names)
         _check_sizes(archive)
         kept: dict[str, bytes] = {}
-        worksheets = {i.filename for i in archive.infolist() if _is_worksheet(i.filename)}
         for info in archive.infolist():
-            if info.filename not in worksheets:  # worksheets: when read (``Package.scan``)
+            # only the parts a parser reads are inflated (and checked) now; worksheets when
+            # they are read (``Package.scan``); themes, pictures and printer settings never
+            if _read_by_parsers(info.filename):
                 content = _inflate(data, info, keep=info.filename in _PARSED_HERE)
                 if content is not None:
                     kept[info.filename] = content
@@ -292,8 +295,11 @@ def _deflated(raw: bytes, info: zipfile.ZipInfo) -> list[bytes]:
     return pieces
 
 
-def _is_worksheet(name: str) -> bool:
-    return name.startswith("xl/worksheets/") and name.endswith(".xml")
+def _read_by_parsers(name: str) -> bool:
+    """XML parts that python-calamine or this module parses, worksheets excepted (lazy)."""
+    if not name.endswith((".xml", ".rels")) or name.startswith(_NEVER_PARSED):
+        return False
+    return not (name.startswith("xl/worksheets/") and name.endswith(".xml"))
 
 
 def _parse_xml(parts: dict[str, bytes], name: str) -> Element:
