@@ -21,11 +21,10 @@ from toolkit.outputs.sheets import (
     print_setup,
     set_properties,
     setup_sheet,
-    workbook_options,
     write_rows,
     write_title,
 )
-from toolkit.outputs.styles import StyleBook, register
+from toolkit.outputs.styles import DEFAULT_FORMAT, StyleBook, register
 from toolkit.outputs.view import (
     STATUS_LABELS,
     STATUS_TONES,
@@ -91,7 +90,7 @@ def cell_packs(digest: Digest) -> list[CellPack]:
 def write_cell_workbook(pack: CellPack, target: Path | IO[bytes]) -> None:
     """Write one cell's result workbook to a path or a binary buffer."""
     # the lean writer, not xlsxwriter: see lean_xlsx for why (1,500 files for a city)
-    wb = LeanWorkbook(target, workbook_options()["default_format_properties"])
+    wb = LeanWorkbook(target, DEFAULT_FORMAT)
     title = f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN NĂM {pack.year}"
     set_properties(wb, title=f"{title} — {pack.cell.name}", generated_on=pack.generated_on)
     book = register(wb)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.outputs.lean_sheet import clip
-from toolkit.outputs.styles import FONT, StyleBook
+from toolkit.outputs.styles import DEFAULT_FORMAT, StyleBook
 
 #: styles whose values are numbers; every other style writes text
 NUMBER_STYLES = frozenset({"int", "decimal", "percent", "total_int", "total_percent"})
@@ -34,7 +34,7 @@ def workbook_options(**extra: Any) -> dict[str, Any]:
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
-        "default_format_properties": {"font_name": FONT, "font_size": 11},
+        "default_format_properties": dict(DEFAULT_FORMAT),
         **extra,
     }
 

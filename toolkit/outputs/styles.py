@@ -12,7 +12,9 @@ from collections.abc import Mapping
 from typing import Any
 
 FONT = "Times New Roman"
-BASE: Mapping[str, Any] = {"font_name": FONT, "font_size": 11, "valign": "top"}
+#: every workbook's default format: even an empty cell uses the report font
+DEFAULT_FORMAT: Mapping[str, Any] = {"font_name": FONT, "font_size": 11}
+BASE: Mapping[str, Any] = {**DEFAULT_FORMAT, "valign": "top"}
 
 #: excel number formats; the display follows the reader's locale (1.234,5 in Vietnamese Excel)
 PERCENT = "0.0%"
