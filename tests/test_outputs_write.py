@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 from builders import SCHOOL, Case, lien_chieu, synthetic
+from test_outputs_summary import digest_of
 
 from toolkit.outputs import write_outputs
-from toolkit.outputs.report_html import SPLIT_ABOVE_CELLS
-from toolkit.outputs.write_all import PARALLEL_FROM_MEMBERS
+from toolkit.outputs.cell_xlsx import cell_packs
+from toolkit.outputs.report_html import SPLIT_ABOVE_CELLS, report_pages, write_pages
+from toolkit.outputs.summary_xlsx import write_summary
+from toolkit.outputs.write_all import PARALLEL_FROM_MEMBERS, plan_tasks, write_cell_workbooks
 from toolkit.rulebook import load_ruleset
 
 EXPECTED = [
@@ -176,3 +179,19 @@ def test_an_output_folder_that_cannot_be_written_raises_oserror(
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(OSError):
         write(lien_chieu(), blocker, workers=workers)
+
+
+def test_every_file_is_planned_once_and_the_main_page_stays_here(tmp_path: Path) -> None:
+    case = synthetic(SPLIT_ABOVE_CELLS + 50, members_per_cell=2)
+    digest = digest_of(case)
+    packs = cell_packs(digest)
+    pages = report_pages(digest)
+    assert pages[-1][0] == "bao-cao.html"
+    tasks = plan_tasks(digest, packs, pages[:-1], tmp_path, None)
+    planned_pages = [p[0] for f, args in tasks if f is write_pages for p in args[0]]
+    planned_cells = [p.cell.code for f, args in tasks if f is write_cell_workbooks for p in args[0]]
+    assert sorted(planned_pages) == sorted(p[0] for p in pages[:-1])
+    assert len(planned_pages) == len(set(planned_pages)) and "bao-cao.html" not in planned_pages
+    assert sorted(planned_cells) == sorted(p.cell.code for p in packs)
+    assert len(planned_cells) == len(set(planned_cells))
+    assert tasks[0][0] is write_summary

@@ -25,6 +25,7 @@ from toolkit.outputs.manifest import manifest_bytes, manifest_document
 from toolkit.outputs.paths import CELLS_DIR, MANIFEST, RESULTS_JSON, SUMMARY, unique_stems
 from toolkit.outputs.report_html import report_pages, write_pages
 from toolkit.outputs.summary_xlsx import write_summary
+from toolkit.outputs.view import Digest
 from toolkit.results import DistrictResult
 from toolkit.rulebook import RuleSet
 
@@ -76,24 +77,18 @@ def write_outputs(
     def write_here() -> None:
         """The main report page and the JSON: always written by this process."""
         write_pages(pages[-1:], out_dir, templates)
-        parts = [p.relative_to(out_dir).as_posix() for p in report[1:]]
         document = results_document(
-            result, digest, inputs, ruleset=ruleset, parent=parent, report_parts=parts
+            result,
+            digest,
+            inputs,
+            ruleset=ruleset,
+            parent=parent,
+            report_parts=[p.relative_to(out_dir).as_posix() for p in report[1:]],
         )
         with (out_dir / RESULTS_JSON).open("wb") as stream:
             write_results_json(document, stream)
 
-    tasks: list[tuple[Callable[..., object], tuple[object, ...]]] = [
-        (write_summary, (digest, out_dir / SUMMARY)),
-        *(
-            (write_pages, (pages[i : i + PAGES], out_dir, templates))
-            for i in range(0, len(pages) - 1, PAGES)
-        ),
-        *(
-            (write_cell_workbooks, (packs[i : i + CHUNK], out_dir))
-            for i in range(0, len(packs), CHUNK)
-        ),
-    ]
+    tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates)
     if workers > 1 and sum(len(p.members) for p in packs) >= PARALLEL_FROM_MEMBERS:
         _in_parallel(tasks, workers, write_here)
     else:
@@ -109,6 +104,32 @@ def write_outputs(
     return [*written, out_dir / MANIFEST]
 
 
+Task = tuple[Callable[..., object], tuple[object, ...]]
+
+
+def plan_tasks(
+    digest: Digest,
+    packs: Sequence[CellPack],
+    parts: Sequence[tuple[str, str, object]],
+    out_dir: Path,
+    templates: Path | None,
+) -> list[Task]:
+    """The work that may go to other processes, longest first: the summary workbook, the
+    report's part pages by ``PAGES``, the per-cell workbooks by ``CHUNK``. Each file is in
+    exactly one task; the main report page is in none (this process writes it)."""
+    return [
+        (write_summary, (digest, out_dir / SUMMARY)),
+        *(
+            (write_pages, (parts[i : i + PAGES], out_dir, templates))
+            for i in range(0, len(parts), PAGES)
+        ),
+        *(
+            (write_cell_workbooks, (packs[i : i + CHUNK], out_dir))
+            for i in range(0, len(packs), CHUNK)
+        ),
+    ]
+
+
 def write_cell_workbooks(packs: Sequence[CellPack], out_dir: Path) -> None:
     """Write the result workbooks of ``packs`` (a worker's task, or all of them in-process)."""
     for pack in packs:
@@ -117,7 +138,7 @@ def write_cell_workbooks(packs: Sequence[CellPack], out_dir: Path) -> None:
 
 
 def _in_parallel(
-    tasks: Sequence[tuple[Callable[..., object], tuple[object, ...]]],
+    tasks: Sequence[Task],
     workers: int,
     write_here: Callable[[], None],
 ) -> None:
