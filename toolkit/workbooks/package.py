@@ -110,6 +110,8 @@ class Package:
     #: sheet name → worksheet part inside the zip, in workbook order
     sheet_parts: dict[str, str]
     modified: dt.datetime | None
+    #: the zip's entries by name (read once: worksheets are inflated from them later)
+    entries: dict[str, zipfile.ZipInfo] = field(default_factory=dict)
     scans: dict[str, SheetScan] = field(default_factory=dict)
 
     def scan(self, name: str) -> SheetScan:
@@ -121,12 +123,10 @@ class Package:
             xml = b""
             part = self.sheet_parts.get(name)
             if part is not None:
-                with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
-                    try:
-                        info = archive.getinfo(part)
-                    except KeyError:
-                        raise Rejected("corrupt-file", reason=part) from None
-                    xml = _inflate(self.data, info, keep=True) or b""
+                info = self.entries.get(part)
+                if info is None:
+                    raise Rejected("corrupt-file", reason=part)
+                xml = _inflate(self.data, info, keep=True) or b""
             scan = scan_sheet(xml)
             _check_extent(name, scan)
             self.scans[name] = scan
@@ -163,8 +163,9 @@ def open_package(data: bytes) -> Package:
                 content = _inflate(data, info, keep=info.filename in _PARSED_HERE)
                 if content is not None:
                     kept[info.filename] = content
+        entries = {info.filename: info for info in archive.infolist()}
     parts = _sheet_parts(kept)
-    return Package(data, sha256_of(data), parts, _modified(kept))
+    return Package(data, sha256_of(data), parts, _modified(kept), entries)
 
 
 def _reason(vi: str, exc: BaseException) -> dict[str, str]:

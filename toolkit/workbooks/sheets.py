@@ -89,6 +89,11 @@ class SheetContext:
                 return None
         elif raw == "" or raw is None:
             return None  # the common case: nothing typed, nothing to report
+        elif isinstance(raw, float) and column.type == "int" and raw.is_integer():
+            # the next most common: a count typed as a number (calamine gives floats)
+            low = column.minimum if column.minimum is not None else 0
+            if raw >= low and (column.maximum is None or raw <= column.maximum):
+                return int(raw)
         try:
             value, warning = parse(raw, column)
         except BadValue as bad:
