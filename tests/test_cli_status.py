@@ -73,7 +73,7 @@ def test_missing_duplicated_erroneous_and_stray_files_are_listed(made, tmp_path,
     )
     assert (
         "Chi bộ thiếu biểu mẫu:\n  CB03       Chi bộ Khu dân cư số 3 — thiếu: Tự đánh giá, xếp "
-        "loại, Biểu quyết, biên bản kiểm phiếu\n"
+        "loại; Biểu quyết, biên bản kiểm phiếu\n"
     ) in text
     assert (
         "Chi bộ gửi trùng tệp:\n  CB02       Chi bộ Khu dân cư số 2 — Tự đánh giá, xếp loại: "

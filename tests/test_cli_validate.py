@@ -39,12 +39,7 @@ def test_clean_files_exit_0(inbox: Path) -> None:
     roster_path = inbox.parent / "danh-sach.xlsx"
     result = run(str(inbox), "--roster", str(roster_path), "--year", "2023")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0] == (
-        "Đã kiểm tra 3 tệp: 3 hợp lệ, 0 có lỗi · 0 lỗi, 0 cảnh báo."
-    )
-    assert "bien-ban.xlsx — Biểu quyết, biên bản kiểm phiếu · chi bộ CB01 · năm 2023: hợp lệ" in (
-        result.stdout
-    )
+    assert result.stdout == "Đã kiểm tra 3 tệp: 3 hợp lệ, 0 có lỗi · 0 lỗi, 0 cảnh báo.\n"
 
 
 def test_problems_give_a_summary_by_code_then_details_by_file_and_exit_1(made, tmp_path) -> None:

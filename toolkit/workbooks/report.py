@@ -22,7 +22,6 @@ _WORDS = {
         "checked": "Đã kiểm tra {n} tệp: {ok} hợp lệ, {bad} có lỗi · {e} lỗi, {w} cảnh báo.",
         "summary": "Tóm tắt theo mã:",
         "details": "Chi tiết theo tệp:",
-        "valid": "hợp lệ",
         "counts": "{e} lỗi, {w} cảnh báo",
         "cell": "chi bộ",
         "year": "năm",
@@ -43,7 +42,6 @@ _WORDS = {
         "checked": "Checked {n} files: {ok} valid, {bad} with errors · {e} errors, {w} warnings.",
         "summary": "Summary by code:",
         "details": "Details by file:",
-        "valid": "valid",
         "counts": "{e} errors, {w} warnings",
         "cell": "cell",
         "year": "year",
@@ -157,12 +155,12 @@ def validation_text(report: ValidationReport, lang: str = "vi") -> str:
     ]
     if report.issues:
         lines += ["", words["summary"], *_summary_lines(report.issues, lang)]
-    lines += ["", words["details"]]
-    for f in report.files:
-        described = _describe(f.input, lang)
-        state = _counts(f.issues, lang) if f.issues else words["valid"]
+    with_issues = [f for f in report.files if f.issues]
+    if with_issues:  # files without a problem are counted above, not listed one by one
+        lines += ["", words["details"]]
+    for f in with_issues:
         lines.append("")
-        lines.append(f"{f.name}{described}: {state}")
+        lines.append(f"{f.name}{_describe(f.input, lang)}: {_counts(f.issues, lang)}")
         lines += [_issue_line(i, lang) for i in f.issues]
     return "\n".join(lines) + "\n"
 
@@ -236,7 +234,7 @@ def status_text(result: InboxResult, lang: str = "vi") -> str:
             detail = ""
             if state == "missing":
                 kinds = [_kind(k, lang) for k in CELL_KINDS if not c.received[k]]
-                detail = f" — {words['missing_kinds']}: {', '.join(kinds)}"
+                detail = f" — {words['missing_kinds']}: {'; '.join(kinds)}"
             elif state == "duplicate":
                 dups = [
                     f"{_kind(k, lang)}: {', '.join(Path(f.path).name for f in c.received[k])}"
