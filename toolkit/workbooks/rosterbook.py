@@ -42,10 +42,10 @@ def build_roster(
     broken: set[str] = set()  # units left out for their own errors: their members follow
     for record in unit_rows:
         if not _complete(units_ctx, units_layout, record):
-            if record["code"]:
-                broken.add(record["code"])
+            if record.values["code"]:
+                broken.add(record.values["code"])
             continue
-        code = record["code"]
+        code = record.values["code"]
         if code in units:
             units_ctx.add(
                 "unit-duplicated",
@@ -55,15 +55,15 @@ def build_roster(
                 first_row=unit_row[code],
             )
             continue
-        kind: OrgKind = record["kind"]
+        kind: OrgKind = record.values["kind"]
         units[code] = OrgUnit(
             code=code,
-            name=record["name"],
+            name=record.values["name"],
             kind=kind,
-            parent_code=record["parent_code"] or None,
-            org_type=record["org_type"] or "",
-            secretary_name=record["secretary_name"] or "",
-            secretary_email=record["secretary_email"] or "",
+            parent_code=record.values["parent_code"] or None,
+            org_type=record.values["org_type"] or "",
+            secretary_name=record.values["secretary_name"] or "",
+            secretary_email=record.values["secretary_email"] or "",
         )
         unit_row[code] = record.row
     _check_parents(units_ctx, units_layout, units, unit_row)
@@ -73,7 +73,7 @@ def build_roster(
     for record in member_rows:
         if not _complete(members_ctx, members_layout, record):
             continue
-        member_id, cell_code = record["member_id"], record["cell_code"]
+        member_id, cell_code = record.values["member_id"], record.values["cell_code"]
         if member_id in member_row:
             members_ctx.add(
                 "member-duplicated",
@@ -99,14 +99,14 @@ def build_roster(
         members.append(
             Member(
                 member_id=member_id,
-                full_name=record["full_name"],
+                full_name=record.values["full_name"],
                 cell_code=cell_code,
-                membership=record["membership"] or Membership.OFFICIAL,
-                birth_year=record["birth_year"],
-                admission_date=record["admission_date"],
-                position=record["position"] or "",
-                is_leader=bool(record["is_leader"]),
-                is_head=bool(record["is_head"]),
+                membership=record.values["membership"] or Membership.OFFICIAL,
+                birth_year=record.values["birth_year"],
+                admission_date=record.values["admission_date"],
+                position=record.values["position"] or "",
+                is_leader=bool(record.values["is_leader"]),
+                is_head=bool(record.values["is_head"]),
             )
         )
     _check_cells(units_ctx, units_layout, units, unit_row, members)

@@ -17,7 +17,7 @@ from toolkit import catalogue
 from toolkit.model import LEVELS, Issue, Location, Severity, normalize_text, strip_accents
 from toolkit.workbooks.declarations import Column, Layout, cell_ref
 from toolkit.workbooks.package import SheetScan
-from toolkit.workbooks.values import BadValue, is_empty, parse, shown
+from toolkit.workbooks.values import BadValue, is_empty, parse, shown, tidy
 
 Grid = Sequence[Sequence[object]]
 
@@ -80,15 +80,23 @@ class SheetContext:
             )
         )
 
-    def value(self, column: Column, row: int, col: int, member_id: str = "") -> Any:
-        """The typed value of one cell, or None when empty or unusable (with its issue)."""
-        raw = self.raw(row, col)
+    def value(
+        self, column: Column, row: int, col: int, member_id: str = "", raw: object = None
+    ) -> Any:
+        """The typed value of one cell, or None when empty or unusable (with its issue).
+
+        ``raw`` may be given by a caller that already holds the row's values.
+        """
+        if raw is None:
+            raw = self.raw(row, col)
         where = (row, col)
         if where in self._special:
             if not self._formula_or_error(column, row, col, member_id):
                 return None
         elif raw == "" or raw is None:
             return None  # the common case: nothing typed, nothing to report
+        elif isinstance(raw, str) and column.type in ("text", "id"):
+            return tidy(raw)  # names and codes: nothing to check beyond tidying
         elif isinstance(raw, float) and column.type == "int" and raw.is_integer():
             # the next most common: a count typed as a number (calamine gives floats)
             low = column.minimum if column.minimum is not None else 0
@@ -223,14 +231,15 @@ def read_table(ctx: SheetContext, layout: Layout, member_key: str | None) -> lis
             (row, i) in special for i, _ in wanted
         ):
             continue
-        member_id = "" if id_index is None else normalize_text(shown(ctx.raw(row, id_index)))
+        member_id = "" if id_index is None else shown(ctx.raw(row, id_index))
         values: dict[str, Any] = {}
         for i, column in wanted:
             # most cells are empty: skip the call unless the XML said something about the cell
             if (i >= width or cells[i] == "") and (row, i) not in special:
                 values[column.key] = None
             else:
-                values[column.key] = ctx.value(column, row, i, member_id)
+                raw = cells[i] if i < width else ""
+                values[column.key] = ctx.value(column, row, i, member_id, raw)
         records.append(Record(row, values))
     return records
 
@@ -258,7 +267,7 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
     columns: dict[str, int] = {}
     width = max((len(r) for r in ctx.grid), default=0)
     for col in range(1, width):
-        member_id = normalize_text(shown(ctx.raw(header, col)))
+        member_id = shown(ctx.raw(header, col))
         if member_id:
             columns[member_id] = col
     ctx.check_merged(layout.first_data_row, [0, *columns.values()])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+import unicodedata
 from typing import Any
 
 from toolkit.model import (
@@ -30,6 +31,8 @@ _DIGITS = re.compile(r"^[+-]?\d+$")
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: what ``normalize_text`` would change besides NFC: outer, doubled or non-space white space
+_UNTIDY = re.compile(r"^\s|\s$|\s\s|[^\S ]")
 _TRUE = frozenset({"co", "x", "yes", "true", "1", "dung"})
 _FALSE = frozenset({"khong", "no", "false", "0", "sai"})
 
@@ -50,8 +53,17 @@ def is_empty(raw: object) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
 
 
+def tidy(text: str) -> str:
+    """``normalize_text`` for a string, with a fast path for the usual, already tidy text."""
+    if not _UNTIDY.search(text) and unicodedata.is_normalized("NFC", text):
+        return text
+    return normalize_text(text)
+
+
 def shown(raw: object) -> str:
     """How a raw value is echoed in a message: numbers without a useless ``.0``."""
+    if isinstance(raw, str):
+        return tidy(raw)
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, dt.datetime | dt.date):
@@ -61,7 +73,9 @@ def shown(raw: object) -> str:
 
 def as_text(raw: object) -> str:
     """Text, NFC, trimmed, inner spaces folded; a number as its digits."""
-    if is_empty(raw):
+    if isinstance(raw, str):
+        return tidy(raw)
+    if raw is None:
         return ""
     return shown(raw)
 
