@@ -5,9 +5,19 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
 
 from toolkit import __version__
-from toolkit.model import LEVELS, InputFile, Issue, OrgKind, OrgUnit, Severity
+from toolkit.model import (
+    LEVELS,
+    InputFile,
+    Issue,
+    Membership,
+    OrgKind,
+    OrgUnit,
+    RatingLevel,
+    Severity,
+)
 from toolkit.outputs.numbers import format_percent
 from toolkit.outputs.paths import cell_file
 from toolkit.outputs.view import (
@@ -21,7 +31,14 @@ from toolkit.outputs.view import (
     MemberLine,
     QuotaLine,
 )
-from toolkit.results import CellResult, DistrictResult, LevelCounts, MemberResult, QuotaResult
+from toolkit.results import (
+    CellResult,
+    DistrictResult,
+    LevelCounts,
+    MemberResult,
+    QuotaResult,
+    VoteOutcome,
+)
 from toolkit.rulebook import RuleSet
 
 INPUT_KINDS: Mapping[str, str] = {
@@ -336,35 +353,53 @@ def _quota_line(q: QuotaResult) -> QuotaLine:
 # Members (the hot loop: 52,000 rows for a city)
 
 
+# enum labels looked up once: ``.value`` and the ``.label`` properties cost a microsecond or
+# more each, and a city asks them half a million times
+_OUTCOMES: dict[object, str] = {o: o.label for o in VoteOutcome}
+_MEMBERSHIPS: dict[object, str] = {m: m.label for m in Membership}
+_REASON_LABELS: dict[object, str] = {r: r.label for r in REASONS}
+
+
 def _member_line(
     cell_code: str, m: MemberResult, per_member: Mapping[str, Sequence[int]]
 ) -> MemberLine:
     a = m.assessment
     vote = m.vote
     tally = m.tally
-    errors, warnings = per_member.get(f"{cell_code}\0{m.member.member_id}", (0, 0))
+    member = m.member
+    errors, warnings = per_member.get(f"{cell_code}\0{member.member_id}", (0, 0))
     return MemberLine(
         cell_code=cell_code,
-        member_id=m.member.member_id,
-        full_name=m.member.full_name,
-        membership=m.member.membership.label,
-        is_head=m.member.is_head,
-        self_level=a.self_level.value if a and a.self_level else "",
+        member_id=member.member_id,
+        full_name=member.full_name,
+        membership=_MEMBERSHIPS[member.membership],
+        is_head=member.is_head,
+        self_level=_code(a.self_level) if a else "",
         self_score=a.self_score if a else None,
-        not_rated=m.not_rated_reason.label if m.not_rated_reason else "",
-        votes=tuple(tally.votes) if tally else None,
+        not_rated=_REASON_LABELS.get(m.not_rated_reason, ""),
+        votes=tally.votes if tally else None,
         blank=tally.blank if tally else None,
         denominator=vote.denominator if vote else None,
-        shares=tuple(float(s) for s in vote.shares) if vote else None,
-        outcome=vote.outcome.label if vote else "",
-        carried=vote.level.value if vote and vote.level else "",
-        caps="; ".join(f"≤ {c.max_level.value}: {c.reason}" for c in m.caps),
-        proposed=m.proposed_level.value if m.proposed_level else "",
-        decided=m.decided_level.value if m.decided_level else "",
+        shares=_floats(vote.shares) if vote else None,
+        outcome=_OUTCOMES[vote.outcome] if vote else "",
+        carried=_code(vote.level) if vote else "",
+        caps="; ".join(f"≤ {_code(c.max_level)}: {c.reason}" for c in m.caps),
+        proposed=_code(m.proposed_level),
+        decided=_code(m.decided_level),
         explanation=m.explanation,
         errors=errors,
         warnings=warnings,
     )
+
+
+def _code(level: RatingLevel | None) -> str:
+    # ``_value_`` is the member's plain attribute; ``.value`` goes through a descriptor
+    return "" if level is None else str(level._value_)
+
+
+def _floats(shares: tuple[Fraction, ...]) -> tuple[float, ...]:
+    # integer true division rounds exactly as float(Fraction) does, without its overhead
+    return tuple(s.numerator / s.denominator for s in shares)
 
 
 def _input_line(f: InputFile) -> InputLine:
