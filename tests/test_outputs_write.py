@@ -11,7 +11,7 @@ import pytest
 from builders import SCHOOL, Case, lien_chieu, synthetic
 from test_outputs_summary import digest_of
 
-from toolkit.outputs import write_outputs
+from toolkit.outputs import write_all, write_outputs
 from toolkit.outputs.cell_xlsx import cell_packs
 from toolkit.outputs.report_html import SPLIT_ABOVE_CELLS, report_pages, write_pages
 from toolkit.outputs.summary_xlsx import write_summary
@@ -120,9 +120,17 @@ def test_cells_in_any_order_give_the_same_bytes(tmp_path: Path) -> None:
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
 
 
-@pytest.mark.parametrize("workers", [2, 3])
-def test_parallel_workers_write_the_same_bytes(tmp_path: Path, workers: int) -> None:
-    # a city-shaped run (split report) big enough for the worker processes to be used
+@pytest.mark.parametrize(
+    ("workers", "fork_below"),
+    [(2, write_all.FORK_BELOW_MEMBERS), (3, 0)],
+    ids=["2 workers forked", "3 workers from a fork server"],
+)
+def test_parallel_workers_write_the_same_bytes(
+    tmp_path: Path, workers: int, fork_below: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a city-shaped run (split report) big enough for the worker processes to be used; a
+    # fork_below of 0 makes this small run start its workers as a city's would
+    monkeypatch.setattr(write_all, "FORK_BELOW_MEMBERS", fork_below)
     case = synthetic(SPLIT_ABOVE_CELLS + 10, members_per_cell=7)
     assert sum(len(c.members) for c in case.result.cells) >= PARALLEL_FROM_MEMBERS
     serial = write(case, tmp_path / "serial", workers=1)

@@ -35,6 +35,8 @@ CHUNK = 25
 PAGES = 8
 #: below this many members a worker process costs more to start than it saves
 PARALLEL_FROM_MEMBERS = 2000
+#: from this many members workers start from a fork server rather than a copy of this process
+FORK_BELOW_MEMBERS = 20000
 
 
 def write_outputs(
@@ -89,8 +91,9 @@ def write_outputs(
             write_results_json(document, stream)
 
     tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates)
-    if workers > 1 and sum(len(p.members) for p in packs) >= PARALLEL_FROM_MEMBERS:
-        _in_parallel(tasks, workers, write_here)
+    members = sum(len(p.members) for p in packs)
+    if workers > 1 and members >= PARALLEL_FROM_MEMBERS:
+        _in_parallel(tasks, workers, write_here, _context(members))
     else:
         for function, args in tasks:
             function(*args)
@@ -141,11 +144,12 @@ def _in_parallel(
     tasks: Sequence[Task],
     workers: int,
     write_here: Callable[[], None],
+    context: multiprocessing.context.BaseContext,
 ) -> None:
     """``tasks`` go to ``workers - 1`` processes, longest first, while this process does
     ``write_here``; then it takes back, from the end, the tasks no worker has started, so that
     neither side waits for the other."""
-    with ProcessPoolExecutor(workers - 1, mp_context=_context()) as pool:
+    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
         futures = [pool.submit(function, *args) for function, args in tasks]
         write_here()
         for (function, args), future in zip(reversed(tasks), reversed(futures), strict=True):
@@ -157,12 +161,17 @@ def _in_parallel(
                 future.result()  # re-raises a worker's exception here
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    """Fork when this process runs a single thread (fast: nothing to re-import); otherwise
-    forkserver or spawn, because forking a process that holds threads can deadlock (and is
-    warned about from Python 3.12)."""
+def _context(members: int) -> multiprocessing.context.BaseContext:
+    """How worker processes start: a plain fork for a district, a fork server for a city.
+
+    A fork is the quickest start (nothing to import again), but it copies this whole process:
+    for a city each worker would begin with the results and the digest of 50,000 members (the
+    process tree's resident memory nearly doubles), so above ``FORK_BELOW_MEMBERS`` the fork
+    server starts small workers from a clean state. A process that holds threads is never
+    forked plainly (that can deadlock, and Python 3.12 warns about it).
+    """
     methods = multiprocessing.get_all_start_methods()
-    if "fork" in methods and threading.active_count() == 1:
+    if "fork" in methods and members < FORK_BELOW_MEMBERS and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
 
