@@ -335,7 +335,6 @@ def _cell_return(
             maternity_leave_months=rng.choice((0.0,) * 15 + (6.0,)),
             committee_proposal=level,
         )
-    _plant_vote_edge(edge, rated, present_official, tallies, assessments)
     method = VoteMethod.SECRET_BALLOT if rng.random() < 0.8 else VoteMethod.SHOW_OF_HANDS
     if edge == "probationary-voter":
         method = VoteMethod.SECRET_BALLOT  # the extra paper shows in the ballot counts
@@ -367,6 +366,9 @@ def _cell_return(
             ballots_valid=meeting.ballots_valid + 1,
         )
         tallies = {k: _add_blank(t) for k, t in tallies.items()}
+    # planted last, over the valid ballots, so that the spoiled paper cannot undo the tie
+    voters = meeting.ballots_valid if method is VoteMethod.SECRET_BALLOT else present_official
+    _plant_vote_edge(edge, rated, voters, tallies, assessments)
     cell_level = HTXS if rng.random() < 0.2 else HTT
     cell_votes, cell_blank = _votes_for(rng, cell_level, meeting.ballots_valid)
     ret = CellReturn(
