@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from toolkit.catalogue import all_types
 from toolkit.cli import COMMANDS, main
 from toolkit.docs import render_readme
 
