@@ -47,6 +47,43 @@ def test_missing_cells_are_listed_and_their_scope_flagged() -> None:
     assert "1 chi bộ (CB02)" in result.issues[0].message
 
 
+def test_rejected_cells_are_listed_not_rated_and_leave_their_scope_incomplete() -> None:
+    """A cell whose files have errors sent something, but nothing the engine may trust."""
+    returns = [cell_return([*many("A", "HTXSNV", 1), *many("AT", "HTTNV", 5)], A)]
+    result = rate_district(returns, tree(DB, A, B, C), QD124, year=2024, rejected=[C, B])
+    assert [u.code for u in result.rejected] == ["CB02", "CB03"]
+    assert [c.cell.code for c in result.cells] == ["CB01"]  # not rated
+    assert result.missing == ()
+    assert result.counts.roster == 6  # not in the totals either
+    (incomplete,) = [i for i in result.issues if i.code == "quota-scope-incomplete"]
+    # CB03 is a chi bộ cơ sở: it is its own scope, not part of the đảng bộ's
+    assert (incomplete.unit_code, incomplete.value) == ("DB01", "1")
+    assert "1 chi bộ (CB02)" in incomplete.message
+
+
+def test_missing_and_rejected_cells_of_one_scope_are_named_together() -> None:
+    D = unit("CB04", OrgKind.CELL, "DB01")
+    returns = [cell_return(many("A", "HTTNV", 5), A)]
+    result = rate_district(returns, tree(DB, A, B, D), QD124, year=2024, missing=[D], rejected=[B])
+    (incomplete,) = [i for i in result.issues if i.code == "quota-scope-incomplete"]
+    assert "2 chi bộ (CB02, CB04)" in incomplete.message
+    assert [u.code for u in result.missing] == ["CB04"]
+    assert [u.code for u in result.rejected] == ["CB02"]
+
+
+def test_a_complete_scope_is_not_flagged() -> None:
+    returns = [cell_return(many("A", "HTTNV", 5), A), cell_return(many("B", "HTTNV", 4), B)]
+    result = rate_district(returns, tree(DB, A, B, C), QD124, year=2024, rejected=[C])
+    assert "quota-scope-incomplete" not in {i.code for i in result.issues}
+    assert [u.code for u in result.rejected] == ["CB03"]
+
+
+def test_a_cell_both_returned_and_rejected_is_a_programming_error() -> None:
+    ret = cell_return(many("A", "HTTNV", 3), A)
+    with pytest.raises(ValueError, match="CB01"):
+        rate_district([ret], tree(DB, A), QD124, year=2024, rejected=[A])
+
+
 def test_issues_found_before_rating_come_first() -> None:
     earlier = make("input-not-readable", reason="tệp bị khóa")
     returns = [cell_return([*many("A", "HTXSNV", 3), *many("AT", "HTTNV", 5)], A)]

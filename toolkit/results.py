@@ -207,3 +207,6 @@ class DistrictResult:
     #: cells on the roster that sent nothing usable
     missing: tuple[OrgUnit, ...] = ()
     issues: tuple[Issue, ...] = field(default=())
+    #: cells that sent their files, with errors (or two different files of one kind): not
+    #: rated and not in the totals, but listed with their issues everywhere a cell appears
+    rejected: tuple[OrgUnit, ...] = ()

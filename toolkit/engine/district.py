@@ -29,23 +29,31 @@ def rate_district(
     year: int,
     missing: Sequence[OrgUnit] = (),
     issues: Sequence[Issue] = (),
+    rejected: Sequence[OrgUnit] = (),
 ) -> DistrictResult:
     """Rate every returned cell and decide the quotas of the parent committee's scopes.
 
-    ``missing`` are the cells that sent nothing usable (listed, and flagged in the quota of
-    their scope); ``issues`` are problems found before rating (reading, validation), kept in
+    ``missing`` are the cells that sent nothing usable, ``rejected`` those whose files have
+    errors: neither is rated, both are listed, and a quota scope lacking either is flagged as
+    incomplete. ``issues`` are problems found before rating (reading, validation), kept in
     front of the district's own. Cells come out in code order, quotas in scope-code order.
-    Two returns for one cell are a programming error (``ValueError``): the caller keeps one.
+    Two returns for one cell, or a cell both returned and rejected, are a programming error
+    (``ValueError``): the caller decides what each cell is.
     """
     ordered = sorted(returns, key=lambda r: r.cell.code)
     for before, after in itertools.pairwise(ordered):
         if before.cell.code == after.cell.code:
             raise ValueError(f"two returns for cell {before.cell.code}: keep one per cell")
+    both = {r.cell.code for r in ordered} & {u.code for u in rejected}
+    if both:
+        raise ValueError(f"cells both returned and rejected: {', '.join(sorted(both))}")
     cells = [rate_cell(r, rules, year=year, tree=tree) for r in ordered]
     found: list[Issue] = list(issues)
     committee_quotas: list[QuotaResult] = []
     if rules.quota.scope is QuotaScope.GRASSROOTS:
-        committee_quotas = _decide_committees(cells, tree, rules, missing, found)
+        # a rejected cell leaves its scope as incomplete as a missing one: no results from it
+        absent = [*missing, *rejected]
+        committee_quotas = _decide_committees(cells, tree, rules, absent, found)
     quotas = [c.quota for c in cells if c.quota.deciding] + committee_quotas
     return DistrictResult(
         year=year,
@@ -55,6 +63,7 @@ def rate_district(
         counts=total_counts([c.counts for c in cells]),
         missing=tuple(sorted(missing, key=lambda u: u.code)),
         issues=tuple(found),
+        rejected=tuple(sorted(rejected, key=lambda u: u.code)),
     )
 
 
@@ -72,20 +81,24 @@ def _decide_committees(
     cells: list[CellResult],
     tree: OrgTree,
     rules: RuleSet,
-    missing: Sequence[OrgUnit],
+    absent: Sequence[OrgUnit],
     found: list[Issue],
 ) -> list[QuotaResult]:
-    """One deciding quota per đảng bộ cơ sở; lowers members in ``cells`` in place if ranking."""
+    """One deciding quota per đảng bộ cơ sở; lowers members in ``cells`` in place if ranking.
+
+    ``absent`` are the cells without results (missing or rejected): each makes its scope
+    incomplete, named in a ``quota-scope-incomplete`` issue.
+    """
     groups: dict[str, list[int]] = {}
     for i, c in enumerate(cells):
         committee = None if c.quota.deciding else _committee_of(c.cell.code, tree)
         if committee is not None:
             groups.setdefault(committee.code, []).append(i)
-    absent: dict[str, list[str]] = {}
-    for unit in missing:
+    without_results: dict[str, list[str]] = {}
+    for unit in absent:
         committee = _committee_of(unit.code, tree)
         if committee is not None:
-            absent.setdefault(committee.code, []).append(unit.code)
+            without_results.setdefault(committee.code, []).append(unit.code)
     quota, rule = rules.quota, rules.rule("quota")
     results = []
     for code in sorted(groups):
@@ -95,8 +108,8 @@ def _decide_committees(
         q = quota_result(code, unit.name, members, quota, deciding=True, severity=quota.severity)
         q_issues, lowered = quota_issues(q, quota, rule, label=label)
         found.extend(q_issues)
-        if code in absent:
-            gone = sorted(absent[code])
+        if code in without_results:
+            gone = sorted(without_results[code])
             found.append(
                 issue(
                     "quota-scope-incomplete",
