@@ -7,20 +7,22 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import lang_option, rules_option, year_option
+from toolkit.cli.options import (
+    lang_option,
+    latest_option,
+    quiet_option,
+    roster_option,
+    rules_option,
+    workers_option,
+    year_option,
+)
 from toolkit.cli.progress import progress_reporter
 from toolkit.run_summary import run_summary
 
 
 @click.command()
 @click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option(
-    "--roster",
-    "roster_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Tệp danh sách tổ chức đảng và đảng viên (roster).",
-)
+@roster_option(required=True, help="Tệp danh sách tổ chức đảng và đảng viên (roster).")
 @click.option(
     "-o",
     "--out",
@@ -31,19 +33,9 @@ from toolkit.run_summary import run_summary
 )
 @year_option
 @rules_option
-@click.option(
-    "--latest",
-    is_flag=True,
-    help="Khi một chi bộ gửi hai tệp khác nhau cùng loại, lấy tệp được lưu sau cùng.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=2,
-    show_default=True,
-    help="Số tiến trình đọc và ghi song song.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Không in tiến độ và tóm tắt.")
+@latest_option
+@workers_option(default=2)
+@quiet_option
 @lang_option
 def aggregate(
     inbox: Path,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import lang_option
+from toolkit.cli.options import lang_option, quiet_option, workers_option
 from toolkit.cli.progress import progress_reporter
 
 
@@ -30,14 +30,8 @@ from toolkit.cli.progress import progress_reporter
     show_default=True,
     help="Hạt giống ngẫu nhiên: cùng hạt giống cho cùng đảng bộ.",
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=2,
-    show_default=True,
-    help="Số tiến trình song song.",
-)
-@click.option("-q", "--quiet", is_flag=True, help="Không in tiến độ.")
+@workers_option(default=2)
+@quiet_option
 @lang_option
 def demo(
     directory: Path, year: int | None, cells: int, seed: int, workers: int, quiet: bool, lang: str

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -52,3 +53,41 @@ def format_option(f: F) -> F:
         show_default=True,
         help="Định dạng kết quả.",
     )(f)
+
+
+def roster_option(*, required: bool, help: str) -> Callable[[F], F]:
+    """``--roster FILE``: the roster workbook (org units and members)."""
+    return click.option(
+        "--roster",
+        "roster_path",
+        required=required,
+        default=None,
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help=help,
+    )
+
+
+def workers_option(default: int) -> Callable[[F], F]:
+    """``--workers N``: processes that read (and write) files in parallel."""
+    return click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=default,
+        show_default=True,
+        help="Số tiến trình đọc, ghi tệp song song.",
+    )
+
+
+def latest_option(f: F) -> F:
+    """``--latest``: of two different files of one kind from one cell, take the last saved."""
+    return click.option(
+        "--latest",
+        is_flag=True,
+        default=False,
+        help="Chi bộ gửi hai tệp khác nhau cùng loại: dùng tệp được lưu sau cùng.",
+    )(f)
+
+
+def quiet_option(f: F) -> F:
+    """``-q/--quiet``: no progress and no summary."""
+    return click.option("-q", "--quiet", is_flag=True, help="Không in tiến độ và tóm tắt.")(f)

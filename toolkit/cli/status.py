@@ -7,33 +7,24 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import format_option, lang_option, rules_option, year_option
+from toolkit.cli.options import (
+    format_option,
+    lang_option,
+    latest_option,
+    roster_option,
+    rules_option,
+    workers_option,
+    year_option,
+)
 
 
 @click.command()
 @click.argument("inbox", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--roster",
-    "roster_path",
-    required=True,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
-    help="Danh sách tổ chức đảng và đảng viên.",
-)
+@roster_option(required=True, help="Danh sách tổ chức đảng và đảng viên.")
 @year_option
 @rules_option
-@click.option(
-    "--latest",
-    is_flag=True,
-    default=False,
-    help="Chi bộ gửi nhiều tệp khác nhau: dùng tệp được lưu sau cùng.",
-)
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Số tiến trình đọc tệp song song.",
-)
+@latest_option
+@workers_option(default=1)
 @format_option
 @lang_option
 @click.pass_context

@@ -7,16 +7,20 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import format_option, lang_option, rules_option, year_option
+from toolkit.cli.options import (
+    format_option,
+    lang_option,
+    roster_option,
+    rules_option,
+    workers_option,
+    year_option,
+)
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--roster",
-    "roster_path",
-    default=None,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+@roster_option(
+    required=False,
     help="Danh sách tổ chức đảng và đảng viên: đối chiếu đảng viên, số lượng, chi bộ.",
 )
 @year_option
@@ -25,13 +29,7 @@ from toolkit.cli.options import format_option, lang_option, rules_option, year_o
 @click.option(
     "--strict", is_flag=True, default=False, help="Coi cả cảnh báo là vấn đề (mã thoát 1)."
 )
-@click.option(
-    "--workers",
-    type=click.IntRange(1, 64),
-    default=1,
-    show_default=True,
-    help="Số tiến trình đọc tệp song song.",
-)
+@workers_option(default=1)
 @format_option
 @lang_option
 @click.pass_context
