@@ -232,3 +232,17 @@ def test_demo_default_year_uses_qd366(tmp_path: Path) -> None:
     code, out, _ = run("demo", tmp_path / "d", "--cells", "4", "-q")
     assert code == 0
     assert "QD366" in out
+
+
+@pytest.mark.parametrize("seed", [1, 2023, 7])
+def test_every_planted_mistake_is_really_in_the_inbox(tmp_path: Path, seed: int) -> None:
+    """The demo never claims a mistake it could not plant."""
+    layout = build_demo(tmp_path, year=2023, cells=16, seed=seed)
+    code, _, _ = run("validate", layout.inbox, "--roster", layout.roster, "--format", "json")
+    assert code == 1
+    assert len(layout.mistakes) == 4
+    report = json.loads(run("validate", layout.inbox, "--roster", layout.roster,
+                            "--format", "json")[1])  # fmt: skip
+    text = json.dumps(report, ensure_ascii=False)
+    for cell_code in layout.mistakes:
+        assert f'"{cell_code}"' in text

@@ -125,12 +125,22 @@ def build_demo(
 
 
 def _plan_mistakes(district: DemoDistrict) -> dict[str, str]:
+    """One cell per mistake, after the edge-case cells, each able to carry its mistake."""
     candidates = [
-        r.cell.code
+        r
         for r in district.returns
         if r.cell.code not in district.edge_cases and len(r.members) >= 10
-    ]
-    return dict(zip(candidates[2:], MISTAKES, strict=False))
+    ][2:]
+    planted: dict[str, str] = {}
+    for mistake in MISTAKES:
+        for ret in candidates:
+            if ret.cell.code in planted:
+                continue
+            if mistake == "exempt-rated" and _first_not_rated(ret) is None:
+                continue
+            planted[ret.cell.code] = mistake
+            break
+    return planted
 
 
 # ---------------------------------------------------------------------------------------------
