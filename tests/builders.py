@@ -11,6 +11,7 @@ regular district for the split report and the benchmark.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -704,3 +705,72 @@ def nothing_returned() -> Case:
         missing=(AGENCY, SCHOOL),
     )
     return Case(result, (), load_ruleset(2023), PARENT)
+
+
+# ---------------------------------------------------------------------------------------------
+# A cell whose files have errors: sent, listed everywhere, never rated
+
+REJECTED = OrgUnit(
+    "CB-HKB-03",
+    "Chi bộ Khu dân cư số 3",
+    OrgKind.CELL,
+    "DB-HKB",
+    "Phường",
+    "Đặng Thị Hạnh",
+    "hanh.dang@example.vn",
+)
+
+
+def with_rejected_cell(case: Case | None = None) -> Case:
+    """``lien_chieu()`` (or ``case``) plus CB-HKB-03, whose ballot workbook has two errors and a
+    warning: its self-assessment is fine but waits for a usable ballot. The đảng bộ's quota is
+    flagged incomplete, as the engine does for a cell without results."""
+    base = case or lien_chieu()
+    ballot, own = "bieu-quyet CB-HKB-03.xlsx", "tu-danh-gia CB-HKB-03.xlsx"
+    c = REJECTED.code
+    found = (
+        issue(
+            "votes-sum-mismatch",
+            "Số phiếu các mức cộng số phiếu không chọn mức nào là 12, nhưng phải bằng 10.",
+            unit=c,
+            member=f"{c}-004",
+            file=ballot,
+            sheet="Kiểm phiếu",
+            cell="E9:I9",
+            value="12",
+        ),
+        issue(
+            "not-a-number",
+            "Ô «Số đảng viên chính thức có mặt» phải là số nhưng chứa «10 người».",
+            unit=c,
+            file=ballot,
+            sheet="Biên bản",
+            cell="B11",
+            value="10 người",
+        ),
+        issue(
+            "meeting-after-deadline",
+            "Hội nghị sau ngày 31/12: kiểm tra lại ngày họp.",
+            severity=Severity.WARNING,
+            unit=c,
+            file=ballot,
+            sheet="Biên bản",
+            cell="B4",
+        ),
+        issue(
+            "quota-scope-incomplete",
+            "Đảng bộ phường Hòa Khánh Bắc (DB-HKB): chưa có kết quả của 1 chi bộ (CB-HKB-03).",
+            severity=Severity.WARNING,
+            unit=WARD.code,
+            value="1",
+        ),
+    )
+    result = dataclasses.replace(
+        base.result, issues=(*base.result.issues, *found), rejected=(REJECTED,)
+    )
+    inputs = (
+        *base.inputs,
+        InputFile(own, "3s".ljust(64, "0"), "self_assessment", "1", c, 2023, "pending"),
+        InputFile(ballot, "3b".ljust(64, "0"), "ballot", "1", c, 2023, "rejected"),
+    )
+    return dataclasses.replace(base, result=result, inputs=inputs)

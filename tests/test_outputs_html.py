@@ -45,14 +45,24 @@ def test_self_contained_nothing_to_fetch(html: str) -> None:
 def test_leads_with_what_a_leader_wants_first(html: str) -> None:
     order = [
         html.index(f'<section id="{s}">')
-        for s in ("tong-quan", "han-muc", "can-xu-ly", "chua-nop", "chi-bo", "dang-vien", "van-de")
+        for s in (
+            "tong-quan",
+            "han-muc",
+            "can-xu-ly",
+            "chua-tong-hop",
+            "chua-nop",
+            "chi-bo",
+            "dang-vien",
+            "van-de",
+        )
     ]
     assert order == sorted(order)
 
 
 def test_totals_quota_problems_and_missing_cells(html: str) -> None:
     overview = html[html.index('id="tong-quan"') : html.index('id="han-muc"')]
-    assert "<b>4/5</b>chi bộ đã nộp" in overview
+    assert "<b>4/5</b>chi bộ đã tổng hợp" in overview
+    assert "chưa tổng hợp</div>" not in overview  # no card for rejected cells when there are none
     assert "<b>41</b>đảng viên trong danh sách" in overview
     assert "<b>36</b>đảng viên được đánh giá, xếp loại" in overview
     assert "25 (69,4 %)" in overview  # Vietnamese number formatting in the chart
@@ -60,7 +70,7 @@ def test_totals_quota_problems_and_missing_cells(html: str) -> None:
     quota = html[html.index('id="han-muc"') : html.index('id="can-xu-ly"')]
     assert "DB-HKB — Đảng bộ phường Hòa Khánh Bắc" in quota and "Vượt 2 (lỗi)" in quota
     assert "CB-HKB-01 — Chi bộ Khu dân cư số 1: 3 HTXSNV / 6 HTTNV (50,0 %), tối đa 1." in quota
-    problems = html[html.index('id="can-xu-ly"') : html.index('id="chua-nop"')]
+    problems = html[html.index('id="can-xu-ly"') : html.index('id="chua-tong-hop"')]
     assert [c for c in ("CB-DM", "CB-HKB-01", "CB-HKB-02", "CB-THPT") if f"{c} —" in problems] == [
         "CB-DM",
         "CB-HKB-01",

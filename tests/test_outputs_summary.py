@@ -12,8 +12,7 @@ import openpyxl
 import pytest
 from builders import FORMULA_NAME, SCRIPT_NAME, Case, lien_chieu, workbook_snapshot
 
-from toolkit.outputs.digest import build_digest
-from toolkit.outputs.paths import unique_stems
+from toolkit.outputs.digest import build_digest, cell_stems
 from toolkit.outputs.summary_xlsx import SHEET_CELLS, SHEET_MEMBERS, write_summary
 from toolkit.outputs.view import Digest
 
@@ -37,7 +36,7 @@ def digest_of(case: Case) -> Digest:
         ruleset=case.ruleset,
         parent=case.parent,
         generated_on=case.generated_on,
-        stems=unique_stems(c.cell.code for c in case.result.cells),
+        stems=cell_stems(case.result),
     )
 
 

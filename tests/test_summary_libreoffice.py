@@ -17,7 +17,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import Case, lien_chieu, nothing_returned
+from builders import REJECTED, Case, lien_chieu, nothing_returned, with_rejected_cell
 from test_outputs_summary import digest_of
 
 from toolkit.outputs.cell_xlsx import cell_packs, write_cell_workbook
@@ -76,15 +76,19 @@ def with_wrong_cached_total(source: Path, target: Path) -> None:
 def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, Path]]:
     """name → (what xeploai wrote, what LibreOffice saved after recalculating)."""
     tmp = tmp_path_factory.mktemp("libreoffice")
-    cases: dict[str, Case] = {"district": lien_chieu(), "empty": nothing_returned()}
+    cases: dict[str, Case] = {
+        "district": lien_chieu(),
+        "empty": nothing_returned(),
+        "rejected": with_rejected_cell(),
+    }
     written = {}
     for name, case in cases.items():
         written[name] = tmp / f"{name}.xlsx"
         write_summary(digest_of(case), written[name])
     written["control"] = tmp / "control.xlsx"
     with_wrong_cached_total(written["district"], written["control"])
-    for pack in cell_packs(digest_of(cases["district"])):
-        if pack.cell.code in ("CB-DM", "CB-HKB-01"):
+    for pack in cell_packs(digest_of(cases["rejected"])):
+        if pack.cell.code in ("CB-DM", "CB-HKB-01", REJECTED.code):
             written[pack.cell.code] = tmp / f"{pack.cell.code}.xlsx"
             write_cell_workbook(pack, written[pack.cell.code])
     out = convert_with_libreoffice(list(written.values()), tmp)
@@ -109,7 +113,7 @@ def same(ours: object, theirs: object) -> bool:
     return (ours or "") == (theirs or "")  # an empty-string result may come back as empty
 
 
-@pytest.mark.parametrize("name", ["district", "empty"])
+@pytest.mark.parametrize("name", ["district", "empty", "rejected"])
 def test_libreoffice_recalculates_every_formula_to_what_xeploai_wrote(
     converted: dict[str, tuple[Path, Path]], name: str
 ) -> None:
@@ -175,3 +179,14 @@ def test_libreoffice_reads_a_cell_workbook_to_the_same_values(
     assert members.print_title_rows == "$4:$4"
     ours = openpyxl.load_workbook(converted[code][0])["Kết quả đảng viên"].auto_filter.ref
     assert members.auto_filter.ref == ours
+
+
+def test_libreoffice_reads_a_rejected_cells_workbook_to_the_same_values(
+    converted: dict[str, tuple[Path, Path]],
+) -> None:
+    ours, theirs = (every_value(p) for p in converted[REJECTED.code])
+    assert ours.keys() == theirs.keys()
+    assert {k: (v, theirs[k]) for k, v in ours.items() if not same(v, theirs[k])} == {}
+    wb = openpyxl.load_workbook(converted[REJECTED.code][1])
+    assert wb.sheetnames == ["Tóm tắt", "Vấn đề cần sửa"]
+    assert wb["Tóm tắt"]["B8"].value == "Có lỗi – chưa tổng hợp"

@@ -2,14 +2,16 @@
 
 Three sheets in Vietnamese: a summary of the cell (counts and shares, quota, its own level and
 conditions), its members' results, and the problems to fix, each pinned to the file, sheet and
-cell where it was found. Written with the lean writer (``lean_xlsx``) through the same sheet
-helpers as the summary workbook: a city writes 1,500 of these.
+cell where it was found. A cell whose files have errors (not rated) gets two: what happened and
+what to do, with the files received, then the same sheet of problems. Written with the lean
+writer (``lean_xlsx``) through the same sheet helpers as the summary workbook: a city writes
+1,500 of these.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import IO, Any, NamedTuple
 
 from toolkit.model import LEVELS, NotRatedReason
@@ -31,6 +33,7 @@ from toolkit.outputs.view import (
     CellLine,
     CellRatingLine,
     Digest,
+    InputLine,
     IssueLine,
     MemberLine,
     QuotaLine,
@@ -55,18 +58,27 @@ class CellPack(NamedTuple):
     #: the cell's own quota check, then the deciding scope's when that is another unit
     quotas: tuple[QuotaLine, ...]
     grassroots_name: str
+    #: the files received from the cell, told only to a cell whose files have errors
+    files: tuple[InputLine, ...] = ()
 
 
 def cell_packs(digest: Digest) -> list[CellPack]:
-    """One pack per cell that sent its returns (missing cells get no workbook)."""
+    """One pack per cell that sent its returns, rated or rejected (missing cells get none)."""
     ratings = {r.code: r for r in digest.cell_ratings}
     quotas: dict[str, list[QuotaLine]] = {}
     for q in digest.quotas:
         quotas.setdefault(q.scope_code, []).append(q)
+    files: dict[str, list[InputLine]] = {}
+    if digest.rejected_cells:
+        for f in digest.inputs:
+            files.setdefault(f.cell_code, []).append(f)
     packs = []
-    for cell in digest.present_cells:
-        own = [q for q in quotas.get(cell.code, ())]
-        if cell.grassroots_code != cell.code:
+    for cell in digest.cells:
+        if cell.file is None:
+            continue
+        rejected = cell.status == "rejected"
+        own = [] if rejected else [q for q in quotas.get(cell.code, ())]
+        if cell.grassroots_code != cell.code and not rejected:
             own += [q for q in quotas.get(cell.grassroots_code, ()) if q.deciding]
         packs.append(
             CellPack(
@@ -82,6 +94,7 @@ def cell_packs(digest: Digest) -> list[CellPack]:
                 issues=digest.issues_by_unit.get(cell.code, ()),
                 quotas=tuple(own),
                 grassroots_name=digest.grassroots_names.get(cell.grassroots_code, ""),
+                files=tuple(files.get(cell.code, ())) if rejected else (),
             )
         )
     return packs
@@ -91,7 +104,12 @@ def write_cell_workbook(pack: CellPack, target: Path | IO[bytes]) -> None:
     """Write one cell's result workbook to a path or a binary buffer."""
     # the lean writer, not xlsxwriter: see lean_xlsx for why (1,500 files for a city)
     wb = LeanWorkbook(target, DEFAULT_FORMAT)
-    title = f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN NĂM {pack.year}"
+    rejected = pack.cell.status == "rejected"
+    title = (
+        f"HỒ SƠ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {pack.year} CÓ LỖI, CHƯA ĐƯỢC TỔNG HỢP"
+        if rejected
+        else f"KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG ĐẢNG VIÊN NĂM {pack.year}"
+    )
     set_properties(wb, title=f"{title} — {pack.cell.name}", generated_on=pack.generated_on)
     book = register(wb)
     subtitle = " · ".join(
@@ -103,9 +121,17 @@ def write_cell_workbook(pack: CellPack, target: Path | IO[bytes]) -> None:
         )
         if p
     )
-    _write_summary(wb.add_worksheet("Tóm tắt"), book, pack, title, subtitle)
+    if rejected:
+        _write_rejected(wb.add_worksheet("Tóm tắt"), book, pack, title, subtitle)
+    else:
+        _write_summary(wb.add_worksheet("Tóm tắt"), book, pack, title, subtitle)
+        _write_members(wb.add_worksheet("Kết quả đảng viên"), book, pack, subtitle)
+    _write_issues(wb.add_worksheet("Vấn đề cần sửa"), book, pack, subtitle)
+    wb.close()
 
-    ws = wb.add_worksheet("Kết quả đảng viên")
+
+def _write_members(ws: Any, book: StyleBook, pack: CellPack, subtitle: str) -> None:
+    """Every member's votes, caps, proposed level and explanation."""
     columns = member_columns(uses_scores=pack.uses_scores, with_cell=False)
     first = HEADER_ROW + 1
     write_title(ws, book, "Kết quả biểu quyết và mức đề xuất của từng đảng viên", subtitle)
@@ -120,8 +146,11 @@ def write_cell_workbook(pack: CellPack, target: Path | IO[bytes]) -> None:
     rows = member_rows(pack.members, uses_scores=pack.uses_scores, with_cell=False)
     write_rows(ws, book, columns, rows, first_row=first, tones=(m.tone for m in pack.members))
 
-    ws = wb.add_worksheet("Vấn đề cần sửa")
+
+def _write_issues(ws: Any, book: StyleBook, pack: CellPack, subtitle: str) -> None:
+    """The cell's problems, each pinned to its file, sheet and cell."""
     columns = issue_columns(with_cell=False)
+    first = HEADER_ROW + 1
     write_title(ws, book, "Các vấn đề cần chi bộ kiểm tra, sửa và gửi lại", subtitle)
     setup_sheet(
         ws,
@@ -142,7 +171,6 @@ def write_cell_workbook(pack: CellPack, target: Path | IO[bytes]) -> None:
         )
     else:
         ws.write_string(first, 2, "Không có vấn đề nào.", book["text@ok"])
-    wb.close()
 
 
 def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitle: str) -> None:
@@ -193,6 +221,42 @@ def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitl
             met = condition.startswith("Đạt")
             write.text("Điều kiện", condition, tone="" if met else "warning")
     print_setup(ws)
+
+
+def _write_rejected(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitle: str) -> None:
+    """What a secretary reads when the cell's files could not be aggregated, and what to do."""
+    c = pack.cell
+    write = _KeyValue(ws, book, HEADER_ROW)
+    write_title(ws, book, title, subtitle)
+    ws.set_column(0, 0, 42)
+    ws.set_column(1, 1, 80)
+    write.text("Chi bộ", f"{c.name} ({c.code})")
+    write.text("Loại tổ chức", c.kind)
+    if pack.grassroots_name and c.grassroots_code != c.code:
+        write.text("Trực thuộc", f"{pack.grassroots_name} ({c.grassroots_code})")
+    write.text("Bộ quy tắc", pack.ruleset)
+    write.text("Tình trạng", STATUS_LABELS[c.status], tone=STATUS_TONES[c.status])
+    write.number("Số lỗi cần sửa", c.errors, tone="error" if c.errors else "")
+    write.number("Số cảnh báo", c.warnings, tone="warning" if c.warnings else "")
+    write.gap()
+    committee = pack.parent_name or "cấp ủy cấp trên"
+    write.text("Thông báo", REJECTED_STATEMENT.format(committee=committee), tone="error")
+    write.text("Việc cần làm", REJECTED_TODO)
+    write.gap()
+    for f in pack.files:
+        write.text(f"Tệp đã nhận: {f.kind}", f"{PurePath(f.path).name} — {f.status}")
+    print_setup(ws)
+
+
+REJECTED_STATEMENT = (
+    "Hồ sơ chi bộ gửi về có lỗi nên chưa được tổng hợp: chi bộ và đảng viên của chi bộ chưa "
+    "có kết quả đánh giá, xếp loại, và số liệu của chi bộ chưa được tính vào kết quả chung "
+    "của {committee}."
+)
+REJECTED_TODO = (
+    "Sửa từng lỗi ghi ở trang tính «Vấn đề cần sửa» (mỗi lỗi chỉ rõ tệp, trang tính và ô), "
+    "lưu tệp rồi gửi lại hồ sơ của chi bộ. Hồ sơ gửi lại sẽ được kiểm tra và tổng hợp lại."
+)
 
 
 class _KeyValue:

@@ -19,7 +19,7 @@ from toolkit.model import (
     Severity,
 )
 from toolkit.outputs.numbers import format_percent
-from toolkit.outputs.paths import cell_file
+from toolkit.outputs.paths import cell_file, unique_stems
 from toolkit.outputs.view import (
     REASONS,
     CandidateLine,
@@ -51,10 +51,18 @@ INPUT_STATUSES: Mapping[str, str] = {
     "used": "Đã sử dụng",
     "duplicate": "Trùng lặp, không sử dụng",
     "rejected": "Bị loại vì có lỗi",
+    # a file without errors whose cell's other workbook is missing or has errors
+    "pending": "Không có lỗi, chưa sử dụng vì biểu mẫu còn lại của chi bộ chưa dùng được",
     "unknown": "Không thuộc chi bộ nào",
+    "ignored": "Bỏ qua (tệp khóa tạm của Excel)",
 }
 
 _CELL_REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?(\d+)$")
+
+
+def cell_stems(result: DistrictResult) -> dict[str, str]:
+    """Code → file-name stem of every cell that gets a result workbook (rated or rejected)."""
+    return unique_stems([*(c.cell.code for c in result.cells), *(u.code for u in result.rejected)])
 
 
 def build_digest(
@@ -73,7 +81,7 @@ def build_digest(
     # scopes name the đảng bộ cơ sở, which are not cells but carry issues of their own
     unit_names = {q.scope_code: q.scope_name for q in quotas}
     unit_names.update({c.cell.code: c.cell.name for c in cells})
-    unit_names.update({u.code: u.name for u in result.missing})
+    unit_names.update({u.code: u.name for u in (*result.missing, *result.rejected)})
     issues = tuple(
         _issue_line(i, unit_names, names) for i in sorted(collect_issues(result), key=issue_key)
     )
@@ -91,6 +99,9 @@ def build_digest(
     grassroots_names = {q.scope_code: q.scope_name for q in quotas if q.deciding}
     lines = [_cell_line(c, stems[c.cell.code], issues_by_unit.get(c.cell.code, ())) for c in cells]
     lines += [_missing_line(u, issues_by_unit.get(u.code, ())) for u in result.missing]
+    lines += [
+        _rejected_line(u, stems[u.code], issues_by_unit.get(u.code, ())) for u in result.rejected
+    ]
     for cell_line in lines:
         code = cell_line.grassroots_code
         grassroots_names.setdefault(code, unit_names.get(code, ""))
@@ -257,6 +268,17 @@ def _cell_line(cell: CellResult, stem: str, issues: Sequence[IssueLine]) -> Cell
 
 
 def _missing_line(unit: OrgUnit, issues: Sequence[IssueLine]) -> CellLine:
+    return _unrated_line(unit, "missing", issues, None)
+
+
+def _rejected_line(unit: OrgUnit, stem: str, issues: Sequence[IssueLine]) -> CellLine:
+    """A cell whose files have errors: no numbers, but a workbook that lists its problems."""
+    return _unrated_line(unit, "rejected", issues, cell_file(stem))
+
+
+def _unrated_line(
+    unit: OrgUnit, status: str, issues: Sequence[IssueLine], file: str | None
+) -> CellLine:
     errors, warnings = _severity_counts(issues)
     return CellLine(
         code=unit.code,
@@ -265,7 +287,7 @@ def _missing_line(unit: OrgUnit, issues: Sequence[IssueLine]) -> CellLine:
         org_type=unit.org_type,
         parent_code=unit.parent_code or "",
         grassroots_code=grassroots_code(unit),
-        status="missing",
+        status=status,
         roster=None,
         not_rated=None,
         rated=None,
@@ -280,7 +302,7 @@ def _missing_line(unit: OrgUnit, issues: Sequence[IssueLine]) -> CellLine:
         level="",
         errors=errors,
         warnings=warnings,
-        file=None,
+        file=file,
     )
 
 

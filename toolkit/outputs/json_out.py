@@ -18,7 +18,7 @@ from toolkit.model import LEVELS, InputFile, Issue, OrgUnit, RatingLevel
 from toolkit.outputs.digest import collect_issues, grassroots_code, issue_key, quota_results
 from toolkit.outputs.numbers import fraction_text, rounded
 from toolkit.outputs.paths import MANIFEST, REPORT, SUMMARY
-from toolkit.outputs.view import LEVEL_CODES, REASONS, CellLine, Digest
+from toolkit.outputs.view import LEVEL_CODES, REASONS, UNRATED, CellLine, Digest
 from toolkit.results import (
     CellResult,
     DistrictResult,
@@ -30,6 +30,10 @@ from toolkit.results import (
 from toolkit.rulebook import RuleSet
 
 SCHEMA = "xeploai/ket-qua/1"
+#: the contract has four cell statuses (ok, warnings, errors, missing; ``mail`` reads them):
+#: a rejected cell is "errors" there, told apart from a rated one by ``"aggregated": false``
+JSON_STATUS = {"rejected": "errors"}
+ERROR_STATUSES = frozenset({"errors", "rejected"})
 
 
 def results_document(
@@ -48,7 +52,10 @@ def results_document(
     for i in issues:
         by_unit.setdefault(i.unit_code, []).append(i)
     cells = [_cell(c, lines[c.cell.code], by_unit.get(c.cell.code, [])) for c in result.cells]
-    cells += [_missing(u, lines[u.code], by_unit.get(u.code, [])) for u in result.missing]
+    cells += [
+        _unrated(u, lines[u.code], by_unit.get(u.code, []))
+        for u in (*result.missing, *result.rejected)
+    ]
     cells.sort(key=lambda c: str(c["code"]))
     return {
         "schema": SCHEMA,
@@ -65,10 +72,12 @@ def results_document(
         },
         "totals": {
             **counts_entry(result.counts),
-            "cells": len(result.cells) + len(result.missing),
+            "cells": len(result.cells) + len(result.rejected) + len(result.missing),
+            # rated cells; the rejected sent files too, but none that could be aggregated
             "cells_returned": len(result.cells),
+            "cells_rejected": len(result.rejected),
             "cells_missing": len(result.missing),
-            "cells_with_errors": sum(1 for c in lines.values() if c.status == "errors"),
+            "cells_with_errors": sum(1 for c in lines.values() if c.status in ERROR_STATUSES),
             "errors": sum(1 for i in digest.issues if i.severity == "error"),
             "warnings": sum(1 for i in digest.issues if i.severity != "error"),
         },
@@ -251,7 +260,8 @@ def _unit(unit: OrgUnit, line: CellLine) -> dict[str, Any]:
         "secretary_name": unit.secretary_name,
         "secretary_email": unit.secretary_email,
         "result_file": line.file,
-        "status": line.status,
+        "status": JSON_STATUS.get(line.status, line.status),
+        "aggregated": line.status not in UNRATED,
         "error_count": line.errors,
         "warning_count": line.warnings,
     }
@@ -273,7 +283,8 @@ def _cell(cell: CellResult, line: CellLine, issues: Sequence[Issue]) -> dict[str
     }
 
 
-def _missing(unit: OrgUnit, line: CellLine, issues: Sequence[Issue]) -> dict[str, Any]:
+def _unrated(unit: OrgUnit, line: CellLine, issues: Sequence[Issue]) -> dict[str, Any]:
+    """A missing or rejected cell: who it is, its file (if rejected) and problems, no numbers."""
     return {
         **_unit(unit, line),
         "counts": None,

@@ -36,6 +36,8 @@ from toolkit.resources import reports_dir
 
 #: above this many cells the member detail moves to one page per tổ chức cơ sở đảng
 SPLIT_ABOVE_CELLS = 300
+#: problems shown for each rejected cell near the top of the report (all are in the issues list)
+REJECTED_SHOWN = 5
 MAIN_TEMPLATE = "bao-cao.html.j2"
 PART_TEMPLATE = "bao-cao-to-chuc.html.j2"
 
@@ -64,9 +66,11 @@ def make_environment(user_dir: Path | str | None = None) -> jinja2.Environment:
 
 @dataclass(frozen=True)
 class Totals:
-    """The figures the report opens with (sums over the cells that sent their returns)."""
+    """The figures the report opens with (sums over the cells rated)."""
 
+    #: cells rated; cells whose files have errors (sent, not rated); cells that sent nothing
     cells_present: int
+    cells_rejected: int
     cells_missing: int
     roster: int
     rated: int
@@ -78,6 +82,17 @@ class Totals:
     not_rated: tuple[tuple[str, int], ...]
     errors: int
     warnings: int
+
+
+@dataclass(frozen=True)
+class RejectedCell:
+    """A cell whose files have errors, with the problems a leader reads first."""
+
+    cell: CellLine
+    anchor: str
+    #: its errors first (at most ``REJECTED_SHOWN``), then how many more problems it has
+    shown: tuple[IssueLine, ...]
+    more: int
 
 
 @dataclass(frozen=True)
@@ -115,9 +130,11 @@ class ReportPage:
     #: scopes where the quota is decided; cells whose own (advisory) ratio is over
     deciding_quotas: tuple[QuotaLine, ...]
     advisory_over: tuple[QuotaLine, ...]
-    #: cells that sent returns with errors or warnings; cells that sent nothing usable
+    #: cells that sent returns with errors or warnings (rejected ones included); cells whose
+    #: files have errors, so they were not aggregated; cells that sent nothing usable
     problem_cells: tuple[CellLine, ...]
     missing_cells: tuple[CellLine, ...]
+    rejected_cells: tuple[RejectedCell, ...]
     #: cell code → link to its member detail (an anchor here, or a part page)
     cell_links: Mapping[str, str]
     cell_bars: Mapping[str, tuple[Segment, ...]]
@@ -187,6 +204,12 @@ def report_pages(
         grassroots_names={},
     )
     links = {code: f"#{s.anchor}" for code, s in sections.items()}
+    rejected = tuple(
+        _rejected_cell(c, anchors[c.code], digest.issues_by_unit.get(c.code, ()))
+        for c in digest.rejected_cells
+    )
+    # a rejected cell has no member detail: its link goes to its entry near the top
+    links.update({r.cell.code: f"#{r.anchor}" for r in rejected})
     if split:
         groups: dict[str, list[CellSection]] = {}
         for section in sections.values():
@@ -228,8 +251,11 @@ def report_pages(
         level_chart=level_bars(totals.levels, totals.rated),
         deciding_quotas=tuple(q for q in digest.quotas if q.deciding),
         advisory_over=tuple(q for q in digest.quotas if not q.deciding and q.over),
-        problem_cells=tuple(c for c in digest.cells if c.status in ("errors", "warnings")),
+        problem_cells=tuple(
+            c for c in digest.cells if c.status in ("rejected", "errors", "warnings")
+        ),
         missing_cells=digest.missing_cells,
+        rejected_cells=rejected,
         cell_links=links,
         cell_bars={c.code: stacked(c.levels) for c in digest.present_cells},
         sections=() if split else tuple(sections[c.code] for c in digest.present_cells),
@@ -272,6 +298,12 @@ def _environment(templates: str | None) -> jinja2.Environment:
     return make_environment(templates)
 
 
+def _rejected_cell(cell: CellLine, anchor: str, issues: Sequence[IssueLine]) -> RejectedCell:
+    errors_first = sorted(issues, key=lambda i: i.severity != "error")  # stable: sheet order kept
+    shown = tuple(errors_first[:REJECTED_SHOWN])
+    return RejectedCell(cell, anchor, shown, len(issues) - len(shown))
+
+
 def _totals(digest: Digest) -> Totals:
     present = digest.present_cells
     rated = sum(c.rated or 0 for c in present)
@@ -283,7 +315,8 @@ def _totals(digest: Digest) -> Totals:
     errors = sum(1 for i in digest.issues if i.severity == "error")
     return Totals(
         cells_present=len(present),
-        cells_missing=len(digest.cells) - len(present),
+        cells_rejected=len(digest.rejected_cells),
+        cells_missing=len(digest.missing_cells),
         roster=sum(c.roster or 0 for c in present),
         rated=rated,
         undecided=sum(c.undecided or 0 for c in present),

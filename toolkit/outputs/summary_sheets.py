@@ -191,6 +191,7 @@ def write_info(wb: Any, book: StyleBook, digest: Digest) -> None:
     ws.set_column(0, 0, 34)
     ws.set_column(1, 1, 80)
     present, missing = len(digest.present_cells), len(digest.missing_cells)
+    rejected = len(digest.rejected_cells)
     errors = sum(1 for i in digest.issues if i.severity == "error")
     parent = f"{digest.parent_name} ({digest.parent_code})" if digest.parent_code else ""
     rows: list[tuple[str, object]] = [
@@ -203,7 +204,9 @@ def write_info(wb: Any, book: StyleBook, digest: Digest) -> None:
     rows += [
         ("Ngày lập", format_date(digest.generated_on)),
         ("Phiên bản xeploai", digest.toolkit_version),
-        ("Số chi bộ đã nộp", present),
+        ("Số chi bộ đã nộp", present + rejected),
+        ("Số chi bộ đã tổng hợp", present),
+        ("Số chi bộ có tệp lỗi, chưa tổng hợp", rejected),
         ("Số chi bộ chưa nộp", missing),
         ("Số lỗi", errors),
         ("Số cảnh báo", len(digest.issues) - errors),

@@ -174,7 +174,7 @@ def _write_totals(
 
     ws.write_string(row, col["code"], "Tổng cộng", book["total_label"])
     ws.write_blank(row, col["stt"], None, book["total_label"])
-    ws.write_string(row, col["name"], f"{len(present)} chi bộ đã nộp", book["total_label"])
+    ws.write_string(row, col["name"], f"{len(present)} chi bộ đã tổng hợp", book["total_label"])
     for key, value in sums.items():
         letter = xl_col_to_name(col[key])
         if row == first:  # no cell at all: a range would point at this very row

@@ -4,6 +4,10 @@ The summary workbook, the per-cell workbooks and the HTML report are renderings 
 rows, so they cannot disagree. Rows hold only ``str``, ``int``, ``float``, ``bool`` and ``None``
 so that they cross to worker processes cheaply. Levels are their codes ("HTXSNV"), labels are
 Vietnamese; shares are floats in 0–1 (the writers format them).
+
+A cell is in one of five states: "ok", "warnings" or "errors" (rated, with the worst of its
+problems), "rejected" (its files have errors: listed with its problems, never rated) or
+"missing" (sent nothing usable). Only the first three have numbers.
 """
 
 from __future__ import annotations
@@ -22,18 +26,22 @@ STATUS_LABELS: Mapping[str, str] = {
     "ok": "Không có vấn đề",
     "warnings": "Có cảnh báo",
     "errors": "Có lỗi",
+    "rejected": "Có lỗi – chưa tổng hợp",
     "missing": "Chưa nộp",
 }
 STATUS_TONES: Mapping[str, str] = {
     "ok": "",
     "warnings": "warning",
     "errors": "error",
+    "rejected": "error",
     "missing": "missing",
 }
+#: states of a cell that has no results (no numbers, no members)
+UNRATED: frozenset[str] = frozenset({"rejected", "missing"})
 
 
 class CellLine(NamedTuple):
-    """One cell of the per-cell summary; the numbers are None for a cell still missing."""
+    """One cell of the per-cell summary; the numbers are None for a missing or rejected cell."""
 
     code: str
     name: str
@@ -188,7 +196,7 @@ class Digest:
     parent_name: str
     generated_on: _dt.date
     toolkit_version: str
-    #: present and missing cells, by code
+    #: rated, rejected and missing cells, by code
     cells: tuple[CellLine, ...]
     #: cell code → its members in the result's order
     members: Mapping[str, tuple[MemberLine, ...]]
@@ -204,7 +212,13 @@ class Digest:
 
     @property
     def present_cells(self) -> tuple[CellLine, ...]:
-        return tuple(c for c in self.cells if c.status != "missing")
+        """The cells rated: those with numbers and members."""
+        return tuple(c for c in self.cells if c.status not in UNRATED)
+
+    @property
+    def rejected_cells(self) -> tuple[CellLine, ...]:
+        """The cells whose files have errors: sent, listed, not rated."""
+        return tuple(c for c in self.cells if c.status == "rejected")
 
     @property
     def missing_cells(self) -> tuple[CellLine, ...]:

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from toolkit.model import InputFile, OrgUnit
 from toolkit.outputs.cell_xlsx import CellPack, cell_packs, write_cell_workbook
-from toolkit.outputs.digest import build_digest
+from toolkit.outputs.digest import build_digest, cell_stems
 from toolkit.outputs.json_out import results_document, write_results_json
 from toolkit.outputs.manifest import manifest_bytes, manifest_document
-from toolkit.outputs.paths import CELLS_DIR, MANIFEST, RESULTS_JSON, SUMMARY, unique_stems
+from toolkit.outputs.paths import CELLS_DIR, MANIFEST, RESULTS_JSON, SUMMARY
 from toolkit.outputs.report_html import report_pages, write_pages
 from toolkit.outputs.summary_xlsx import write_summary
 from toolkit.outputs.view import Digest
@@ -53,7 +53,8 @@ def write_outputs(
     """Write every output of ``aggregate`` into ``out_dir``; returns the paths written.
 
     ``tong-hop.xlsx``, ``bao-cao.html`` (and ``bao-cao/<code>.html`` for a city),
-    ``chi-bo/<code>.xlsx`` for every cell in ``result.cells``, ``ket-qua.json``, and last
+    ``chi-bo/<code>.xlsx`` for every cell in ``result.cells`` and ``result.rejected`` (its
+    problems, to send back), ``ket-qua.json``, and last
     ``manifest.json``. ``generated_on`` is the date printed in the outputs (never the clock),
     ``templates`` a folder of report templates that take precedence over the packaged ones.
     Files listed by a previous run's manifest and not written again are removed, so the folder
@@ -62,7 +63,7 @@ def write_outputs(
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     previous = _previous_outputs(out_dir)
-    stems = unique_stems(c.cell.code for c in result.cells)
+    stems = cell_stems(result)
     digest = build_digest(
         result, inputs, ruleset=ruleset, parent=parent, generated_on=generated_on, stems=stems
     )
