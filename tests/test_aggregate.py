@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import hashlib
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -113,6 +117,122 @@ def test_each_planted_mistake_is_pinned_to_its_cell(
     ]
     assert found, f"{code} not reported for {cell_code}"
     assert all(i["file"] and i["sheet"] and i["cell"] for i in found)
+
+
+#: each planted mistake: its issue code, and what the secretary's own file holds at the sheet
+#: and cell the issue points to (read back from the inbox, not from our outputs)
+PLANTED: dict[str, tuple[str, str, Callable[[list[object], str], bool]]] = {
+    "level-typo": ("value-not-allowed", "Tự đánh giá", lambda held, value: held == ["Tốt"]),
+    "count-as-text": (
+        "not-a-number",
+        "Biên bản",
+        lambda held, value: held == [value] and value.endswith(" người"),
+    ),
+    "exempt-rated": (
+        "rating-for-not-rated",
+        "Tự đánh giá",
+        lambda held, value: held == ["Hoàn thành tốt nhiệm vụ"],
+    ),
+    # the votes per level and the blank votes of one member, adding up to the wrong total
+    "votes-do-not-add-up": (
+        "votes-sum-mismatch",
+        "Kiểm phiếu",
+        lambda held, value: len(held) == 5 and sum(int(str(v or 0)) for v in held) == int(value),
+    ),
+}
+
+
+def held_at(path: Path, sheet: str, ref: str) -> list[object]:
+    """The values a returned workbook holds at ``ref`` (a cell or a one-row range)."""
+    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
+    found = ws[ref]
+    if not isinstance(found, tuple):
+        return [found.value]
+    return [c.value for row in found for c in (row if isinstance(row, tuple) else (row,))]
+
+
+def table(ws: object) -> list[dict[str, object]]:
+    """The rows under the header on row 4 of one of our sheets, keyed by the headers."""
+    rows = list(ws.iter_rows(min_row=4, values_only=True))  # type: ignore[attr-defined]
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_every_planted_mistake_is_in_every_output(district: DemoLayout, aggregated: tuple) -> None:
+    """A cell whose files have errors is not rated, but nothing about it is dropped: the
+    secretary gets a workbook pinning the mistake, the leader sees the cell everywhere."""
+    assert sorted(k for k in district.mistakes.values()) == sorted(PLANTED)
+    out = district.out_dir
+    results = aggregated[3]
+    cells = {c["code"]: c for c in results["cells"]}
+    summary = openpyxl.load_workbook(out / "tong-hop.xlsx")
+    summary_cells = {r["Mã chi bộ"]: r for r in table(summary["Tổng hợp chi bộ"])}
+    summary_issues = table(summary["Danh sách vấn đề"])
+    html = (out / "bao-cao.html").read_text(encoding="utf-8")
+    near_top = html[html.index('id="chua-tong-hop"') : html.index('id="chua-nop"')]
+    for code, mistake in sorted(district.mistakes.items()):
+        issue_code, sheet, holds = PLANTED[mistake]
+        name = district.district.roster.tree.units[code].name
+        # ket-qua.json: listed as errors, not aggregated, with the workbook to send back
+        cell = cells[code]
+        assert (cell["status"], cell["aggregated"]) == ("errors", False), code
+        assert cell["result_file"] == f"chi-bo/{code}.xlsx" and cell["counts"] is None
+        assert code not in {c["code"] for c in results["cells"] if c["members"]}
+        # chi-bo/<code>.xlsx: what happened, and the mistake pinned to file, sheet and cell
+        workbook = openpyxl.load_workbook(out / cell["result_file"])
+        assert workbook.sheetnames == ["Tóm tắt", "Vấn đề cần sửa"], code
+        said = {r[0]: r[1] for r in workbook["Tóm tắt"].iter_rows(values_only=True) if r[0]}
+        assert said["Tình trạng"] == "Có lỗi – chưa tổng hợp"
+        assert "chưa được tổng hợp" in str(said["Thông báo"])
+        (pinned,) = [r for r in table(workbook["Vấn đề cần sửa"]) if r["Mã vấn đề"] == issue_code]
+        assert pinned["Trang tính"] == sheet and pinned["Mức độ"] == "Lỗi", code
+        sent = district.inbox / str(pinned["Tệp"])
+        assert sent.is_file(), pinned  # the secretary's own file, by the name they gave it
+        held = held_at(sent, sheet, str(pinned["Ô"]))
+        assert holds(held, str(pinned["Giá trị"])), (code, pinned["Ô"], held)
+        # tong-hop.xlsx: in the per-cell table without numbers, and in the issues sheet
+        row = summary_cells[code]
+        assert row["Tình trạng"] == "Có lỗi – chưa tổng hợp" and row["Số lỗi"] >= 1
+        assert row["Tổng số đảng viên"] is None
+        assert row["Tệp kết quả gửi chi bộ"] == f"chi-bo/{code}.xlsx"
+        assert any(
+            (r["Mã chi bộ"], r["Mã vấn đề"], r["Trang tính"], r["Ô"])
+            == (code, issue_code, sheet, pinned["Ô"])
+            for r in summary_issues
+        ), code
+        # bao-cao.html: near the top, with the mistake and where it is
+        assert f'<li id="cb-{code}">{code} — {name}' in near_top
+        assert f"{sheet} › {pinned['Ô']})" in near_top
+
+
+def test_rejected_cells_are_named_in_the_run_summary(
+    district: DemoLayout, aggregated: tuple
+) -> None:
+    out = aggregated[1]
+    (line,) = [x for x in out.splitlines() if x.startswith("Chi bộ có tệp lỗi, chưa tổng hợp: ")]
+    for code in district.mistakes:
+        assert f"{code} {district.district.roster.tree.units[code].name}" in line
+    rated = len([c for c in aggregated[3]["cells"] if c["aggregated"]])
+    assert f"Đã tổng hợp {rated} chi bộ" in out
+
+
+def test_a_mail_dry_run_sends_each_rejected_cell_its_workbook(
+    district: DemoLayout, aggregated: tuple, tmp_path: Path
+) -> None:
+    out = tmp_path / "ket-qua"
+    shutil.copytree(district.out_dir, out)  # the mail run keeps its log in the output folder
+    drafts = tmp_path / "thu"
+    code, _, _ = run("mail", out, "--config", district.mail_config, "--dry-run", drafts)
+    assert code in (0, 1)
+    cells = {c["code"]: c for c in aggregated[3]["cells"]}
+    for cell_code in sorted(district.mistakes):
+        cell = cells[cell_code]
+        (path,) = drafts.glob(f"*-chi-bo-{cell_code}.eml")
+        message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+        assert cell["secretary_email"] and cell["secretary_email"] in str(message["To"])
+        (attachment,) = message.iter_attachments()
+        assert attachment.get_content() == (out / cell["result_file"]).read_bytes()
+        body = message.get_body(("plain",))
+        assert body is not None and "Hồ sơ của chi bộ có lỗi cần sửa" in body.get_content()
 
 
 def test_same_inputs_give_byte_identical_outputs(district: DemoLayout, tmp_path: Path) -> None:

@@ -12,14 +12,20 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError, OutputError
 from toolkit.model import CellReturn, InputFile, Issue, OrgKind, OrgUnit, Roster, Severity
 from toolkit.results import DistrictResult
 from toolkit.rulebook import RuleSet, load_ruleset
 
+if TYPE_CHECKING:
+    from toolkit.workbooks.inbox import CellStatus
+
 #: progress(stage, done, total): stages are "read", "rate", "write"
 Progress = Callable[[str, int, int], None]
+#: ``CellStatus.state`` of a cell whose files were received but cannot be rated
+REJECTED_STATES = frozenset({"errors", "duplicate"})
 
 
 @dataclass(frozen=True)
@@ -46,8 +52,9 @@ class AggregateRun:
 
     @property
     def problems_found(self) -> bool:
-        """Exit code 1: an error in any input, or a cell that sent nothing."""
-        return bool(self.errors or self.result.missing)
+        """Exit code 1: an error in any input, a cell that sent nothing, or a cell whose files
+        could not be aggregated (its errors say why; the cell is counted even so)."""
+        return bool(self.errors or self.result.missing or self.result.rejected)
 
 
 def inbox_files(inbox: Path, exclude: Path | None = None) -> list[Path]:
@@ -97,6 +104,7 @@ def aggregate(
         year=year,
         missing=collected.missing,
         issues=(*roster_issues, *collected.issues),
+        rejected=rejected_cells(collected.cells),
     )
     report("rate", len(collected.returns), len(collected.returns))
     inputs = (
@@ -117,6 +125,12 @@ def aggregate(
         raise OutputError(f"Không ghi được kết quả vào {out_dir}: {exc.strerror or exc}.") from None
     report("write", 1, 1)
     return AggregateRun(result, rules, inputs, tuple(written), out_dir)
+
+
+def rejected_cells(cells: Sequence[CellStatus]) -> tuple[OrgUnit, ...]:
+    """Cells that sent both workbooks but cannot be rated: a file with errors, or two
+    different files of one kind (without ``--latest``). They are reported, never dropped."""
+    return tuple(c.cell for c in cells if c.state in REJECTED_STATES)
 
 
 def as_of(returns: Sequence[CellReturn], year: int) -> _dt.date:

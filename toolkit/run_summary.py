@@ -31,6 +31,16 @@ def run_summary(run: AggregateRun, lang: str = "vi") -> str:
     if over:
         names = ", ".join(f"{q.scope_name} (+{q.over})" for q in over)
         lines.append(("Over the HTXSNV quota: " if en else "Vượt tỷ lệ HTXSNV: ") + names)
+    if r.rejected:
+        names = ", ".join(f"{u.code} {u.name}" for u in r.rejected)
+        lines.append(
+            (
+                "Cells whose files have errors, not aggregated: "
+                if en
+                else "Chi bộ có tệp lỗi, chưa tổng hợp: "
+            )
+            + names
+        )
     if r.missing:
         names = ", ".join(f"{u.code} {u.name}" for u in r.missing)
         lines.append(("Cells that sent nothing: " if en else "Chi bộ chưa gửi hồ sơ: ") + names)
