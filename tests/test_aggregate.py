@@ -6,7 +6,9 @@ import email
 import email.policy
 import hashlib
 import json
+import re
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -144,8 +146,7 @@ PLANTED: dict[str, tuple[str, str, Callable[[list[object], str], bool]]] = {
 
 def held_at(path: Path, sheet: str, ref: str) -> list[object]:
     """The values a returned workbook holds at ``ref`` (a cell or a one-row range)."""
-    ws = openpyxl.load_workbook(path, read_only=True)[sheet]
-    found = ws[ref]
+    found = openpyxl.load_workbook(path)[sheet][ref]
     if not isinstance(found, tuple):
         return [found.value]
     return [c.value for row in found for c in (row if isinstance(row, tuple) else (row,))]
@@ -233,6 +234,50 @@ def test_a_mail_dry_run_sends_each_rejected_cell_its_workbook(
         assert attachment.get_content() == (out / cell["result_file"]).read_bytes()
         body = message.get_body(("plain",))
         assert body is not None and "Hồ sơ của chi bộ có lỗi cần sửa" in body.get_content()
+
+
+def resaved(source: Path, target: Path, modified: str) -> None:
+    """A copy of a returned workbook saved again later: the same cells, another save time."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                text, n = re.subn(
+                    r"(<dcterms:modified[^>]*>)[^<]*(<)", rf"\g<1>{modified}\g<2>", data.decode()
+                )
+                assert n == 1
+                data = text.encode()
+            zout.writestr(item, data)
+
+
+def test_two_different_files_of_one_kind_leave_the_cell_listed_not_rated(
+    district: DemoLayout, aggregated: tuple, tmp_path: Path
+) -> None:
+    results = aggregated[3]
+    clean = next(c["code"] for c in results["cells"] if c["status"] == "ok")
+    (own,) = [
+        Path(f["path"])
+        for f in results["inputs"]
+        if f["cell_code"] == clean and f["kind"] == "self_assessment"
+    ]
+    inbox = tmp_path / "inbox"
+    shutil.copytree(district.inbox, inbox)
+    resaved(own, inbox / f"{own.stem} (2).xlsx", "2023-12-30T08:00:00Z")
+    code, out, _ = run("aggregate", inbox, "--roster", district.roster, "-o", tmp_path / "o")
+    assert code == 1
+    doc = json.loads((tmp_path / "o" / "ket-qua.json").read_text(encoding="utf-8"))
+    cell = next(c for c in doc["cells"] if c["code"] == clean)
+    assert (cell["status"], cell["aggregated"]) == ("errors", False)
+    assert [i["code"] for i in cell["issues"]] == ["duplicate-file"]
+    workbook = openpyxl.load_workbook(tmp_path / "o" / cell["result_file"])
+    (row,) = table(workbook["Vấn đề cần sửa"])
+    assert row["Mã vấn đề"] == "duplicate-file" and f"{own.stem} (2).xlsx" in str(row["Giá trị"])
+    assert clean in out.split("Chi bộ có tệp lỗi, chưa tổng hợp: ")[1].splitlines()[0]
+    # with --latest the file saved last is used and the cell is rated
+    run("aggregate", inbox, "--roster", district.roster, "-o", tmp_path / "l", "--latest", "-q")
+    doc = json.loads((tmp_path / "l" / "ket-qua.json").read_text(encoding="utf-8"))
+    cell = next(c for c in doc["cells"] if c["code"] == clean)
+    assert cell["aggregated"] is True and cell["counts"]["roster"] > 0
 
 
 def test_same_inputs_give_byte_identical_outputs(district: DemoLayout, tmp_path: Path) -> None:
