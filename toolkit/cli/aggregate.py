@@ -51,8 +51,8 @@ def aggregate(
     """Tổng hợp kết quả: kiểm tra mọi tệp gửi về, kiểm phiếu, áp dụng quy tắc và ghi
     tong-hop.xlsx, bao-cao.html, chi-bo/<mã>.xlsx, ket-qua.json, manifest.json.
 
-    Mã thoát 0: mọi tệp hợp lệ; 1: có lỗi trong dữ liệu hoặc chi bộ chưa gửi; 2: lỗi tham số,
-    cấu hình, đọc/ghi tệp.
+    Mã thoát 0: mọi tệp hợp lệ; 1: có lỗi trong dữ liệu, chi bộ gửi tệp lỗi hoặc chưa gửi;
+    2: lỗi tham số, cấu hình, đọc/ghi tệp.
 
     \b
     Example:

@@ -375,8 +375,8 @@ define(
         "Thiếu kết quả của chi bộ trong phạm vi xét tỷ lệ",
         "Cells missing from a quota scope",
         "{scope}: chưa có kết quả của {count} chi bộ ({names}), nên tỷ lệ HTXSNV của toàn phạm "
-        "vi chưa đầy đủ. Hãy đôn đốc các chi bộ gửi kết quả.",
-        "{scope}: cells that sent nothing: {count} ({names}), so the HTXSNV ratio of the "
-        "whole scope is incomplete. Ask those cells for their returns.",
+        "vi chưa đầy đủ. Hãy đôn đốc các chi bộ gửi (hoặc sửa và gửi lại) hồ sơ.",
+        "{scope}: no results yet from {count} cell(s) ({names}), so the HTXSNV ratio of the "
+        "whole scope is incomplete. Ask those cells for their (corrected) returns.",
     ),
 )
