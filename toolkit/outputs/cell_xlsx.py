@@ -179,7 +179,7 @@ def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitl
     write = _KeyValue(ws, book, HEADER_ROW)
     write_title(ws, book, title, subtitle)
     ws.set_column(0, 0, 58)  # the longest label: "Không đánh giá, xếp loại: Miễn công tác…"
-    ws.set_column(1, 1, 72)  # the rule-set's full name
+    ws.set_column(1, 1, 88)  # the rule-set's full name
     ws.set_column(2, 2, 12)
     write.text("Chi bộ", f"{c.name} ({c.code})")
     write.text("Loại tổ chức", c.kind)
