@@ -2,21 +2,18 @@
 
 Hostile or broken files are recognised here, each with its own issue code: empty, not a zip,
 old .xls, password-protected, truncated or corrupt, zip bombs (declared sizes and ratios are
-checked before anything is inflated, then every part is inflated once by ``zipfile``, which stops
-at the declared size and verifies the CRC), XML with DOCTYPE/ENTITY declarations (billion laughs,
+checked before anything is inflated, then each part a parser reads is inflated with zlib, never
+beyond its declared size, and its CRC verified), XML with DOCTYPE/ENTITY declarations (billion laughs,
 external entities: Excel never writes them), and sheets whose cells reach absurd positions
 (python-calamine allocates a dense grid from the first to the last cell, so one cell at XFD1048576
-would need hundreds of GB and abort the process: the extent is measured on the XML first).
-
-The same pass records, per worksheet, which cells hold formulas (with or without a cached value)
-and which hold error values, because calamine only reports cached values.
+would need hundreds of GB and abort the process: ``scan`` measures the extent on the XML first,
+and records formulas and error values, which calamine does not report).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import html
 import io
 import posixpath
 import re
@@ -31,6 +28,28 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from toolkit.workbooks.declarations import cell_ref
+from toolkit.workbooks.scan import (
+    MAX_CELLS,
+    MAX_COLS,
+    MAX_ROWS,
+    BadReference,
+    SheetScan,
+    column_number,
+    scan_sheet,
+)
+
+__all__ = [
+    "MAX_CELLS",
+    "MAX_COLS",
+    "MAX_FILE_BYTES",
+    "MAX_ROWS",
+    "Package",
+    "Rejected",
+    "SheetScan",
+    "column_number",
+    "open_package",
+    "scan_sheet",
+]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024
 #: total inflated size of all parts; a city roster of 150,000 members is about 80 MB of XML
@@ -38,31 +57,11 @@ MAX_UNCOMPRESSED = 256 * 1024 * 1024
 #: parts above this size must not compress better than MAX_RATIO (XML rarely beats 30:1)
 RATIO_CHECK_FROM = 1024 * 1024
 MAX_RATIO = 200
-#: calamine's dense grid is rows × columns; these caps keep it to a few hundred MB at most
-MAX_ROWS = 400_000
-MAX_COLS = 702  # ZZ
-MAX_CELLS = 4_000_000
 
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-# The extent of a sheet, measured on the XML the way Excel (and most writers) spell it: fast
-# literal searches. Anything spelled otherwise (single quotes, spaces around "=", lower case,
-# character references in a cell reference) takes the exact, slower path.
-_ROW_NUMBER = re.compile(rb' r="(\d{1,9})"')
-_FAR_CELL = re.compile(rb' r="[A-Z]{0,4}(\d{6,9})"')
-_WIDE_CELL = re.compile(rb' r="([A-Z]{3,4})\d')
-_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,4})\d')
-_UNUSUAL_REF = re.compile(rb"""r(?:\s+=|=\s|='|="[^"]*[a-z&])""")
-_ANY_REF = re.compile(rb"""<(?:\w+:)?(?:c|row)\b[^>]*?\sr\s*=\s*["']([^"']*)["']""", re.I)
-_REF_ATTR = re.compile(rb' r="([A-Z]{1,4}\d{1,9})"')
-_REF = re.compile(rb"([A-Z]{1,4})(\d{1,9})$")
-_FORMULA_START = re.compile(rb"<(?:\w+:)?f[\s>/]")
-_ERROR_ATTR = re.compile(rb' t="e"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
-_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
-_CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _DANGEROUS = (b"<!DOCTYPE", b"<!ENTITY")
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 #: the parts read here besides the worksheets (core.xml only for its modified time)
@@ -80,25 +79,6 @@ class Rejected(Exception):
         self.code = code
         self.value = value
         self.params: dict[str, Any] = dict(params)
-
-
-@dataclass(frozen=True)
-class SheetScan:
-    """What the XML of one worksheet says beyond the cached values."""
-
-    max_row: int
-    max_col: int
-    #: (1-based row, 0-based column) → formula text, for formulas with a cached value
-    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
-    #: formulas saved without a value (a reader would see an empty cell)
-    uncached: dict[tuple[int, int], str] = field(default_factory=dict)
-    #: cells holding an error value such as ``#DIV/0!``
-    errors: dict[tuple[int, int], str] = field(default_factory=dict)
-
-    @property
-    def special(self) -> frozenset[tuple[int, int]]:
-        """Every cell a value alone does not describe."""
-        return frozenset(self.formulas) | frozenset(self.uncached) | frozenset(self.errors)
 
 
 @dataclass(frozen=True)
@@ -127,7 +107,10 @@ class Package:
                 if info is None:
                     raise Rejected("corrupt-file", reason=part)
                 xml = _inflate(self.data, info, keep=True) or b""
-            scan = scan_sheet(xml)
+            try:
+                scan = scan_sheet(xml)
+            except BadReference as bad:
+                raise Rejected("corrupt-file", reason=str(bad)) from None
             _check_extent(name, scan)
             self.scans[name] = scan
         return self.scans[name]
@@ -345,110 +328,9 @@ def _modified(parts: dict[str, bytes]) -> dt.datetime | None:
     return stamp
 
 
-def column_number(letters: bytes | str) -> int:
-    """``A`` → 1, ``AA`` → 27."""
-    text = letters.decode() if isinstance(letters, bytes) else letters
-    n = 0
-    for ch in text:
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def _position(ref: bytes) -> tuple[int, int] | None:
-    match = _REF.match(ref)
-    if match is None:
-        return None
-    return int(match.group(2)), column_number(match.group(1)) - 1
-
-
-def _cell_around(xml: bytes, pos: int) -> tuple[tuple[int, int], bytes, bytes] | None:
-    """The cell element holding byte ``pos``: its (row, col), its attributes and its body."""
-    start = max(xml.rfind(b"<c ", 0, pos), xml.rfind(b":c ", 0, pos))
-    if start < 0:
-        return None
-    tag_end = xml.find(b">", start)
-    ref = _REF_ATTR.search(xml, start, tag_end) if tag_end > 0 else None
-    where = _position(ref.group(1)) if ref else None
-    if where is None:
-        return None
-    if xml[tag_end - 1 : tag_end] == b"/":  # <c r="A1" t="e"/>: no body
-        return where, xml[start:tag_end], b""
-    end = _CELL_END.search(xml, tag_end)
-    if end is None:
-        return None
-    return where, xml[start:tag_end], xml[tag_end + 1 : end.start()]
-
-
-def _unusual_refs(xml: bytes) -> bool:
-    """An ``r`` attribute (a cell or row reference) not spelled ``r="A1"`` the usual way."""
-    for match in _UNUSUAL_REF.finditer(xml):
-        before = xml[match.start() - 1 : match.start()]
-        if before.isspace() or (before == b"\n"):
-            return True
-    return False
-
-
-def _exact_extent(xml: bytes) -> tuple[int, int]:
-    """Rows and columns from every row and cell reference, however it is spelled."""
-    max_row = max_col = 0
-    for raw in _ANY_REF.findall(xml):
-        ref = html.unescape(raw.decode("utf-8", "replace")).strip().upper().encode()
-        match = re.match(rb"([A-Z]*)(\d+)$", ref)
-        if match is None:
-            raise Rejected("corrupt-file", reason=f"r={raw.decode('utf-8', 'replace')!r}")
-        max_row = max(max_row, int(match.group(2)))
-        if match.group(1):
-            max_col = max(max_col, column_number(match.group(1)))
-    return max_row, max_col
-
-
-def scan_sheet(xml: bytes) -> SheetScan:
-    """Extent, formulas and error cells of one worksheet's XML.
-
-    The extent is cheap on purpose: row numbers come from the row elements, and only cells with
-    a six-digit row or a column beyond ZZ are looked at one by one; the exact width is measured
-    only when the rows are so many that width matters for the grid's size.
-    """
-    if _unusual_refs(xml):
-        max_row, max_col = _exact_extent(xml)
-    else:
-        max_row = max((int(r) for r in _ROW_NUMBER.findall(xml)), default=0)
-        for far in _FAR_CELL.findall(xml):
-            max_row = max(max_row, int(far))
-        wide = _WIDE_CELL.findall(xml)
-        if wide:
-            max_col = max(column_number(x) for x in set(wide))
-        elif max_row * MAX_COLS <= MAX_CELLS:
-            max_col = MAX_COLS  # an upper bound is enough: the grid cannot be too large
-        else:
-            letters = set(_CELL_COLUMN.findall(xml))
-            max_col = max((column_number(x) for x in letters), default=0)
-    formulas: dict[tuple[int, int], str] = {}
-    uncached: dict[tuple[int, int], str] = {}
-    errors: dict[tuple[int, int], str] = {}
-    for match in _FORMULA_START.finditer(xml):
-        cell = _cell_around(xml, match.start())
-        if cell is None:
-            continue
-        where, attrs, body = cell
-        formula = _FORMULA.search(body)
-        value = _VALUE.search(body)
-        text = "=" + ((formula.group(1) if formula else b"") or b"").decode("utf-8", "replace")
-        if value is None or (value.group(1) == b"" and b't="str"' not in attrs):
-            uncached[where] = text
-        else:
-            formulas[where] = text
-    for match in _ERROR_ATTR.finditer(xml):
-        cell = _cell_around(xml, match.end())
-        if cell is not None:
-            value = _VALUE.search(cell[2])
-            errors[cell[0]] = value.group(1).decode("utf-8", "replace") if value else "#?"
-    return SheetScan(max_row, max_col, formulas, uncached, errors)
-
-
 def _check_extent(name: str, scan: SheetScan) -> None:
     rows, cols = scan.max_row, scan.max_col
-    if rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS:
+    if scan.too_large:
         raise Rejected(
             "sheet-too-large", cell_ref(rows, max(cols - 1, 0)), sheet=name, rows=rows, cols=cols
         )

@@ -1,0 +1,269 @@
+"""What a worksheet's XML says that calamine's values do not: its true extent, its formulas and
+its error cells.
+
+The extent must be known *before* python-calamine reads a sheet: calamine allocates a dense grid
+from the first to the last cell, so one cell at XFD1048576 would ask for hundreds of GB and abort
+the process (no exception: the process dies). Calamine places a cell by its ``r`` attribute
+wherever the attribute sits in the tag and however it is spelled (``r='C5'``, ``r="c5"``, a
+newline before ``r``, the last of two ``r``), and a row or a cell without ``r`` goes right after
+the previous one. So ``sheet_extent`` gives an upper bound that holds for every spelling:
+
+- a sheet spelled the way Excel, LibreOffice, openpyxl and xlsxwriter write it (every ``<row>``
+  and ``<c>`` opens with ``r="…"`` in upper case, no other ``r`` attribute, no namespace prefix)
+  is proven so with a few C-speed searches, and bounded from the number of digits and letters
+  its references use (exact maxima only when the bound is too loose to pass the limits);
+- anything else walks every row and cell tag the way calamine does.
+
+Formulas and error values are found by literal searches; calamine only reports cached values.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+#: calamine's dense grid is rows × columns; these caps keep it to a few hundred MB at most
+MAX_ROWS = 400_000
+MAX_COLS = 702  # ZZ
+MAX_CELLS = 4_000_000
+
+# -- the plain spelling, proven by searches that find nothing ---------------------------------
+_CELL_FIRST = b'<c r="'
+_ROW_FIRST = b'<row r="'
+#: a cell tag that does not open with a plain reference (r not first, odd spelling, lower case)
+_CELL_NOT_PLAIN = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z]{1,3}[0-9]{1,7}")')
+_ROW_NOT_PLAIN = re.compile(rb'<row(?=[\s>/])(?! r="[0-9]{1,7}")')
+#: a namespace-prefixed row or cell (``<x:c>``): legal, but not the plain spelling
+_PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
+#: ``r`` then whitespace (``r ="…"``)
+_R_SPACED = re.compile(rb" r\s")
+#: whitespace other than a space, which could separate an ``r`` attribute from the tag name
+_BREAKS = (b"\t", b"\n", b"\r")
+_ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
+_CELL_ROW = re.compile(rb'<c r="[A-Z]{1,3}([0-9]{1,7})"')
+_CELL_LETTERS = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_TWO_LETTERS = re.compile(rb'<c r="[A-Z]{2}')
+_THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')
+#: a cell whose row number has more than n digits, by n
+_LONGER_ROW = [re.compile(rb'<c r="[A-Z]{1,3}[0-9]{%d}' % (n + 1)) for n in range(8)]
+
+# -- any spelling: every row and cell tag, and the r attributes in it --------------------------
+#: attribute values may hold ">" (legal XML): the tag ends at the first ">" outside quotes
+_TAG = re.compile(rb"""<(/?)(?:[\w.-]+:)?(c|row)(?=[\s>/])((?:[^>"']|"[^"]*"|'[^']*')*)>""")
+_R_ATTRIBUTE = re.compile(rb"""(?:^|\s)r\s*=\s*(["'])(.*?)\1""", re.S)
+_REFERENCE = re.compile(r"([A-Z]*)([0-9]+)")
+
+# -- formulas and error values -----------------------------------------------------------------
+_FORMULA_PLAIN = re.compile(rb"<f[\s>/]")
+#: the end of a prefixed formula tag (``<x:f>``; Excel's ``<xm:f>`` of validations is not in a cell)
+_FORMULA_PREFIXED = re.compile(rb":f[\s>/]")
+_TAG_PREFIX = re.compile(rb"<[\w.-]+$")
+_ERROR_ATTR = re.compile(rb' t="e"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_CELL_END = re.compile(rb"</(?:\w+:)?c>")
+_REF_ATTR = re.compile(rb' r="([A-Z]{1,4}\d{1,9})"')
+_REF = re.compile(rb"([A-Z]{1,4})(\d{1,9})$")
+
+
+class BadReference(ValueError):
+    """A row or cell reference that names no cell (``r="A-1"``); the text says which."""
+
+
+@dataclass(frozen=True)
+class SheetScan:
+    """What the XML of one worksheet says beyond the cached values."""
+
+    #: upper bounds of the grid calamine will allocate (exact for plainly written sheets)
+    max_row: int
+    max_col: int
+    #: (1-based row, 0-based column) → formula text, for formulas with a cached value
+    formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: formulas saved without a value (a reader would see an empty cell)
+    uncached: dict[tuple[int, int], str] = field(default_factory=dict)
+    #: cells holding an error value such as ``#DIV/0!``
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    @property
+    def special(self) -> frozenset[tuple[int, int]]:
+        """Every cell a value alone does not describe."""
+        return frozenset(self.formulas) | frozenset(self.uncached) | frozenset(self.errors)
+
+    @property
+    def too_large(self) -> bool:
+        """The grid would not fit the limits (``MAX_ROWS``, ``MAX_COLS``, ``MAX_CELLS``)."""
+        return _too_large(self.max_row, self.max_col)
+
+
+def _too_large(rows: int, cols: int) -> bool:
+    return rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS
+
+
+def column_number(letters: bytes | str) -> int:
+    """``A`` → 1, ``AA`` → 27."""
+    text = letters.decode() if isinstance(letters, bytes) else letters
+    n = 0
+    for ch in text:
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def scan_sheet(xml: bytes) -> SheetScan:
+    """Extent, formulas and error cells of one worksheet's XML; ``BadReference`` when a row or
+    cell reference is unreadable."""
+    max_row, max_col = sheet_extent(xml)
+    formulas: dict[tuple[int, int], str] = {}
+    uncached: dict[tuple[int, int], str] = {}
+    errors: dict[tuple[int, int], str] = {}
+    for start in _formula_starts(xml):
+        cell = _cell_around(xml, start)
+        if cell is None:
+            continue
+        where, attrs, body = cell
+        formula = _FORMULA.search(body)
+        value = _VALUE.search(body)
+        text = "=" + ((formula.group(1) if formula else b"") or b"").decode("utf-8", "replace")
+        if value is None or (value.group(1) == b"" and b't="str"' not in attrs):
+            uncached[where] = text
+        else:
+            formulas[where] = text
+    for match in _ERROR_ATTR.finditer(xml):
+        cell = _cell_around(xml, match.end())
+        if cell is not None:
+            value = _VALUE.search(cell[2])
+            errors[cell[0]] = value.group(1).decode("utf-8", "replace") if value else "#?"
+    return SheetScan(max_row, max_col, formulas, uncached, errors)
+
+
+def sheet_extent(xml: bytes) -> tuple[int, int]:
+    """(rows, columns): an upper bound of the grid calamine allocates for this sheet."""
+    if _plainly_spelled(xml):
+        return _plain_extent(xml)
+    return _any_extent(xml)
+
+
+def _plainly_spelled(xml: bytes) -> bool:
+    """Every row and cell tag opens with a plain ``r="…"`` and no other ``r`` attribute exists.
+
+    Each test is one search over the bytes in C; the counts prove there is no second or
+    differently spelled ``r`` (`` r='…'``, `` r= "…"``), the searches that there is no tag
+    without one, no prefix, no ``r`` after a tab or a line break.
+    """
+    plain = xml.count(_CELL_FIRST) + xml.count(_ROW_FIRST)
+    if xml.count(b" r=") != plain:
+        return False
+    # one byte is found far faster than two: look for "\nr" only where a line break exists
+    body = max(xml.find(b"?>"), 0)
+    if any(xml.find(ch, body) >= 0 and ch + b"r" in xml for ch in _BREAKS):
+        return False
+    return not (
+        _R_SPACED.search(xml)
+        or _CELL_NOT_PLAIN.search(xml)
+        or _ROW_NOT_PLAIN.search(xml)
+        or _PREFIXED.search(xml)
+    )
+
+
+def _plain_extent(xml: bytes) -> tuple[int, int]:
+    """The extent of a plainly spelled sheet: bounded cheaply, exact when the bound fails."""
+    row_numbers = _ROW_NUMBER.findall(xml)
+    rows = max(map(int, row_numbers), default=0)
+    digits = len(str(rows))
+    wide = _TWO_LETTERS.search(xml) is not None
+    if not (wide and _THREE_LETTERS.search(xml)):
+        cols = MAX_COLS if wide else 26
+        if digits < len(_LONGER_ROW) and _LONGER_ROW[digits].search(xml) is None:
+            # no cell has a longer row number than the last row: rows < 10 ** digits
+            bound = 10**digits - 1
+            if not _too_large(bound, cols):
+                return bound, cols
+    # a large sheet (or one with odd cells): the exact maxima
+    cell_rows = _CELL_ROW.findall(xml)
+    if cell_rows:
+        longest = max(map(len, cell_rows))
+        rows = max(rows, max(int(r) for r in cell_rows if len(r) == longest))
+    letters = set(_CELL_LETTERS.findall(xml))
+    cols = max((column_number(x) for x in letters), default=0)
+    return rows, cols
+
+
+def _any_extent(xml: bytes) -> tuple[int, int]:
+    """Walk every row and cell tag as calamine does: a tag's ``r`` (every one it has) places
+    it; a row without ``r`` follows the previous row, a cell without ``r`` the previous cell."""
+    max_row = max_col = 0
+    row = col = 0  # the current row (1-based) and the last column used in it (1-based)
+    in_row = False
+    for closing, name, attributes in _TAG.findall(xml):
+        if name == b"row":
+            if closing:
+                in_row = False
+                continue
+            refs = _references(attributes)
+            row = max((r for r, _ in refs), default=row + 1)
+            col = 0
+            in_row = not attributes.rstrip().endswith(b"/")
+            max_row = max(max_row, row)
+            continue
+        if closing:
+            continue
+        refs = _references(attributes)
+        if refs:
+            for r, c in refs:
+                max_row, max_col = max(max_row, r), max(max_col, c)
+            col = max(c for _, c in refs)
+        else:
+            # a cell outside any row goes to the row after the last one
+            col += 1
+            max_row = max(max_row, row if in_row else row + 1)
+            max_col = max(max_col, col)
+    return max_row, max_col
+
+
+def _references(attributes: bytes) -> list[tuple[int, int]]:
+    """(row, column) of every ``r`` attribute of one tag, whatever its spelling."""
+    found = []
+    for _, raw in _R_ATTRIBUTE.findall(attributes):
+        text = html.unescape(raw.decode("utf-8", "replace")).strip().upper()
+        match = _REFERENCE.fullmatch(text)
+        if match is None:
+            raise BadReference(f"r={raw.decode('utf-8', 'replace')!r}")
+        found.append((int(match.group(2)), column_number(match.group(1))))
+    return found
+
+
+def _position(ref: bytes) -> tuple[int, int] | None:
+    match = _REF.match(ref)
+    if match is None:
+        return None
+    return int(match.group(2)), column_number(match.group(1)) - 1
+
+
+def _cell_around(xml: bytes, pos: int) -> tuple[tuple[int, int], bytes, bytes] | None:
+    """The cell element holding byte ``pos``: its (row, col), its attributes and its body."""
+    start = max(xml.rfind(b"<c ", 0, pos), xml.rfind(b":c ", 0, pos))
+    if start < 0:
+        return None
+    tag_end = xml.find(b">", start)
+    ref = _REF_ATTR.search(xml, start, tag_end) if tag_end > 0 else None
+    where = _position(ref.group(1)) if ref else None
+    if where is None:
+        return None
+    if xml[tag_end - 1 : tag_end] == b"/":  # <c r="A1" t="e"/>: no body
+        return (where, xml[start:tag_end], b"") if pos <= tag_end else None
+    end = _CELL_END.search(xml, tag_end)
+    if end is None or end.start() < pos:
+        return None  # ``pos`` is after that cell: not inside any cell (an extension's <xm:f>)
+    return where, xml[start:tag_end], xml[tag_end + 1 : end.start()]
+
+
+def _formula_starts(xml: bytes) -> list[int]:
+    """Where each formula tag starts, plain (``<f>``) or prefixed (``<x:f>``), in order."""
+    starts = [m.start() for m in _FORMULA_PLAIN.finditer(xml)]
+    prefixed = []
+    for match in _FORMULA_PREFIXED.finditer(xml):
+        # ":f>" is a tag only when "<" and a prefix come right before it
+        tag = _TAG_PREFIX.search(xml, max(match.start() - 64, 0), match.start())
+        if tag is not None:
+            prefixed.append(tag.start())
+    return sorted(starts + prefixed) if prefixed else starts
