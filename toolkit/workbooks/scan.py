@@ -29,15 +29,14 @@ MAX_COLS = 702  # ZZ
 MAX_CELLS = 4_000_000
 
 # -- the plain spelling, proven by searches that find nothing ---------------------------------
-_CELL_FIRST = b'<c r="'
-_ROW_FIRST = b'<row r="'
 #: a cell tag that does not open with a plain reference (r not first, odd spelling, lower case)
 _CELL_NOT_PLAIN = re.compile(rb'<c(?=[\s>/])(?! r="[A-Z]{1,3}[0-9]{1,7}")')
 _ROW_NOT_PLAIN = re.compile(rb'<row(?=[\s>/])(?! r="[0-9]{1,7}")')
-#: a namespace-prefixed row or cell (``<x:c>``): legal, but not the plain spelling
-_PREFIXED = re.compile(rb":(?:c|row)[\s>/]")
-#: ``r`` then whitespace (``r ="…"``)
-_R_SPACED = re.compile(rb" r\s")
+#: an ``r`` attribute that is not the first of a row or cell tag (a second ``r``, ``r ="…"``)
+_OTHER_R = re.compile(rb" r[\s=](?<!<c r=)(?<!<row r=)")
+#: a namespace-prefixed row, cell or formula (``<x:c>``): legal, but not the plain spelling
+_PREFIXED = re.compile(rb":(?:c|row|f)[\s>/]")
+_PREFIXED_CELLS = re.compile(rb":(?:c|row)[\s>/]")
 #: whitespace other than a space, which could separate an ``r`` attribute from the tag name
 _BREAKS = (b"\t", b"\n", b"\r")
 _ROW_NUMBER = re.compile(rb'<row r="([0-9]{1,7})"')
@@ -47,6 +46,8 @@ _TWO_LETTERS = re.compile(rb'<c r="[A-Z]{2}')
 _THREE_LETTERS = re.compile(rb'<c r="[A-Z]{3}')
 #: a cell whose row number has more than n digits, by n
 _LONGER_ROW = [re.compile(rb'<c r="[A-Z]{1,3}[0-9]{%d}' % (n + 1)) for n in range(8)]
+#: either of the above (two letters, or more than n digits): one search for the usual sheet
+_WIDE_OR_LONGER = [re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z][0-9]{%d})' % (n + 1)) for n in range(8)]
 
 # -- any spelling: every row and cell tag, and the r attributes in it --------------------------
 #: attribute values may hold ">" (legal XML): the tag ends at the first ">" outside quotes
@@ -112,11 +113,12 @@ def column_number(letters: bytes | str) -> int:
 def scan_sheet(xml: bytes) -> SheetScan:
     """Extent, formulas and error cells of one worksheet's XML; ``BadReference`` when a row or
     cell reference is unreadable."""
-    max_row, max_col = sheet_extent(xml)
+    prefixed = _PREFIXED.search(xml) is not None
+    max_row, max_col = sheet_extent(xml, prefixed)
     formulas: dict[tuple[int, int], str] = {}
     uncached: dict[tuple[int, int], str] = {}
     errors: dict[tuple[int, int], str] = {}
-    for start in _formula_starts(xml):
+    for start in _formula_starts(xml, prefixed):
         cell = _cell_around(xml, start)
         if cell is None:
             continue
@@ -136,48 +138,50 @@ def scan_sheet(xml: bytes) -> SheetScan:
     return SheetScan(max_row, max_col, formulas, uncached, errors)
 
 
-def sheet_extent(xml: bytes) -> tuple[int, int]:
-    """(rows, columns): an upper bound of the grid calamine allocates for this sheet."""
-    if _plainly_spelled(xml):
+def sheet_extent(xml: bytes, prefixed: bool | None = None) -> tuple[int, int]:
+    """(rows, columns): an upper bound of the grid calamine allocates for this sheet.
+
+    ``prefixed``: whether the sheet has namespace-prefixed tags, if the caller knows.
+    """
+    if prefixed is None:
+        prefixed = _PREFIXED.search(xml) is not None
+    if _plainly_spelled(xml, prefixed):
         return _plain_extent(xml)
     return _any_extent(xml)
 
 
-def _plainly_spelled(xml: bytes) -> bool:
+def _plainly_spelled(xml: bytes, prefixed: bool) -> bool:
     """Every row and cell tag opens with a plain ``r="…"`` and no other ``r`` attribute exists.
 
-    Each test is one search over the bytes in C; the counts prove there is no second or
-    differently spelled ``r`` (`` r='…'``, `` r= "…"``), the searches that there is no tag
-    without one, no prefix, no ``r`` after a tab or a line break.
+    Each test is one search over the bytes in C that finds nothing in a plain sheet: no tag
+    without a plain first ``r``, no other ``r`` (a second one, ``r ="…"``, ``r='…'``), no
+    prefixed tag, no ``r`` after a tab or a line break. ``prefixed``: ``_PREFIXED`` matched.
     """
-    plain = xml.count(_CELL_FIRST) + xml.count(_ROW_FIRST)
-    if xml.count(b" r=") != plain:
-        return False
     # one byte is found far faster than two: look for "\nr" only where a line break exists
-    body = max(xml.find(b"?>"), 0)
+    body = max(xml.find(b"?>", 0, 256), 0)  # after the XML declaration, if there is one
     if any(xml.find(ch, body) >= 0 and ch + b"r" in xml for ch in _BREAKS):
         return False
     return not (
-        _R_SPACED.search(xml)
+        (prefixed and _PREFIXED_CELLS.search(xml))
+        or _OTHER_R.search(xml)
         or _CELL_NOT_PLAIN.search(xml)
         or _ROW_NOT_PLAIN.search(xml)
-        or _PREFIXED.search(xml)
     )
 
 
 def _plain_extent(xml: bytes) -> tuple[int, int]:
     """The extent of a plainly spelled sheet: bounded cheaply, exact when the bound fails."""
-    row_numbers = _ROW_NUMBER.findall(xml)
-    rows = max(map(int, row_numbers), default=0)
+    rows = max(map(int, _ROW_NUMBER.findall(xml)), default=0)
     digits = len(str(rows))
-    wide = _TWO_LETTERS.search(xml) is not None
-    if not (wide and _THREE_LETTERS.search(xml)):
-        cols = MAX_COLS if wide else 26
-        if digits < len(_LONGER_ROW) and _LONGER_ROW[digits].search(xml) is None:
-            # no cell has a longer row number than the last row: rows < 10 ** digits
-            bound = 10**digits - 1
-            if not _too_large(bound, cols):
-                return bound, cols
+    if digits < len(_LONGER_ROW):
+        if _WIDE_OR_LONGER[digits].search(xml) is None:
+            bound = (10**digits - 1, 26)  # columns A-Z, no cell beyond the last row's digits
+        elif _THREE_LETTERS.search(xml) or _LONGER_ROW[digits].search(xml):
+            bound = (0, 0)  # beyond ZZ, or a cell below the last row: measured below
+        else:
+            bound = (10**digits - 1, MAX_COLS)
+        if bound[0] and not _too_large(*bound):
+            return bound
     # a large sheet (or one with odd cells): the exact maxima
     cell_rows = _CELL_ROW.findall(xml)
     if cell_rows:
@@ -241,7 +245,10 @@ def _position(ref: bytes) -> tuple[int, int] | None:
 
 def _cell_around(xml: bytes, pos: int) -> tuple[tuple[int, int], bytes, bytes] | None:
     """The cell element holding byte ``pos``: its (row, col), its attributes and its body."""
-    start = max(xml.rfind(b"<c ", 0, pos), xml.rfind(b":c ", 0, pos))
+    start = xml.rfind(b"<c ", 0, pos)
+    # a prefixed cell (<x:c ...>) closer to pos lies after the nearest plain one: search only
+    # there (searching back to the start, once per formula, made the scan quadratic)
+    start = max(start, xml.rfind(b":c ", max(start, 0), pos))
     if start < 0:
         return None
     tag_end = xml.find(b">", start)
@@ -257,13 +264,15 @@ def _cell_around(xml: bytes, pos: int) -> tuple[tuple[int, int], bytes, bytes] |
     return where, xml[start:tag_end], xml[tag_end + 1 : end.start()]
 
 
-def _formula_starts(xml: bytes) -> list[int]:
+def _formula_starts(xml: bytes, prefixed: bool) -> list[int]:
     """Where each formula tag starts, plain (``<f>``) or prefixed (``<x:f>``), in order."""
     starts = [m.start() for m in _FORMULA_PLAIN.finditer(xml)]
-    prefixed = []
+    if not prefixed:
+        return starts
+    found = []
     for match in _FORMULA_PREFIXED.finditer(xml):
         # ":f>" is a tag only when "<" and a prefix come right before it
         tag = _TAG_PREFIX.search(xml, max(match.start() - 64, 0), match.start())
         if tag is not None:
-            prefixed.append(tag.start())
-    return sorted(starts + prefixed) if prefixed else starts
+            found.append(tag.start())
+    return sorted(starts + found) if found else starts
