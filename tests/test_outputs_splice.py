@@ -17,7 +17,7 @@ def package(with_rows: bool) -> tuple[bytes, int]:
     buffer = io.BytesIO()
     wb = LeanWorkbook(buffer, {"font_name": FONT})
     text = wb.add_format(properties("text"))
-    wb.add_worksheet("Đầu")
+    wb.add_worksheet("Đầu").write_string(0, 0, "Đầu", text)  # the rows below use its format
     ws = wb.add_worksheet("Đảng viên")
     if with_rows:
         ws.write_string(0, 0, "Họ và tên", text)

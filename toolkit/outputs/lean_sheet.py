@@ -1,8 +1,10 @@
-"""One worksheet of the lean writer: rows streamed to SpreadsheetML as they are written.
+"""One worksheet of the lean writer: rows rendered to SpreadsheetML as they are written.
 
 Rows are written top to bottom and cells left to right, as in xlsxwriter's ``constant_memory``
 mode; going back is a programming error (``ValueError``). Text is written inline (no shared
-string table), escaped as Excel escapes it.
+string table), escaped as Excel escapes it. The sheet's XML is what xlsxwriter writes for the
+same calls: the used range, the ``spans`` of each block of 16 rows, heights and widths in
+xlsxwriter's pixel arithmetic, print setup only when asked for.
 """
 
 from __future__ import annotations
@@ -18,20 +20,33 @@ from toolkit.outputs.lean_styles import LeanFormat
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 NS_MAIN = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 NS_REL = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
-# characters XML 1.0 forbids, written the way Excel escapes them (_xHHHH_); an existing
-# _xHHHH_ in the text is protected first so that it reads back unchanged
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# characters XML 1.0 forbids (and the carriage return, which Excel escapes too), written the
+# way Excel escapes them (_xHHHH_); an existing _xHHHH_ in the text is protected first so that
+# it reads back unchanged
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _LITERAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]|_x")
-
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")
 
 #: the most characters an Excel cell holds; a longer text would make the file unreadable
 CELL_TEXT_MAX = 32767
+#: Excel's default row (15 points) and column (8.43 characters) in pixels, as xlsxwriter counts
+_ROW_PIXELS = 20
+_COL_PIXELS = 64
+_DIGIT_PIXELS, _PADDING_PIXELS = 7, 5
 
 
 def clip(text: str) -> str:
-    """Text cut to what one Excel cell can hold, marked with an ellipsis when cut."""
-    return text if len(text) <= CELL_TEXT_MAX else text[: CELL_TEXT_MAX - 1] + "…"
+    """Text cut to what one Excel cell can hold, marked with an ellipsis when cut.
+
+    Excel counts UTF-16 units: a character beyond the Basic Multilingual Plane counts twice.
+    """
+    if len(text) <= CELL_TEXT_MAX // 2:
+        return text  # nearly every text: too short to need counting
+    units = text.encode("utf-16-le")
+    if len(units) <= 2 * CELL_TEXT_MAX:
+        return text
+    # cut on a unit boundary; half of a surrogate pair left at the cut is dropped
+    return units[: 2 * (CELL_TEXT_MAX - 1)].decode("utf-16-le", "ignore") + "…"
 
 
 def column_letter(col: int) -> str:
@@ -63,36 +78,53 @@ def escape_attribute(text: str) -> str:
     return escape_text(text).replace('"', "&quot;")
 
 
+def inline_string(ref: str, style: str, text: str) -> str:
+    """One text cell; leading or trailing whitespace kept (as it reads once escaped)."""
+    escaped = escape_text(text)
+    if escaped[:1].isspace() or escaped[-1:].isspace():
+        return (
+            f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escaped}</t></is></c>'
+        )
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t>{escaped}</t></is></c>'
+
+
 class LeanSheet:
-    """``xlsxwriter.Worksheet``'s calls that the result workbooks make, streamed row by row."""
+    """``xlsxwriter.Worksheet``'s calls that the result workbooks make, rendered row by row."""
 
     def __init__(self, name: str, index: int) -> None:
         self.name = name
         self.index = index
-        self._rows: list[str] = []
+        #: (row, its cells' XML, first and last column written)
+        self._rows: list[tuple[int, str, int, int]] = []
         self._row = -1
         self._col = -1
+        self._first = -1
         self._cells: list[str] = []
-        self._heights: dict[int, float] = {}
-        self._cols: list[tuple[int, int, float]] = []
-        self._max_row = 0
-        self._max_col = 0
+        #: the used range as xlsxwriter counts it: [first row, last row, first col, last col]
+        self._dim: list[int] | None = None
+        self._heights: dict[int, int] = {}  # row → pixels
+        self._widths: dict[int, int] = {}  # column → pixels
         self._freeze: tuple[int, int] | None = None
         self.filter: tuple[int, int, int, int] | None = None
         self.title_rows: tuple[int, int] | None = None
+        self._page_setup = False
         self._landscape = False
         self._paper = 0
-        self._margins = (0.7, 0.7, 0.75, 0.75)
+        self._margins: tuple[float, float, float, float] = (0.7, 0.7, 0.75, 0.75)
         self._fit: tuple[int, int] | None = None
         self._footer = ""
+        self._styles: dict[int, tuple[Sequence[Any], list[str]]] = {}
 
     # -- layout ----------------------------------------------------------------------------
 
     def set_column(self, first: int, last: int, width: float) -> None:
-        self._cols.append((first, last, width))
+        pixels = _column_pixels(width)
+        for col in range(min(first, last), max(first, last) + 1):
+            self._widths[col] = pixels
 
     def set_row(self, row: int, height: float) -> None:
-        self._heights[row] = height
+        self._heights[row] = int(height * 4.0 / 3.0 + 0.5)
+        self._extend(row, self._dim[2] if self._dim else 0)
 
     def freeze_panes(self, row: int, col: int) -> None:
         self._freeze = (row, col)
@@ -104,10 +136,11 @@ class LeanSheet:
         self.title_rows = (first, first if last is None else last)
 
     def set_landscape(self) -> None:
-        self._landscape = True
+        self._landscape = self._page_setup = True
 
     def set_paper(self, paper: int) -> None:
-        self._paper = paper
+        if paper:
+            self._paper, self._page_setup = paper, True
 
     def set_margins(
         self, left: float = 0.7, right: float = 0.7, top: float = 0.75, bottom: float = 0.75
@@ -115,19 +148,32 @@ class LeanSheet:
         self._margins = (left, right, top, bottom)
 
     def fit_to_pages(self, width: int, height: int) -> None:
-        self._fit = (width, height)
+        self._fit, self._page_setup = (width, height), True
 
     def set_footer(self, footer: str) -> None:
         self._footer = footer
 
     # -- cells (rows in order, columns in order) -------------------------------------------
 
+    def _extend(self, row: int, col: int) -> None:
+        dim = self._dim
+        if dim is None:
+            self._dim = [row, row, col, col]
+            return
+        if row < dim[0]:
+            dim[0] = row
+        if row > dim[1]:
+            dim[1] = row
+        if col < dim[2]:
+            dim[2] = col
+        if col > dim[3]:
+            dim[3] = col
+
     def _start_row(self, row: int) -> None:
         if row < self._row:
             raise ValueError(f"{self.name}: row {row + 1} written after row {self._row + 1}")
         self._flush()
-        self._row, self._col = row, -1
-        self._max_row = row
+        self._row, self._col, self._first = row, -1, -1
 
     def _at(self, row: int, col: int) -> str:
         if row != self._row:
@@ -137,8 +183,9 @@ class LeanSheet:
                 f"{self.name}: cell {column_letter(col)}{row + 1} written twice or out of order"
             )
         self._col = col
-        if col > self._max_col:
-            self._max_col = col
+        if self._first < 0:
+            self._first = col
+        self._extend(row, col)
         return f"{_LETTERS[col] if col < 128 else column_letter(col)}{row + 1}"
 
     def write_table_row(
@@ -153,26 +200,31 @@ class LeanSheet:
         if row <= self._row:
             raise ValueError(f"{self.name}: row {row + 1} written twice or out of order")
         self._start_row(row)
-        self._cells.append(table_cells(row, values, numeric, [f.xf_index for f in fmts], blanks))
-        self._col = len(values) - 1
-        if self._col > self._max_col:
-            self._max_col = self._col
+        cached = self._styles.get(id(fmts))
+        if cached is None or cached[0] is not fmts:
+            # the same list of formats comes back row after row: index it once
+            attrs = [f' s="{f.index}"' if f.index else "" for f in fmts]
+            cached = self._styles[id(fmts)] = (fmts, attrs)
+        xml, first, last = _row_cells(str(row + 1), values, numeric, cached[1], blanks)
+        if first < 0:
+            return  # nothing in the row to write
+        self._cells.append(xml)
+        self._first, self._col = first, last
+        self._extend(row, first)
+        self._extend(row, last)
 
     def write_string(self, row: int, col: int, text: str, fmt: LeanFormat | None = None) -> None:
-        text = clip(text)
         ref = self._at(row, col)
         style = f' s="{fmt.index}"' if fmt is not None and fmt.index else ""
-        space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-        self._cells.append(
-            f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape_text(text)}</t></is></c>'
-        )
+        self._cells.append(inline_string(ref, style, clip(text)))
 
     def write_number(
         self, row: int, col: int, number: float, fmt: LeanFormat | None = None
     ) -> None:
+        text = _number(number)
         ref = self._at(row, col)
         style = f' s="{fmt.index}"' if fmt is not None and fmt.index else ""
-        self._cells.append(f'<c r="{ref}"{style}><v>{_number(number)}</v></c>')
+        self._cells.append(f'<c r="{ref}"{style}><v>{text}</v></c>')
 
     def write_datetime(
         self, row: int, col: int, when: _dt.date, fmt: LeanFormat | None = None
@@ -184,18 +236,16 @@ class LeanSheet:
     def write_blank(
         self, row: int, col: int, _blank: object, fmt: LeanFormat | None = None
     ) -> None:
-        if fmt is None or not fmt.index:
+        if fmt is None:
             return  # like xlsxwriter: a blank without a format is no cell at all
         ref = self._at(row, col)
-        self._cells.append(f'<c r="{ref}" s="{fmt.index}"/>')
+        style = f' s="{fmt.index}"' if fmt.index else ""
+        self._cells.append(f'<c r="{ref}"{style}/>')
 
     def _flush(self) -> None:
-        if self._row < 0:
-            return
-        height = self._heights.get(self._row)
-        ht = f' ht="{height:g}" customHeight="1"' if height is not None else ""
-        self._rows.append(f'<row r="{self._row + 1}"{ht}>{"".join(self._cells)}</row>')
-        self._cells = []
+        if self._cells:
+            self._rows.append((self._row, "".join(self._cells), self._first, self._col))
+            self._cells = []
 
     # -- the sheet's XML -------------------------------------------------------------------
 
@@ -211,38 +261,98 @@ class LeanSheet:
         self._flush()
         self._row = 1 << 30  # closed: any further write is out of order
         fit = '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>' if self._fit else ""
-        dimension = f"A1:{column_letter(self._max_col)}{self._max_row + 1}" if self._rows else "A1"
-        cols = "".join(
-            f'<col min="{a + 1}" max="{b + 1}" width="{_width(w)}" customWidth="1"/>'
-            for a, b, w in self._cols
-        )
+        cols = self._cols()
         auto = ""
         if self.filter:
             r1, c1, r2, c2 = self.filter
             auto = f'<autoFilter ref="{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"/>'
         left, right, top, bottom = self._margins
-        setup = f'<pageSetup paperSize="{self._paper}"' if self._paper else "<pageSetup"
-        if self._fit:
-            setup += (f' fitToWidth="{self._fit[0]}"' if self._fit[0] != 1 else "") + (
-                f' fitToHeight="{self._fit[1]}"' if self._fit[1] != 1 else ""
-            )
-        setup += ' orientation="landscape"/>' if self._landscape else ' orientation="portrait"/>'
         footer = (
             f"<headerFooter><oddFooter>{escape_text(self._footer)}</oddFooter></headerFooter>"
             if self._footer
             else ""
         )
+        rows = self._sheet_rows()
         return (
-            f'{XML_HEAD}<worksheet {NS_MAIN} {NS_REL}>{fit}<dimension ref="{dimension}"/>'
+            f'{XML_HEAD}<worksheet {NS_MAIN} {NS_REL}>{fit}<dimension ref="{self._dimension()}"/>'
             f'<sheetViews>{self._view()}</sheetViews><sheetFormatPr defaultRowHeight="15"/>'
-            f"{f'<cols>{cols}</cols>' if cols else ''}<sheetData>{''.join(self._rows)}</sheetData>"
-            f'{auto}<pageMargins left="{left:g}" right="{right:g}" top="{top:g}" '
-            f'bottom="{bottom:g}" header="0.3" footer="0.3"/>{setup}{footer}</worksheet>'
+            f"{f'<cols>{cols}</cols>' if cols else ''}"
+            f"{f'<sheetData>{rows}</sheetData>' if rows else '<sheetData/>'}"
+            f'{auto}<pageMargins left="{left}" right="{right}" top="{top}" '
+            f'bottom="{bottom}" header="0.3" footer="0.3"/>{self._setup()}{footer}</worksheet>'
+        )
+
+    def _dimension(self) -> str:
+        if self._dim is None:
+            return "A1"
+        r1, r2, c1, c2 = self._dim
+        first = f"{column_letter(c1)}{r1 + 1}"
+        return first if (r1, c1) == (r2, c2) else f"{first}:{column_letter(c2)}{r2 + 1}"
+
+    def _sheet_rows(self) -> str:
+        """Every row with cells or a height, with the spans of its block of 16 rows."""
+        spans: dict[int, tuple[int, int]] = {}
+        for row, _, first, last in self._rows:
+            block = spans.get(row // 16)
+            spans[row // 16] = (
+                (first, last)
+                if block is None
+                else (
+                    min(block[0], first),
+                    max(block[1], last),
+                )
+            )
+        written = {row for row, _, _, _ in self._rows}
+        rows: list[tuple[int, str]] = [(row, xml) for row, xml, _, _ in self._rows]
+        rows += [(row, "") for row in self._heights if row not in written]
+        if len(rows) > len(written):
+            rows.sort(key=lambda item: item[0])
+        heights = self._heights
+        out = []
+        for row, xml in rows:
+            block = spans.get(row // 16)
+            span = f' spans="{block[0] + 1}:{block[1] + 1}"' if block else ""
+            pixels = heights.get(row, _ROW_PIXELS)
+            height = f' ht="{pixels * 0.75:.16g}" customHeight="1"' if pixels != _ROW_PIXELS else ""
+            out.append(
+                f'<row r="{row + 1}"{span}{height}>{xml}</row>'
+                if xml
+                else f'<row r="{row + 1}"{span}{height}/>'
+            )
+        return "".join(out)
+
+    def _cols(self) -> str:
+        """Column widths, neighbours of the same width in one element (as xlsxwriter)."""
+        out = []
+        ordered = sorted(self._widths.items())
+        i = 0
+        while i < len(ordered):
+            first, pixels = ordered[i]
+            last = first
+            while i + 1 < len(ordered) and ordered[i + 1] == (last + 1, pixels):
+                i += 1
+                last += 1
+            width = f"{(pixels * 256 // _DIGIT_PIXELS) / 256.0:.16g}"
+            custom = ' customWidth="1"' if pixels != _COL_PIXELS else ""
+            out.append(f'<col min="{first + 1}" max="{last + 1}" width="{width}"{custom}/>')
+            i += 1
+        return "".join(out)
+
+    def _setup(self) -> str:
+        if not self._page_setup:
+            return ""
+        setup = f'<pageSetup paperSize="{self._paper}"' if self._paper else "<pageSetup"
+        if self._fit:
+            setup += (f' fitToWidth="{self._fit[0]}"' if self._fit[0] != 1 else "") + (
+                f' fitToHeight="{self._fit[1]}"' if self._fit[1] != 1 else ""
+            )
+        return setup + (
+            ' orientation="landscape"/>' if self._landscape else ' orientation="portrait"/>'
         )
 
     def _view(self) -> str:
         selected = ' tabSelected="1"' if self.index == 0 else ""
-        if not self._freeze or self._freeze == (0, 0):
+        if self._freeze is None:
             return f'<sheetView{selected} workbookViewId="0"/>'
         row, col = self._freeze
         top_left = f"{column_letter(col)}{row + 1}"
@@ -255,17 +365,35 @@ class LeanSheet:
                 f'<selection pane="bottomLeft" activeCell="A{row + 1}" sqref="A{row + 1}"/>'
                 '<selection pane="bottomRight"/>'
             )
-        elif row:
-            pane = (
-                f'<pane ySplit="{row}" topLeftCell="{top_left}" activePane="bottomLeft" '
-                'state="frozen"/><selection pane="bottomLeft"/>'
-            )
-        else:
+        elif col:
             pane = (
                 f'<pane xSplit="{col}" topLeftCell="{top_left}" activePane="topRight" '
                 'state="frozen"/><selection pane="topRight"/>'
             )
+        else:
+            split = f' ySplit="{row}"' if row else ""
+            pane = (
+                f'<pane{split} topLeftCell="{top_left}" activePane="bottomLeft" '
+                'state="frozen"/><selection pane="bottomLeft"/>'
+            )
         return f'<sheetView{selected} workbookViewId="0">{pane}</sheetView>'
+
+
+def row_cells(
+    row: int,
+    values: Sequence[object],
+    numeric: Sequence[bool],
+    styles: Sequence[int],
+    blanks: bool,
+) -> tuple[str, int, int]:
+    """The ``<c>`` elements of one table row (0-based ``row``), and the first and last column
+    written (-1, -1 when none).
+
+    ``numeric[col]`` says whether a value is written as a number or as inline text, and
+    ``styles[col]`` is its cell-format index. None and "" are skipped, or written as formatted
+    blanks if ``blanks`` (a highlighted row stays highlighted across its empty cells).
+    """
+    return _row_cells(str(row + 1), values, numeric, _style_attributes(styles), blanks)
 
 
 def table_cells(
@@ -275,29 +403,59 @@ def table_cells(
     styles: Sequence[int],
     blanks: bool,
 ) -> str:
-    """The ``<c>`` elements of one table row (0-based ``row``).
+    """The ``<c>`` elements of one table row (0-based ``row``): see ``row_cells``."""
+    return _row_cells(str(row + 1), values, numeric, _style_attributes(styles), blanks)[0]
 
-    ``numeric[col]`` says whether a value is written as a number or as inline text, and
-    ``styles[col]`` is its cell-format index. None and "" are skipped, or written as formatted
-    blanks if ``blanks`` (a highlighted row stays highlighted across its empty cells).
-    """
-    r = str(row + 1)
-    cells = []
+
+#: the few lists of style indices a table uses, each turned into attributes once
+_ATTRIBUTES: dict[int, tuple[Sequence[int], list[str]]] = {}
+
+
+def _style_attributes(styles: Sequence[int]) -> list[str]:
+    """`` s="5"`` for each index (nothing for the default format 0)."""
+    cached = _ATTRIBUTES.get(id(styles))
+    if cached is None or cached[0] is not styles:
+        if len(_ATTRIBUTES) > 64:
+            _ATTRIBUTES.clear()  # a list made per row: keep the cache small
+        cached = _ATTRIBUTES[id(styles)] = (styles, [f' s="{i}"' if i else "" for i in styles])
+    return cached[1]
+
+
+def _row_cells(
+    r: str, values: Sequence[object], numeric: Sequence[bool], attrs: Sequence[str], blanks: bool
+) -> tuple[str, int, int]:
+    # the hot loop of every table: one pass, no calls for the common cases
+    cells: list[str] = []
+    append = cells.append
+    first = last = -1
+    short = CELL_TEXT_MAX // 2
     for col, value in enumerate(values):
         if value is None or value == "":
-            if blanks:
-                cells.append(f'<c r="{_LETTERS[col]}{r}" s="{styles[col]}"/>')
+            if not blanks:
+                continue
+            append(f'<c r="{_LETTERS[col]}{r}"{attrs[col]}/>')
         elif numeric[col]:
             number = str(value) if type(value) is int else _number(value)
-            cells.append(f'<c r="{_LETTERS[col]}{r}" s="{styles[col]}"><v>{number}</v></c>')
+            append(f'<c r="{_LETTERS[col]}{r}"{attrs[col]}><v>{number}</v></c>')
         else:
-            text = clip(str(value))
-            space = ' xml:space="preserve"' if text[0].isspace() or text[-1].isspace() else ""
-            cells.append(
-                f'<c r="{_LETTERS[col]}{r}" s="{styles[col]}" t="inlineStr"><is><t{space}>'
-                f"{escape_text(text)}</t></is></c>"
-            )
-    return "".join(cells)
+            text = value if type(value) is str else str(value)
+            if len(text) > short:
+                text = clip(text)
+            if _SPECIAL.search(text):
+                text = escape_text(text)
+            if text[0].isspace() or text[-1].isspace():
+                append(
+                    f'<c r="{_LETTERS[col]}{r}"{attrs[col]} t="inlineStr"><is>'
+                    f'<t xml:space="preserve">{text}</t></is></c>'
+                )
+            else:
+                append(
+                    f'<c r="{_LETTERS[col]}{r}"{attrs[col]} t="inlineStr"><is><t>{text}</t></is></c>'
+                )
+        if first < 0:
+            first = col
+        last = col
+    return "".join(cells), first, last
 
 
 def _number(value: object) -> str:
@@ -312,7 +470,10 @@ def _number(value: object) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _width(characters: float) -> str:
-    # Excel stores widths in characters of the default font plus padding (as xlsxwriter does)
-    pixels = int(characters * 7 + 0.5) + 5
-    return f"{int(pixels / 7 * 256) / 256:g}"
+def _column_pixels(characters: float) -> int:
+    """A width in characters of the default font as pixels (xlsxwriter's ``set_column``)."""
+    if characters == 0:
+        return 0
+    if characters < 1:
+        return int(characters * (_DIGIT_PIXELS + _PADDING_PIXELS) + 0.5)
+    return int(characters * _DIGIT_PIXELS + 0.5) + _PADDING_PIXELS
