@@ -7,7 +7,9 @@ and every problem becomes an ``Issue`` pointing at its cell.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
+import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -223,25 +225,82 @@ def read_table(ctx: SheetContext, layout: Layout, member_key: str | None) -> lis
     ctx.check_merged(header + 1, [i for i, c in wanted if c.is_input])
     id_index = layout.index(member_key) if member_key else None
     special = ctx.scan.special
+    indices = {i for i, _ in wanted}
+    special_rows = {r for r, c in special if c in indices}
+    readers = [(i, c.key, c, _fast_reader(c)) for i, c in wanted]
+    pick = operator.itemgetter(*indices) if indices else None
+    last = max(indices, default=-1)
     records: list[Record] = []
-    for row in range(layout.first_data_row, len(ctx.grid) + 1):
-        cells = ctx.grid[row - 1]
+    grid = ctx.grid
+    for row in range(layout.first_data_row, len(grid) + 1):
+        cells = grid[row - 1]
         width = len(cells)
-        if all(i >= width or cells[i] == "" for i, _ in wanted) and not any(
-            (row, i) in special for i, _ in wanted
-        ):
-            continue
+        if row not in special_rows:
+            # a row of nothing: the usual end of a table (calamine's rows are padded to the
+            # sheet's width, so the wanted cells are picked and counted in C)
+            if width > last and pick is not None:
+                seen = pick(cells)
+                if (seen.count("") == len(indices)) if type(seen) is tuple else seen == "":
+                    continue
+            elif all(i >= width or cells[i] == "" for i in indices):
+                continue
         member_id = "" if id_index is None else shown(ctx.raw(row, id_index))
         values: dict[str, Any] = {}
-        for i, column in wanted:
-            # most cells are empty: skip the call unless the XML said something about the cell
-            if (i >= width or cells[i] == "") and (row, i) not in special:
-                values[column.key] = None
+        for i, key, column, fast in readers:
+            raw = cells[i] if i < width else ""
+            if row in special_rows and (row, i) in special:
+                values[key] = ctx.value(column, row, i, member_id, raw)
+            elif raw == "":
+                values[key] = None  # most cells are empty
             else:
-                raw = cells[i] if i < width else ""
-                values[column.key] = ctx.value(column, row, i, member_id, raw)
+                value = fast(raw)
+                values[key] = ctx.value(column, row, i, member_id, raw) if value is _SLOW else value
         records.append(Record(row, values))
     return records
+
+
+#: what a fast reader returns for a value it leaves to ``SheetContext.value``
+_SLOW: Any = object()
+
+
+def _fast_reader(column: Column) -> Any:
+    """A function that types the usual raw values of ``column`` without the general path (no
+    issue can arise from them), or returns ``_SLOW``. It must agree with ``values.parse``."""
+    kind = column.type
+    if kind in ("text", "id"):
+        return lambda raw: tidy(raw) if type(raw) is str else _SLOW
+    if kind == "int":
+        low = column.minimum if column.minimum is not None else 0
+        high = column.maximum
+
+        def whole(raw: object) -> Any:
+            if not isinstance(raw, float) or raw < low or (high is not None and raw > high):
+                return _SLOW
+            return int(raw) if raw.is_integer() else _SLOW
+
+        return whole
+    if kind == "date":
+        return lambda raw: raw.date() if type(raw) is dt.datetime else _SLOW
+    if kind in ("choice", "bool"):
+        # drop-down labels repeat on every row: parse each spelling once (neither type warns)
+        known: dict[object, Any] = {}
+
+        def label(raw: object) -> Any:
+            if type(raw) is not str:
+                return _SLOW
+            found = known.get(raw)
+            if found is None:
+                try:
+                    found = parse(raw, column)[0]
+                except BadValue:
+                    return _SLOW  # the general path reports it, cell by cell
+                if found is None:
+                    return _SLOW
+                known[raw] = found
+            return found
+
+        return label
+    return lambda raw: _SLOW
 
 
 @dataclass(frozen=True)
