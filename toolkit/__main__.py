@@ -2,4 +2,6 @@
 
 from toolkit.cli import main
 
-main()
+# the guard matters: worker processes started by a fork server or by spawn import this module
+if __name__ == "__main__":
+    main()
