@@ -25,7 +25,8 @@ NS_REL = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relatio
 # it reads back unchanged
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _LITERAL_ESCAPE = re.compile(r"_x[0-9A-Fa-f]{4}_")
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x")
+#: characters that need escaping (a literal "_x" is tested apart: one pattern is slower)
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 #: the most characters an Excel cell holds; a longer text would make the file unreadable
 CELL_TEXT_MAX = 32767
@@ -64,7 +65,7 @@ _LETTERS = [column_letter(c) for c in range(128)]
 
 def escape_text(text: str) -> str:
     """Text as SpreadsheetML cell content."""
-    if not _SPECIAL.search(text):
+    if not _SPECIAL.search(text) and "_x" not in text:
         return text  # most names and messages: nothing to escape
     if "_x" in text:
         text = _LITERAL_ESCAPE.sub(lambda m: "_x005F" + m.group(0), text)
@@ -80,12 +81,42 @@ def escape_attribute(text: str) -> str:
 
 def inline_string(ref: str, style: str, text: str) -> str:
     """One text cell; leading or trailing whitespace kept (as it reads once escaped)."""
-    escaped = escape_text(text)
-    if escaped[:1].isspace() or escaped[-1:].isspace():
-        return (
-            f'<c r="{ref}"{style} t="inlineStr"><is><t xml:space="preserve">{escaped}</t></is></c>'
-        )
-    return f'<c r="{ref}"{style} t="inlineStr"><is><t>{escaped}</t></is></c>'
+    return f'<c r="{ref}"{style} t="inlineStr">{_text_body(text)}</c>'
+
+
+#: the ``<is>`` of texts seen before, and the digits of numbers: most cells of a table repeat a
+#: few labels and shares; bounded (emptied when full) so that names do not grow it without end
+_TEXT_BODY: dict[str, str] = {}
+_FLOAT_TEXT: dict[float, str] = {}
+_CACHE_MAX = 20_000
+
+
+def _text_body(text: str) -> str:
+    """``<is><t>…</t></is>`` for a cell's text: cut to what a cell holds, escaped, its outer
+    white space kept."""
+    body = _TEXT_BODY.get(text)
+    if body is None:
+        shown = escape_text(clip(text) if len(text) > CELL_TEXT_MAX // 2 else text)
+        if shown[:1].isspace() or shown[-1:].isspace():
+            body = f'<is><t xml:space="preserve">{shown}</t></is>'
+        else:
+            body = f"<is><t>{shown}</t></is>"
+        if len(_TEXT_BODY) >= _CACHE_MAX:
+            _TEXT_BODY.clear()
+        _TEXT_BODY[text] = body
+    return body
+
+
+def _float_text(value: float) -> str:
+    """``_number`` of a float, remembered (0.0 and -0.0 share a key: zero is never kept)."""
+    text = _FLOAT_TEXT.get(value)
+    if text is None:
+        text = _number(value)
+        if value:
+            if len(_FLOAT_TEXT) >= _CACHE_MAX:
+                _FLOAT_TEXT.clear()
+            _FLOAT_TEXT[value] = text
+    return text
 
 
 class LeanSheet:
@@ -424,34 +455,30 @@ def _style_attributes(styles: Sequence[int]) -> list[str]:
 def _row_cells(
     r: str, values: Sequence[object], numeric: Sequence[bool], attrs: Sequence[str], blanks: bool
 ) -> tuple[str, int, int]:
-    # the hot loop of every table: one pass, no calls for the common cases
+    # the hot loop of every table: one pass, the usual cells without a call
     cells: list[str] = []
     append = cells.append
     first = last = -1
-    short = CELL_TEXT_MAX // 2
+    texts = _TEXT_BODY
+    floats = _FLOAT_TEXT
     for col, value in enumerate(values):
-        if value is None or value == "":
+        kind = type(value)
+        if value is None or (kind is str and not value):
             if not blanks:
                 continue
             append(f'<c r="{_LETTERS[col]}{r}"{attrs[col]}/>')
         elif numeric[col]:
-            number = str(value) if type(value) is int else _number(value)
+            if kind is int:
+                number = str(value)
+            elif isinstance(value, float):
+                number = floats.get(value) or _float_text(value)
+            else:
+                number = _number(value)
             append(f'<c r="{_LETTERS[col]}{r}"{attrs[col]}><v>{number}</v></c>')
         else:
-            text = value if type(value) is str else str(value)
-            if len(text) > short:
-                text = clip(text)
-            if _SPECIAL.search(text):
-                text = escape_text(text)
-            if text[0].isspace() or text[-1].isspace():
-                append(
-                    f'<c r="{_LETTERS[col]}{r}"{attrs[col]} t="inlineStr"><is>'
-                    f'<t xml:space="preserve">{text}</t></is></c>'
-                )
-            else:
-                append(
-                    f'<c r="{_LETTERS[col]}{r}"{attrs[col]} t="inlineStr"><is><t>{text}</t></is></c>'
-                )
+            text = value if isinstance(value, str) else str(value)
+            body = texts.get(text) or _text_body(text)
+            append(f'<c r="{_LETTERS[col]}{r}"{attrs[col]} t="inlineStr">{body}</c>')
         if first < 0:
             first = col
         last = col

@@ -6,22 +6,26 @@ columns, header, frozen panes, autofilter, print setup) but without the member r
 module then copies the package and streams the rows, rendered by ``lean_xlsx.table_cells``
 with the workbook's own cell-format indices, into the sheet's ``<sheetData>``. Only the file
 format is relied on, not xlsxwriter's internals: a sheet part is XML with one ``<dimension>``
-and one ``<sheetData>``.
+and one ``<sheetData>``. The result is what xlsxwriter writes when it writes the rows itself
+(``tests/test_outputs_lean_equivalence.py``).
 """
 
 from __future__ import annotations
 
 import io
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
+
+from toolkit.outputs.lean_xlsx import ZIP_LEVEL, ZipParts
 
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 #: rows are encoded and compressed in batches of this many
 _BATCH = 2000
-_LEVEL = 1
 
 
 def append_rows(
@@ -34,39 +38,61 @@ def append_rows(
     """Copy ``package`` to ``target``, appending ``rows`` (``<row>`` elements) to ``part``.
 
     ``dimension`` is the sheet's used range once the rows are in (``A1:Y52004``). Every other
-    part is copied unchanged, with its name, date and order, so the bytes stay deterministic.
-    All parts are deflated at level 1: the member sheet is most of the bytes, and level 1 costs
-    a third of the default.
+    part is copied as it is, still compressed (nothing is inflated and deflated again), in the
+    same order; the sheet is deflated at the fast level while its rows stream in, so memory
+    holds the compressed sheet, never its text. The same input gives the same bytes.
     """
-    destination: Any = str(target) if isinstance(target, Path) else target
-    with (
-        zipfile.ZipFile(io.BytesIO(package)) as source,
-        zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED, compresslevel=_LEVEL) as out,
-    ):
-        names = source.namelist()
-        if part not in names:
+    out = ZipParts()
+    with zipfile.ZipFile(io.BytesIO(package)) as source:
+        infos = source.infolist()
+        if part not in {info.filename for info in infos}:
             raise ValueError(f"the workbook has no part {part!r}")
-        for info in source.infolist():
-            copy = zipfile.ZipInfo(info.filename, info.date_time)
-            copy.compress_type = zipfile.ZIP_DEFLATED
-            copy.external_attr = info.external_attr
-            data = source.read(info)
-            if info.filename != part:
-                out.writestr(copy, data)
-                continue
-            head, tail = _split(data.decode("utf-8"))
-            head = _DIMENSION.sub(f'<dimension ref="{dimension}"/>', head, count=1)
-            # opened by name: a fixed date (1980-01-01) and the archive's fast compression level
-            with out.open(info.filename, "w") as stream:
-                stream.write(head.encode("utf-8"))
-                batch: list[str] = []
-                for row in rows:
-                    batch.append(row)
-                    if len(batch) == _BATCH:
-                        stream.write("".join(batch).encode("utf-8"))
-                        batch.clear()
-                stream.write("".join(batch).encode("utf-8"))
-                stream.write(tail.encode("utf-8"))
+        for info in infos:
+            if info.filename == part:
+                head, tail = _split(source.read(info).decode("utf-8"))
+                head = _DIMENSION.sub(f'<dimension ref="{dimension}"/>', head, count=1)
+                out.add_deflated(part, *_deflate_stream(head, rows, tail))
+            elif info.compress_type == zipfile.ZIP_DEFLATED:
+                out.add_deflated(info.filename, _raw(package, info), info.CRC, info.file_size)
+            else:
+                out.add(info.filename, source.read(info))
+    out.write_to(target)
+
+
+def _deflate_stream(head: str, rows: Iterable[str], tail: str) -> tuple[bytes, int, int]:
+    """The raw deflate stream, CRC-32 and size of ``head``, every row, ``tail``."""
+    compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    chunks: list[bytes] = []
+    crc = size = 0
+
+    def feed(text: str) -> None:
+        nonlocal crc, size
+        data = text.encode("utf-8")
+        crc = zlib.crc32(data, crc)
+        size += len(data)
+        chunks.append(compressor.compress(data))
+
+    feed(head)
+    batch: list[str] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _BATCH:
+            feed("".join(batch))
+            batch.clear()
+    feed("".join(batch) + tail)
+    chunks.append(compressor.flush())
+    if size >= 1 << 32:
+        raise ValueError("a sheet of 4 GB or more needs ZIP64, which this writer does not write")
+    return b"".join(chunks), crc, size
+
+
+def _raw(package: bytes, info: zipfile.ZipInfo) -> bytes:
+    """A part's bytes as stored: after its local header (whose name and extra field may differ
+    in length from the central directory's)."""
+    start = info.header_offset
+    name_len, extra_len = struct.unpack("<HH", package[start + 26 : start + 30])
+    begin = start + 30 + name_len + extra_len
+    return package[begin : begin + info.compress_size]
 
 
 def _split(xml: str) -> tuple[str, str]:
