@@ -10,12 +10,14 @@ function of the same rows.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import json
 import multiprocessing
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from toolkit.model import InputFile, OrgUnit
 from toolkit.outputs.cell_xlsx import CellPack, cell_packs, write_cell_workbook
@@ -150,6 +152,9 @@ def _in_parallel(
     """``tasks`` go to ``workers - 1`` processes, longest first, while this process does
     ``write_here``; then it takes back, from the end, the tasks no worker has started, so that
     neither side waits for the other."""
+    if context.get_start_method() == "fork":
+        _forked(tasks, workers - 1, write_here, context)
+        return
     with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
         futures = [pool.submit(function, *args) for function, args in tasks]
         write_here()
@@ -160,6 +165,86 @@ def _in_parallel(
         for future in futures:
             if not future.cancelled():
                 future.result()  # re-raises a worker's exception here
+
+
+def _forked(
+    tasks: Sequence[Task],
+    children: int,
+    write_here: Callable[[], None],
+    context: multiprocessing.context.BaseContext,
+) -> None:
+    """The same plan with forked children that inherit ``tasks``: nothing is pickled (a pool
+    would pickle the digest, 50,000 members for a city, to send it to the summary's worker).
+
+    Children take tasks from the front and this process from the back, through one shared
+    pair of indices; a child sends back None, or the exception that stopped it, which is
+    raised here once every child has finished.
+    """
+    bounds = context.Array("i", [0, len(tasks)])
+    reader, sender = context.Pipe(duplex=False)
+    # frozen objects are never visited by the children's garbage collector, which would
+    # otherwise write to (and so copy) every page of this process
+    gc.freeze()
+    try:
+        procs = [
+            context.Process(target=_take_front, args=(tasks, bounds, sender))  # type: ignore[attr-defined]
+            for _ in range(children)
+        ]
+        for proc in procs:
+            proc.start()
+    finally:
+        gc.unfreeze()
+    sender.close()
+    try:
+        write_here()
+        while (index := _take(bounds, front=False)) is not None:
+            function, args = tasks[index]
+            function(*args)
+    except BaseException:
+        with bounds.get_lock():
+            bounds[0] = bounds[1]  # no child starts anything more
+        raise
+    finally:
+        failures = []
+        for _ in procs:
+            try:
+                failures.append(reader.recv())
+            except EOFError:
+                break  # a child died without a word: its exit code says so below
+        for proc in procs:
+            proc.join()
+        reader.close()
+    for failure in failures:
+        if failure is not None:
+            raise failure
+    if any(proc.exitcode for proc in procs):
+        raise RuntimeError(f"a writer process ended with {[p.exitcode for p in procs]}")
+
+
+def _take(bounds: Any, *, front: bool) -> int | None:
+    """The next task's index from the front or the back, or None when none is left."""
+    with bounds.get_lock():
+        if bounds[0] >= bounds[1]:
+            return None
+        if front:
+            bounds[0] += 1
+            return int(bounds[0] - 1)
+        bounds[1] -= 1
+        return int(bounds[1])
+
+
+def _take_front(tasks: Sequence[Task], bounds: Any, sender: Any) -> None:
+    """A forked child: tasks from the front until none is left; then None or the exception."""
+    try:
+        while (index := _take(bounds, front=True)) is not None:
+            function, args = tasks[index]
+            function(*args)
+    except BaseException as exc:  # sent to the parent, which raises it
+        with bounds.get_lock():
+            bounds[0] = bounds[1]
+        sender.send(exc)
+        return
+    sender.send(None)
 
 
 def _context(members: int) -> multiprocessing.context.BaseContext:

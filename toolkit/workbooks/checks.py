@@ -16,7 +16,16 @@ from fractions import Fraction
 from typing import Any
 
 from toolkit import catalogue
-from toolkit.model import Issue, Location, Member, Membership, Roster, Severity, normalize_text
+from toolkit.model import (
+    Issue,
+    Location,
+    Member,
+    Membership,
+    OrgUnit,
+    Roster,
+    Severity,
+    normalize_text,
+)
 from toolkit.rulebook import RuleSet
 from toolkit.workbooks.cellbooks import VOTE_KEYS, BallotContent, MemberRow, SelfAssessmentContent
 from toolkit.workbooks.declarations import Layout, cell_ref, load_declaration
@@ -50,6 +59,18 @@ class Expectations:
     @functools.cached_property
     def member_index(self) -> dict[str, Member]:
         return {m.member_id: m for m in self.roster.members} if self.roster else {}
+
+    @functools.cached_property
+    def _roster_hashes(self) -> dict[str, str]:
+        return {}
+
+    def roster_hash(self, cell: OrgUnit) -> str:
+        """The hash a cell's workbooks carry when made from this roster (once per cell)."""
+        found = self._roster_hashes.get(cell.code)
+        if found is None:
+            found = roster_hash(cell, self.members_by_cell.get(cell.code, ()))
+            self._roster_hashes[cell.code] = found
+        return found
 
 
 class _Issues:
@@ -101,7 +122,7 @@ def check_reading(reading: WorkbookReading, expect: Expectations) -> tuple[Issue
             out.add("cell-unknown", value=ident.cell_code)
             return tuple(out.items)
         members = expect.members_by_cell.get(cell.code, ())
-        if roster_hash(cell, members) != ident.roster_hash:
+        if expect.roster_hash(cell) != ident.roster_hash:
             out.add("roster-changed")
     content = reading.content
     if content is None:
@@ -133,12 +154,11 @@ def _check_members(
     expected = {m.member_id: m for m in members}
     seen: dict[str, int] = {}
     for row in rows:
-        id_ref = table.ref("member_id", row.row)
         if row.member_id in seen:
             out.add(
                 "member-duplicated",
                 sheet,
-                id_ref,
+                table.ref("member_id", row.row),
                 value=row.member_id,
                 member_id=row.member_id,
                 first_row=seen[row.member_id],
@@ -152,16 +172,18 @@ def _check_members(
                 out.add(
                     "member-from-other-cell",
                     sheet,
-                    id_ref,
+                    table.ref("member_id", row.row),
                     value=row.member_id,
                     member_id=row.member_id,
                     name=elsewhere.full_name,
                     other=elsewhere.cell_code,
                 )
             else:
-                out.add("member-added", sheet, id_ref, value=row.member_id, member_id=row.member_id)
+                ref = table.ref("member_id", row.row)
+                out.add("member-added", sheet, ref, value=row.member_id, member_id=row.member_id)
             continue
-        if normalize_text(row.full_name) != normalize_text(member.full_name):
+        same = row.full_name == member.full_name  # the usual case, without normalising
+        if not same and normalize_text(row.full_name) != normalize_text(member.full_name):
             out.add(
                 "member-name-changed",
                 sheet,
@@ -290,7 +312,6 @@ def check_pair(
         if row.member_id not in reasons or row.member_id in sa.unclear:
             continue  # not on the self-assessment (reported), or its reason is unreadable
         reason = reasons[row.member_id]
-        span = f"{cell_ref(row.row, first)}:{cell_ref(row.row, last)}"
         if reason is not None and tally is not None and any(tally.votes):
             severity = Severity.ERROR if reason.must_not_be_rated else Severity.WARNING
             if engine_follows and severity is Severity.WARNING:
@@ -298,7 +319,7 @@ def check_pair(
             out.add(
                 "rating-for-not-rated",
                 table.sheet.name,
-                span,
+                f"{cell_ref(row.row, first)}:{cell_ref(row.row, last)}",
                 value=row.member_id,
                 member_id=row.member_id,
                 severity=severity,
@@ -309,7 +330,7 @@ def check_pair(
             out.add(
                 "required-missing",
                 table.sheet.name,
-                span,
+                f"{cell_ref(row.row, first)}:{cell_ref(row.row, last)}",
                 member_id=row.member_id,
                 field=f"kết quả biểu quyết của đảng viên {row.member_id}",
             )
