@@ -66,21 +66,45 @@ def read_all(
     paths: Sequence[Path], workers: int = 1, progress: Progress | None = None
 ) -> list[WorkbookReading]:
     """Read every file, in a process pool when ``workers`` > 1; results in ``paths`` order."""
+    return [reading for reading, _ in _read_and_check(paths, None, workers, progress)]
+
+
+#: what forked readers check each file against: set by ``_read_and_check`` before the pool's
+#: processes are forked, so they inherit it (the roster is never pickled)
+_EXPECT: Expectations | None = None
+
+
+def _read_and_check(
+    paths: Sequence[Path], expect: Expectations | None, workers: int, progress: Progress | None
+) -> list[tuple[WorkbookReading, tuple[Issue, ...] | None]]:
+    """Each file read and, when ``expect`` is given, checked against it where it was read;
+    None for checks a reader could not make (it did not inherit ``expect``)."""
+    global _EXPECT
     report = progress or (lambda stage, done, total: None)
     total = len(paths)
     report("read", 0, total)
-    readings: list[WorkbookReading] = []
-    if workers <= 1 or total < 2 * workers:
-        for path in paths:
-            readings.append(read_workbook(path))
-            report("read", len(readings), total)
-        return readings
-    chunk = max(1, min(16, total // (workers * 4)))
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for reading in pool.map(read_workbook, paths, chunksize=chunk):
-            readings.append(reading)
-            report("read", len(readings), total)
-    return readings
+    results: list[tuple[WorkbookReading, tuple[Issue, ...] | None]] = []
+    _EXPECT = expect
+    try:
+        if workers <= 1 or total < 2 * workers:
+            for path in paths:
+                results.append(_read_checked(path))
+                report("read", len(results), total)
+            return results
+        chunk = max(1, min(16, total // (workers * 4)))
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for result in pool.map(_read_checked, paths, chunksize=chunk):
+                results.append(result)
+                report("read", len(results), total)
+        return results
+    finally:
+        _EXPECT = None
+
+
+def _read_checked(path: Path) -> tuple[WorkbookReading, tuple[Issue, ...] | None]:
+    """One file read, and checked if this process knows what to expect."""
+    reading = read_workbook(path)
+    return reading, (None if _EXPECT is None else check_reading(reading, _EXPECT))
 
 
 @dataclass(frozen=True)
@@ -130,11 +154,16 @@ class _Collector:
         self.readings: dict[str, WorkbookReading] = {}
         self.late_issues: list[Issue] = []
 
-    def take(self, reading: WorkbookReading) -> tuple[str, str] | None:
-        """Record a reading; the (cell, kind) it may stand for, or None."""
+    def take(
+        self, reading: WorkbookReading, checked: tuple[Issue, ...] | None = None
+    ) -> tuple[str, str] | None:
+        """Record a reading (and its ``check_reading`` issues, if already known); the (cell,
+        kind) it may stand for, or None."""
         path = reading.path
         self.readings[path] = reading
-        issues = [*reading.issues, *check_reading(reading, self.expect)]
+        if checked is None:
+            checked = check_reading(reading, self.expect)
+        issues = [*reading.issues, *checked]
         self.issues[path] = issues
         if reading.identity is None or reading.kind not in (*CELL_KINDS, "roster"):
             self.status[path] = "rejected"
@@ -234,11 +263,17 @@ def collect_returns(
     """
     files = expand_paths(paths)
     locks = [p for p in files if is_lock_file(p)]
-    readings = read_all([p for p in files if not is_lock_file(p)], workers, progress)
     collector = _Collector(roster, year, rules, latest)
+    # the readers check each file against the roster as they read it (they inherit it, with
+    # its members by cell worked out once here)
+    collector.expect.members_by_cell, collector.expect.member_index  # noqa: B018
+    results = _read_and_check(
+        [p for p in files if not is_lock_file(p)], collector.expect, workers, progress
+    )
+    readings = [reading for reading, _ in results]
     groups: dict[tuple[str, str], list[str]] = {}
-    for reading in readings:
-        key = collector.take(reading)
+    for reading, checked in results:
+        key = collector.take(reading, checked)
         if key is not None:
             groups.setdefault(key, []).append(reading.path)
     cells, returns, missing = [], [], []
