@@ -115,6 +115,11 @@ class Layout:
     def _positions(self) -> dict[str, int]:
         return {column.key: i for i, column in enumerate(self.columns)}
 
+    @functools.cached_property
+    def required_keys(self) -> tuple[str, ...]:
+        """The keys of the columns a row must fill."""
+        return tuple(c.key for c in self.columns if c.required)
+
     def index(self, key: str) -> int:
         """0-based position of ``key`` among this variant's columns (or form fields)."""
         try:

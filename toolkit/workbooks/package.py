@@ -84,7 +84,6 @@ class Package:
     """An .xlsx that passed the safety checks: its bytes, and each sheet's XML to scan."""
 
     data: bytes
-    sha256: str
     #: sheet name → worksheet part inside the zip, in workbook order
     sheet_parts: dict[str, str]
     modified: dt.datetime | None
@@ -146,7 +145,7 @@ def open_package(data: bytes) -> Package:
                     kept[info.filename] = content
         entries = {info.filename: info for info in archive.infolist()}
     parts = _sheet_parts(kept)
-    return Package(data, sha256_of(data), parts, _modified(kept), entries)
+    return Package(data, parts, _modified(kept), entries)
 
 
 def _reason(vi: str, exc: BaseException) -> dict[str, str]:

@@ -123,8 +123,11 @@ class _Opened:
         return SheetContext(self.name, sheet_name, grid, scan, self.unit_code, self.issues, merged)
 
 
-def _load(path: Path | str, issues: list[Issue]) -> tuple[bytes | None, str]:
-    """The file's bytes and SHA-256 (None, '' when it cannot be read: the issue says why)."""
+def _load(
+    path: Path | str, issues: list[Issue], *, hashed: bool = True
+) -> tuple[bytes | None, str]:
+    """The file's bytes and SHA-256 (None, '' when it cannot be read: the issue says why);
+    no hash (``''``) unless ``hashed``."""
     from toolkit.workbooks.package import sha256_of
 
     where = Location(Path(path).name)
@@ -149,7 +152,7 @@ def _load(path: Path | str, issues: list[Issue]) -> tuple[bytes | None, str]:
         reason = exc.strerror or type(exc).__name__
         issues.append(catalogue.make("input-not-readable", location=where, reason=reason))
         return None, ""
-    return data, sha256_of(data)
+    return data, sha256_of(data) if hashed else ""
 
 
 def _open(path: Path | str, data: bytes, issues: list[Issue]) -> _Opened:
@@ -299,7 +302,7 @@ def _read_content(
 def peek_identity(path: Path | str) -> Identity | None:
     """Only the identity block of a file (None when the file is unreadable or has none)."""
     issues: list[Issue] = []
-    data, _ = _load(path, issues)
+    data, _ = _load(path, issues, hashed=False)  # a peek: the hash is taken when it is read
     if data is None:
         return None
     try:
@@ -313,7 +316,7 @@ def read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
     from toolkit.workbooks.rosterbook import EMPTY_ROSTER, build_roster
 
     issues: list[Issue] = []
-    data, _sha = _load(path, issues)
+    data, _ = _load(path, issues, hashed=False)  # the caller hashes its inputs (manifest)
     if data is None:
         return EMPTY_ROSTER, tuple(issues)
     try:

@@ -15,6 +15,9 @@ EMPTY_ROSTER = Roster(OrgTree({}), ())
 
 def _complete(ctx: SheetContext, layout: Layout, record: Record) -> bool:
     """True when every required value is there and usable; reports the missing ones."""
+    values = record.values
+    if all(values.get(key) is not None for key in layout.required_keys):
+        return True  # the usual row: nothing to report
     ok = True
     for i, column in enumerate(layout.columns):
         if column.required and record[column.key] is None:
