@@ -64,6 +64,30 @@ def write_outputs(
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    members = sum(len(c.members) for c in result.cells)
+    context = _context(members) if workers > 1 and members >= PARALLEL_FROM_MEMBERS else None
+    # workers started from a fork server import the writers while this process builds the digest
+    pool = _warm_pool(workers - 1, context) if context else None
+    try:
+        return _write(result, inputs, out_dir, ruleset, parent, generated_on, templates, context,
+                      workers, pool)  # fmt: skip
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+
+
+def _write(
+    result: DistrictResult,
+    inputs: Sequence[InputFile],
+    out_dir: Path,
+    ruleset: RuleSet,
+    parent: OrgUnit | None,
+    generated_on: _dt.date,
+    templates: Path | None,
+    context: multiprocessing.context.BaseContext | None,
+    workers: int,
+    pool: ProcessPoolExecutor | None,
+) -> list[Path]:
     previous = _previous_outputs(out_dir)
     stems = cell_stems(result)
     digest = build_digest(
@@ -94,9 +118,8 @@ def write_outputs(
             write_results_json(document, stream)
 
     tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates)
-    members = sum(len(p.members) for p in packs)
-    if workers > 1 and members >= PARALLEL_FROM_MEMBERS:
-        _in_parallel(tasks, workers, write_here, _context(members))
+    if context is not None:
+        _in_parallel(tasks, workers, write_here, context, pool)
     else:
         for function, args in tasks:
             function(*args)
@@ -148,23 +171,54 @@ def _in_parallel(
     workers: int,
     write_here: Callable[[], None],
     context: multiprocessing.context.BaseContext,
+    pool: ProcessPoolExecutor | None = None,
 ) -> None:
     """``tasks`` go to ``workers - 1`` processes, longest first, while this process does
     ``write_here``; then it takes back, from the end, the tasks no worker has started, so that
-    neither side waits for the other."""
+    neither side waits for the other.
+
+    Forked workers inherit the plan; workers from a fork server (``pool``, a city, already
+    started) receive their tasks pickled.
+    """
     if context.get_start_method() == "fork":
         _forked(tasks, workers - 1, write_here, context)
         return
-    with ProcessPoolExecutor(workers - 1, mp_context=context) as pool:
-        futures = [pool.submit(function, *args) for function, args in tasks]
-        write_here()
-        for (function, args), future in zip(reversed(tasks), reversed(futures), strict=True):
-            if not future.cancel():
-                break  # a worker has reached this task: the ones before it are theirs
-            function(*args)
-        for future in futures:
-            if not future.cancelled():
-                future.result()  # re-raises a worker's exception here
+    if pool is None:
+        with ProcessPoolExecutor(workers - 1, mp_context=context) as own:
+            _pooled(tasks, own, write_here)
+    else:
+        _pooled(tasks, pool, write_here)
+
+
+def _pooled(
+    tasks: Sequence[Task], pool: ProcessPoolExecutor, write_here: Callable[[], None]
+) -> None:
+    futures = [pool.submit(function, *args) for function, args in tasks]
+    write_here()
+    for (function, args), future in zip(reversed(tasks), reversed(futures), strict=True):
+        if not future.cancel():
+            break  # a worker has reached this task: the ones before it are theirs
+        function(*args)
+    for future in futures:
+        if not future.cancelled():
+            future.result()  # re-raises a worker's exception here
+
+
+def _warm_pool(
+    workers: int, context: multiprocessing.context.BaseContext
+) -> ProcessPoolExecutor | None:
+    """A pool whose workers are already starting (and importing the writers), or None when
+    workers are forked later (they need no start)."""
+    if context.get_start_method() == "fork":
+        return None
+    pool = ProcessPoolExecutor(workers, mp_context=context)
+    for _ in range(workers):
+        pool.submit(_ready)
+    return pool
+
+
+def _ready() -> None:
+    """A first task: by the time it runs, the worker has imported this module (every writer)."""
 
 
 def _forked(
