@@ -4,7 +4,8 @@ Each dataset is a seeded demo district written once under ``bench/out/<name>/`` 
 returned workbooks with per-ballot sheets; reused while its parameters are unchanged). For each:
 
 - ``aggregate``: the whole command as a separate process (``python -m toolkit aggregate``),
-  median of ``--repeat`` runs, peak memory of the process tree (sampled from /proc);
+  median of ``--repeat`` runs, peak memory and CPU time (user + system) of the process tree,
+  sampled from /proc; CPU time is what a shared machine changes least, so it is printed too;
 - two references measured in the same run: merely reading the same files with openpyxl (what a
   hand-written script does) and with python-calamine.
 
@@ -40,6 +41,8 @@ DATASETS = {"district": (150, 150, 2023), "city": (1500, 1500, 2025)}
 class Measure:
     seconds: float
     peak_mb: float
+    #: CPU time of the whole process tree (user + system): what a shared machine changes least
+    cpu_seconds: float = 0.0
 
 
 def ensure_dataset(name: str, workers: int) -> Path:
@@ -64,8 +67,15 @@ def ensure_dataset(name: str, workers: int) -> Path:
 
 def _tree_rss_kb(root_pid: int) -> int:
     """Resident memory of a process and all its descendants, from /proc (Linux)."""
+    return _tree_stats(root_pid)[0]
+
+
+def _tree_stats(root_pid: int) -> tuple[int, dict[int, int]]:
+    """Resident memory (KB) of a process and all its descendants, and each one's own CPU time
+    so far in clock ticks (user + system), from /proc (Linux)."""
     parents: dict[int, int] = {}
     rss: dict[int, int] = {}
+    ticks: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -74,14 +84,16 @@ def _tree_rss_kb(root_pid: int) -> int:
                 fields = fh.read().rsplit(")", 1)[1].split()
             parents[int(entry)] = int(fields[1])
             rss[int(entry)] = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024
+            ticks[int(entry)] = int(fields[11]) + int(fields[12])
         except (OSError, IndexError, ValueError):
             continue
-    total, stack = 0, [root_pid]
+    total, stack, cpu = 0, [root_pid], {}
     while stack:
         pid = stack.pop()
         total += rss.get(pid, 0)
+        cpu[pid] = ticks.get(pid, 0)
         stack.extend(child for child, parent in parents.items() if parent == pid)
-    return total
+    return total, cpu
 
 
 def measure(cmd: list[str]) -> Measure:
@@ -89,12 +101,16 @@ def measure(cmd: list[str]) -> Measure:
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
+    cpu: dict[int, int] = {}  # pid → the most CPU ticks seen (a process's last moments escape)
     done = threading.Event()
 
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss_kb(proc.pid))
+            rss, ticks = _tree_stats(proc.pid)
+            peak = max(peak, rss)
+            for pid, used in ticks.items():
+                cpu[pid] = max(cpu.get(pid, 0), used)
             done.wait(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -105,11 +121,15 @@ def measure(cmd: list[str]) -> Measure:
     sampler.join()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err.decode()}")
-    return Measure(seconds, peak / 1024)
+    return Measure(seconds, peak / 1024, sum(cpu.values()) / os.sysconf("SC_CLK_TCK"))
 
 
 def median(runs: list[Measure]) -> Measure:
-    return Measure(statistics.median(r.seconds for r in runs), max(r.peak_mb for r in runs))
+    return Measure(
+        statistics.median(r.seconds for r in runs),
+        max(r.peak_mb for r in runs),
+        statistics.median(r.cpu_seconds for r in runs),
+    )
 
 
 READ_OPENPYXL = """
@@ -151,6 +171,9 @@ def bench(name: str, repeat: int, workers: int, full: bool) -> dict[str, object]
         cmd = [python, "-m", "toolkit", "aggregate", str(inbox), "--roster", str(roster),
                "-o", str(out), "-q", "--workers", str(workers)]  # fmt: skip
         runs.append(measure(cmd))
+        run = runs[-1]
+        print(f"[{name}] run {i + 1}: {run.seconds:.2f} s, cpu {run.cpu_seconds:.2f} s, "
+              f"peak {run.peak_mb:.0f} MB, load {os.getloadavg()[0]:.2f}", flush=True)  # fmt: skip
     agg = median(runs)
     row: dict[str, object] = {
         "dataset": name,
@@ -159,6 +182,7 @@ def bench(name: str, repeat: int, workers: int, full: bool) -> dict[str, object]
         "aggregate_s": agg.seconds,
         "files_per_s": len(files) / agg.seconds,
         "peak_mb": agg.peak_mb,
+        "cpu_s": agg.cpu_seconds,
     }
     calamine = median(
         [measure([python, "-c", READ_CALAMINE, str(workers), *files]) for _ in range(repeat)]
@@ -178,15 +202,18 @@ def main() -> int:
     parser.add_argument("--full", action="store_true", help="also read the city with openpyxl")
     args = parser.parse_args()
     names = [args.only] if args.only else list(DATASETS)
+    # a shared machine's load changes wall times more than anything measured here: say it
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
     rows = [bench(n, args.repeat, args.workers, args.full) for n in names]
     print()
-    print(f"{'dataset':9} {'cells':>6} {'files':>6} {'aggregate':>10} {'files/s':>8} "
+    print(f"{'dataset':9} {'cells':>6} {'files':>6} {'aggregate':>10} {'cpu':>8} {'files/s':>8} "
           f"{'peak MB':>8} {'calamine':>9} {'openpyxl':>9}")  # fmt: skip
     for r in rows:
         openpyxl = f"{r['openpyxl_s']:.2f} s" if "openpyxl_s" in r else "—"
         print(
             f"{r['dataset']:9} {r['cells']:>6} {r['files']:>6} {r['aggregate_s']:>8.2f} s "
-            f"{r['files_per_s']:>8.0f} {r['peak_mb']:>8.0f} {r['calamine_s']:>7.2f} s {openpyxl:>9}"
+            f"{r['cpu_s']:>6.2f} s {r['files_per_s']:>8.0f} {r['peak_mb']:>8.0f} "
+            f"{r['calamine_s']:>7.2f} s {openpyxl:>9}"
         )
     if len(rows) == 2:
         per_cell = [float(r["aggregate_s"]) / int(r["cells"]) for r in rows]  # type: ignore[call-overload]
