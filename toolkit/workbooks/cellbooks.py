@@ -322,14 +322,15 @@ def _against_papers(
     if typed is None:
         # a member nobody chose a level for was not voted on (not rated this year)
         return recount if any(recount.votes) else None
+    if typed.votes == recount.votes and typed.blank == recount.blank:
+        return recount  # the usual case: the typed tally is the recount
     pairs = [*zip(typed.votes, recount.votes, strict=True), (typed.blank, recount.blank)]
     for key, (typed_n, counted_n) in zip(VOTE_KEYS, pairs, strict=True):
-        ref = layout.ref(key, member.row)
         if typed_n != counted_n and (member.row, layout.index(key)) not in ctx.invalid:
             column = layout.column(key)
             ctx.add(
                 "tally-papers-mismatch",
-                ref,
+                layout.ref(key, member.row),
                 value=typed_n,
                 expected=counted_n,
                 member_id=member.member_id,

@@ -334,25 +334,33 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
     blanks = dict.fromkeys(columns, 0)
     special = ctx.scan.special
     known: dict[str, int] = {}  # a paper sheet holds few distinct spellings: raw → level index
+    special_rows = {r for r, _ in special}
+    items = list(columns.items())
     count = 0
     for row in range(layout.first_data_row, len(ctx.grid) + 1):
         cells = ctx.grid[row - 1]
-        if all(c == "" for c in cells) and not any(r == row for r, _ in special):
-            continue
+        plain = row not in special_rows  # no formula or error value in the row (the usual)
+        if plain and cells.count("") == len(cells):
+            continue  # an empty row (counted in C)
         count += 1
         ctx.value(paper, row, 0)
-        for member_id, col in columns.items():
-            raw = cells[col] if col < len(cells) else ""
+        width = len(cells)
+        for member_id, col in items:
+            raw = cells[col] if col < width else ""
             index: int | None
-            if raw == "" and (row, col) not in special:
-                index = None
-            elif isinstance(raw, str) and raw in known and (row, col) not in special:
-                index = known[raw]
-            else:
-                level = ctx.value(choice, row, col, member_id)
-                index = None if level is None else LEVELS.index(level)
-                if index is not None and isinstance(raw, str):
-                    known[raw] = index
+            if plain or (row, col) not in special:
+                if raw == "":
+                    blanks[member_id] += 1
+                    continue
+                if isinstance(raw, str):
+                    index = known.get(raw)
+                    if index is not None:
+                        counts[member_id][index] += 1
+                        continue
+            level = ctx.value(choice, row, col, member_id)
+            index = None if level is None else LEVELS.index(level)
+            if index is not None and isinstance(raw, str):
+                known[raw] = index
             if index is None:
                 blanks[member_id] += 1
             else:
