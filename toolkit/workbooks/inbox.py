@@ -76,32 +76,59 @@ _EXPECT: Expectations | None = None
 
 def _read_and_check(
     paths: Sequence[Path], expect: Expectations | None, workers: int, progress: Progress | None
-) -> list[tuple[WorkbookReading, tuple[Issue, ...] | None]]:
+) -> list[Checked]:
     """Each file read and, when ``expect`` is given, checked against it where it was read;
     None for checks a reader could not make (it did not inherit ``expect``)."""
     global _EXPECT
     report = progress or (lambda stage, done, total: None)
     total = len(paths)
     report("read", 0, total)
-    results: list[tuple[WorkbookReading, tuple[Issue, ...] | None]] = []
     _EXPECT = expect
     try:
         if workers <= 1 or total < 2 * workers:
+            results: list[Checked] = []
             for path in paths:
                 results.append(_read_checked(path))
                 report("read", len(results), total)
             return results
-        chunk = max(1, min(16, total // (workers * 4)))
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for result in pool.map(_read_checked, paths, chunksize=chunk):
-                results.append(result)
-                report("read", len(results), total)
-        return results
+        return _read_in_pool(paths, workers, lambda done: report("read", done, total))
     finally:
         _EXPECT = None
 
 
-def _read_checked(path: Path) -> tuple[WorkbookReading, tuple[Issue, ...] | None]:
+Checked = tuple[WorkbookReading, tuple[Issue, ...] | None]
+
+
+def _read_in_pool(
+    paths: Sequence[Path], workers: int, report: Callable[[int], None]
+) -> list[Checked]:
+    """``workers - 1`` processes read chunks from the front while this process reads them from
+    the back (its own readings need no pickling, and it would otherwise wait idle)."""
+    size = max(1, min(8, len(paths) // (workers * 8)))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    results: list[list[Checked] | None] = [None] * len(chunks)
+    with ProcessPoolExecutor(max_workers=workers - 1) as pool:
+        futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
+        done = 0
+        for index in range(len(chunks) - 1, -1, -1):
+            if not futures[index].cancel():
+                break  # a reader has this chunk: the ones before it are theirs
+            results[index] = _read_chunk(chunks[index])
+            done += len(chunks[index])
+            report(done + sum(len(c) for c, f in zip(chunks, futures, strict=True) if f.done()
+                              and not f.cancelled()))  # fmt: skip
+        for index, future in enumerate(futures):
+            if results[index] is None:
+                results[index] = future.result()
+        report(len(paths))
+    return [result for chunk in results if chunk is not None for result in chunk]
+
+
+def _read_chunk(paths: Sequence[Path]) -> list[Checked]:
+    return [_read_checked(path) for path in paths]
+
+
+def _read_checked(path: Path) -> Checked:
     """One file read, and checked if this process knows what to expect."""
     reading = read_workbook(path)
     return reading, (None if _EXPECT is None else check_reading(reading, _EXPECT))
