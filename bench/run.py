@@ -33,6 +33,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 OUT = HERE / "out"
 
+#: how often the process tree is sampled: a sample reads every /proc/<pid>/stat (about 2 ms of
+#: CPU here), so sampling every 20 ms took a tenth of a CPU from the run being measured
+SAMPLE_SECONDS = 0.05
+
 #: name -> (cells, seed, year); sizes from the issue: ~5,000 and ~52,000 members
 DATASETS = {"district": (150, 150, 2023), "city": (1500, 1500, 2025)}
 
@@ -111,7 +115,7 @@ def measure(cmd: list[str]) -> Measure:
             peak = max(peak, rss)
             for pid, used in ticks.items():
                 cpu[pid] = max(cpu.get(pid, 0), used)
-            done.wait(0.02)
+            done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
