@@ -10,6 +10,8 @@ becomes a ``CellReturn`` for the engine; every other cell is reported with its r
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -39,17 +41,23 @@ def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     found: list[Path] = []
     for given in paths:
         path = Path(given)
-        if path.is_dir():
+        try:
+            is_dir = stat.S_ISDIR(os.stat(path).st_mode)  # one call, not is_dir() and exists()
+        except (FileNotFoundError, NotADirectoryError):
+            if not path.is_symlink():  # a dangling link is taken: the reader reports it
+                raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}") from None
+            is_dir = False
+        except OSError:
+            is_dir = False  # a link loop, no permission...: taken, the reader says why
+        if is_dir:
             found.extend(
                 p
                 for p in path.rglob("*")
                 if not p.is_dir()
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
-        elif path.exists() or path.is_symlink():
-            found.append(path)
         else:
-            raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}")
+            found.append(path)
     return sorted(set(found))
 
 
