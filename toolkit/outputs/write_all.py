@@ -68,12 +68,21 @@ def write_outputs(
     context = _context(members) if workers > 1 and members >= PARALLEL_FROM_MEMBERS else None
     # workers started from a fork server import the writers while this process builds the digest
     pool = _warm_pool(workers - 1, context) if context else None
+    # writing makes few reference cycles and frees its data as it goes: the cycle collector's
+    # passes over the results and the digest (about 2 s for a city) wait until it is done
+    thaw, collecting = gc.get_freeze_count() == 0, gc.isenabled()
+    gc.freeze()
+    gc.disable()
     try:
         return _write(result, inputs, out_dir, ruleset, parent, generated_on, templates, context,
                       workers, pool)  # fmt: skip
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if thaw:
+            gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 def _write(
@@ -238,6 +247,7 @@ def _forked(
     reader, sender = context.Pipe(duplex=False)
     # frozen objects are never visited by the children's garbage collector, which would
     # otherwise write to (and so copy) every page of this process
+    thaw = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         procs = [
@@ -247,7 +257,8 @@ def _forked(
         for proc in procs:
             proc.start()
     finally:
-        gc.unfreeze()
+        if thaw:  # else whoever froze first thaws
+            gc.unfreeze()
     sender.close()
     try:
         write_here()

@@ -10,6 +10,7 @@ becomes a ``CellReturn`` for the engine; every other cell is reported with its r
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import stat
 from collections import Counter
@@ -92,6 +93,12 @@ def _read_and_check(
     total = len(paths)
     report("read", 0, total)
     _EXPECT = expect
+    # readings make no reference cycles: the cycle collector's passes over an ever larger heap
+    # (seconds for a city) are left out until the readings are all in; what exists now (the
+    # roster, every module) is frozen, so that forked readers never touch (so copy) it
+    thaw, collecting = gc.get_freeze_count() == 0, gc.isenabled()
+    gc.freeze()
+    gc.disable()
     try:
         if workers <= 1 or total < 2 * workers:
             results: list[Checked] = []
@@ -102,6 +109,10 @@ def _read_and_check(
         return _read_in_pool(paths, workers, lambda done: report("read", done, total))
     finally:
         _EXPECT = None
+        if thaw:
+            gc.unfreeze()
+        if collecting:
+            gc.enable()
 
 
 Checked = tuple[WorkbookReading, tuple[Issue, ...] | None]
