@@ -8,6 +8,7 @@ written. Each file is reduced to model values and issues as soon as it is read; 
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import io
 import os
 import stat
@@ -313,6 +314,17 @@ def peek_identity(path: Path | str) -> Identity | None:
 
 def read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
     """The district's roster and the problems found in it (rows with errors are left out)."""
+    # a city's roster is a million values, none in a reference cycle: no collector passes
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _read_roster(path)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
     from toolkit.workbooks.rosterbook import EMPTY_ROSTER, build_roster
 
     issues: list[Issue] = []
