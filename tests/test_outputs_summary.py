@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from builders import FORMULA_NAME, SCRIPT_NAME, Case, lien_chieu, workbook_snapshot
+from builders import FORMULA_NAME, SCRIPT_NAME, Case, issue, lien_chieu, workbook_snapshot
 
 from toolkit.outputs.digest import build_digest, cell_stems
 from toolkit.outputs.summary_xlsx import SHEET_CELLS, SHEET_MEMBERS, write_summary
@@ -132,6 +132,19 @@ def test_text_from_inputs_is_never_a_formula(summary: Path) -> None:
     with zipfile.ZipFile(summary) as z:
         xml = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
     assert "<f>HYPERLINK" not in xml
+
+
+def test_a_typed_value_that_looks_like_rich_text_xml_stays_text(tmp_path: Path) -> None:
+    typed = "<r><t>HTXSNV</t></r>"  # as a secretary might type it in a level cell
+    case = lien_chieu()
+    result = dataclasses.replace(
+        case.result,
+        issues=(*case.result.issues, issue("level-unknown", typed, file="x.xlsx", value=typed)),
+    )
+    path = tmp_path / "tong-hop.xlsx"
+    write_summary(digest_of(dataclasses.replace(case, result=result)), path)
+    ws = openpyxl.load_workbook(path)["Danh sách vấn đề"]
+    assert typed in {c.value for row in ws.iter_rows(min_row=5) for c in row}
 
 
 def test_members_show_votes_shares_caps_and_explanations(summary: Path) -> None:

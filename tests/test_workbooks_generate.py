@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from pathlib import Path
@@ -141,6 +142,17 @@ def test_the_same_roster_gives_byte_identical_workbooks() -> None:
     for target in (first, second):
         write_cell_workbook("ballot", cell, the_roster.members_of("CB01"), 2023, rules, target)
     assert first.getvalue() == second.getvalue()
+
+
+def test_a_roster_name_that_looks_like_rich_text_xml_is_prefilled_as_typed() -> None:
+    the_roster, rules = roster(), load_ruleset(2023)
+    odd = dataclasses.replace(the_roster.members_of("CB01")[1], full_name="<r><t>Hoa</t></r>")
+    members = (the_roster.members_of("CB01")[0], odd)
+    target = io.BytesIO()
+    cell = the_roster.tree.units["CB01"]
+    write_cell_workbook("ballot", cell, members, 2023, rules, target)
+    ws = openpyxl.load_workbook(target)["Phiếu bầu"]
+    assert odd.full_name in {c.value for row in ws.iter_rows() for c in row}
 
 
 def test_file_names_are_safe_on_windows_and_unique(tmp_path: Path) -> None:

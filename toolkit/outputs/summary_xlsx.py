@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
-import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
 from toolkit.model import LEVELS
@@ -37,6 +36,7 @@ from toolkit.outputs.splice import append_rows
 from toolkit.outputs.styles import FONT, StyleBook, register_fixed
 from toolkit.outputs.summary_sheets import subtitle
 from toolkit.outputs.view import LEVEL_CODES, REASONS, STATUS_LABELS, STATUS_TONES, CellLine, Digest
+from toolkit.xlsxwriter_text import Workbook
 
 SHEET_CELLS = "Tổng hợp chi bộ"
 SHEET_CHARTS = "Biểu đồ"
@@ -49,7 +49,7 @@ CELL_CHART_MAX = 60
 def write_summary(digest: Digest, target: Path | IO[bytes]) -> None:
     """Write ``tong-hop.xlsx`` to a path or a binary buffer."""
     package = io.BytesIO()
-    wb = xlsxwriter.Workbook(package, workbook_options(constant_memory=True))
+    wb = Workbook(package, workbook_options(constant_memory=True))
     set_properties(wb, title=title(digest), generated_on=digest.generated_on)
     book = register_fixed(wb)
     totals_row = _write_cells(wb, book, digest)

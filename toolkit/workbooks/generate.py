@@ -52,7 +52,7 @@ class _Book:
     """One workbook being written: its formats, its sheets in order, its identity."""
 
     def __init__(self, target: Target, declaration: Declaration, created: dt.datetime) -> None:
-        import xlsxwriter
+        from toolkit.xlsxwriter_text import Workbook
 
         self.declaration = declaration
         options = {
@@ -62,7 +62,7 @@ class _Book:
             "strings_to_formulas": False,
             "strings_to_urls": False,
         }
-        self.book = xlsxwriter.Workbook(target, options)
+        self.book = Workbook(target, options)
         self.book.set_properties(
             {
                 "title": declaration.title,
