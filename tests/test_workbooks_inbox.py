@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import shutil
@@ -15,7 +16,7 @@ from toolkit.model import CellReturn, Severity
 from toolkit.rulebook import load_ruleset
 from toolkit.workbooks.fill import fill_self_assessment
 from toolkit.workbooks.generate import write_cell_workbook, write_roster
-from toolkit.workbooks.inbox import InboxResult, collect_returns, detect_year
+from toolkit.workbooks.inbox import InboxResult, collect_returns, detect_year, read_ahead
 
 RULES = load_ruleset(YEAR)
 
@@ -199,6 +200,31 @@ def test_reading_in_a_process_pool_gives_the_same_result(made, tmp_path):
 
     assert pooled == alone
     assert heard[0] == ("read", 0, 6) and heard[-1] == ("read", 6, 6)
+
+
+def test_files_read_ahead_of_the_roster_are_checked_against_it_all_the_same(made, tmp_path):
+    for code in ("CB01", "CB02", "CB03"):
+        send(made, tmp_path, code)
+    # the district renamed a member after the workbooks went out: each file is checked for it
+    renamed = tuple(
+        dataclasses.replace(m, full_name="Lý Thị Mai Anh") if m.member_id == "DV102" else m
+        for m in roster().members
+    )
+    later = dataclasses.replace(roster(), members=renamed)
+    alone = collect_returns([tmp_path], later, YEAR, RULES)
+
+    with read_ahead([tmp_path], workers=2) as ahead:
+        the_roster = later  # read while the readers work: they cannot check against it
+        early = collect_returns([tmp_path], the_roster, YEAR, RULES, workers=2, ahead=ahead)
+
+    assert early == alone
+    assert sum(i.code == "member-name-changed" for i in early.issues) == 2
+
+
+def test_read_ahead_must_read_the_same_files(made, tmp_path):
+    send(made, tmp_path, "CB02")
+    with read_ahead([tmp_path], workers=1) as ahead, pytest.raises(ValueError, match="ahead"):
+        collect_returns([tmp_path / "CB02 tu danh gia.xlsx"], roster(), YEAR, RULES, ahead=ahead)
 
 
 def test_the_year_is_told_by_the_files(made, tmp_path):

@@ -64,8 +64,11 @@ def inbox_files(inbox: Path, exclude: Path | None = None) -> list[Path]:
 
     if not inbox.is_dir():
         raise InputError(f"Không tìm thấy thư mục hồ sơ gửi về: {inbox}.")
+    files = expand_paths([inbox])
     excluded = exclude.resolve() if exclude else None
-    return [p for p in expand_paths([inbox]) if not (excluded and excluded in p.resolve().parents)]
+    if excluded is None or not excluded.is_relative_to(inbox.resolve()):
+        return files  # the usual case: nothing to leave out, no path to resolve
+    return [p for p in files if excluded not in p.resolve().parents]
 
 
 def aggregate(
@@ -81,21 +84,26 @@ def aggregate(
     progress: Progress | None = None,
 ) -> AggregateRun:
     """Check, tally, rate and write everything for one parent committee's returns."""
-    # imported here so that `xeploai --help` and `validate` do not pay for the writers
-    from toolkit.engine import rate_district
-    from toolkit.outputs import write_outputs
-    from toolkit.workbooks.inbox import collect_returns, detect_year
+    from toolkit.workbooks.inbox import collect_returns, detect_year, read_ahead
     from toolkit.workbooks.read import read_roster
 
     report = progress or _silent
-    roster, roster_issues = read_roster(roster_path)
     files = inbox_files(inbox, exclude=out_dir)
-    if year is None:
-        year = detect_year(files)
-    rules = load_ruleset(year, rules_file)
-    collected = collect_returns(
-        files, roster, year, rules, latest=latest, workers=workers, progress=report
-    )
+    # the readers start first, on the returned files: this process reads the roster (and
+    # imports the engine and the writers) meanwhile, then joins them
+    with read_ahead(files, workers) as ahead:
+        # imported here so that `xeploai --help` and `validate` do not pay for the writers
+        from toolkit.engine import rate_district
+        from toolkit.outputs import write_outputs
+
+        roster, roster_issues = read_roster(roster_path)
+        if year is None:
+            year = detect_year(files)
+        rules = load_ruleset(year, rules_file)
+        collected = collect_returns(
+            files, roster, year, rules, latest=latest, workers=workers, progress=report,
+            ahead=ahead,
+        )  # fmt: skip
     report("rate", 0, len(collected.returns))
     result = rate_district(
         collected.returns,

@@ -15,7 +15,7 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,70 +82,113 @@ def read_all(
 #: processes are forked, so they inherit it (the roster is never pickled)
 _EXPECT: Expectations | None = None
 
+Checked = tuple[WorkbookReading, tuple[Issue, ...] | None]
+
+
+class ReadAhead:
+    """Files being read by ``workers - 1`` processes, from the front of the list, from the
+    moment this is made; ``finish`` reads the rest from the back in this process (its own
+    readings need no pickling, and it would otherwise wait idle).
+
+    Made before the roster is read (``aggregate`` does so, through ``collect_returns``'s
+    ``ahead``), the readers start while this process reads the roster: they cannot check their
+    files against it, so ``collect_returns`` checks them here. With one worker, or too few
+    files to share, nothing starts and ``finish`` reads every file here. Use it as a context
+    manager: leaving it stops the readers (after an error, say).
+    """
+
+    def __init__(self, paths: Sequence[Path], workers: int) -> None:
+        self.paths = list(paths)
+        size = max(1, min(8, len(self.paths) // (max(workers, 1) * 8)))
+        self._chunks = [self.paths[i : i + size] for i in range(0, len(self.paths), size)]
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[list[Checked]]] = []
+        if workers <= 1 or len(self.paths) < 2 * workers:
+            return
+        # loaded once here, the issue catalogue and the declarations are inherited by the
+        # forked readers: each would otherwise load them again (about 0.1 s of CPU apiece)
+        catalogue.all_types()
+        for kind in KINDS:
+            load_declaration(kind)
+        # what exists now (every module, the roster if it is read) is frozen, so that the
+        # readers' cycle collector never touches (so copies) it
+        thaw = gc.get_freeze_count() == 0
+        gc.freeze()
+        try:
+            self._pool = ProcessPoolExecutor(max_workers=workers - 1)
+            self._futures = [self._pool.submit(_read_chunk, chunk) for chunk in self._chunks]
+        finally:
+            if thaw:
+                gc.unfreeze()
+
+    def __enter__(self) -> ReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+
+    def finish(self, report: Callable[[int], None]) -> list[Checked]:
+        """Every file's reading (and checks, where its reader knew what to expect), in order."""
+        chunks, futures = self._chunks, self._futures
+        if not futures:
+            results: list[Checked] = []
+            for path in self.paths:
+                results.append(_read_checked(path))
+                report(len(results))
+            return results
+        read: list[list[Checked] | None] = [None] * len(chunks)
+        done = 0
+        for index in range(len(chunks) - 1, -1, -1):
+            if not futures[index].cancel():
+                break  # a reader has this chunk: the ones before it are theirs
+            read[index] = _read_chunk(chunks[index])
+            done += len(chunks[index])
+            report(done + sum(len(c) for c, f in zip(chunks, futures, strict=True) if f.done()
+                              and not f.cancelled()))  # fmt: skip
+        for index, future in enumerate(futures):
+            if read[index] is None:
+                read[index] = future.result()
+        report(len(self.paths))
+        return [result for chunk in read if chunk is not None for result in chunk]
+
+
+def read_ahead(paths: Iterable[Path | str], workers: int) -> ReadAhead:
+    """Start reading the returned files under ``paths`` (as ``collect_returns`` lists them)
+    before the roster is known: hand the result to ``collect_returns`` as ``ahead``."""
+    return ReadAhead(_to_read(expand_paths(paths)), workers)
+
+
+def _to_read(files: Sequence[Path]) -> list[Path]:
+    return [p for p in files if not is_lock_file(p)]
+
 
 def _read_and_check(
-    paths: Sequence[Path], expect: Expectations | None, workers: int, progress: Progress | None
+    paths: Sequence[Path],
+    expect: Expectations | None,
+    workers: int,
+    progress: Progress | None,
+    ahead: ReadAhead | None = None,
 ) -> list[Checked]:
     """Each file read and, when ``expect`` is given, checked against it where it was read;
-    None for checks a reader could not make (it did not inherit ``expect``)."""
+    None for checks a reader could not make (it did not inherit ``expect``). ``ahead``: the
+    same files, already being read."""
     global _EXPECT
     report = progress or (lambda stage, done, total: None)
     total = len(paths)
     report("read", 0, total)
     _EXPECT = expect
     # readings make no reference cycles: the cycle collector's passes over an ever larger heap
-    # (seconds for a city) are left out until the readings are all in; what exists now (the
-    # roster, every module) is frozen, so that forked readers never touch (so copy) it
-    thaw, collecting = gc.get_freeze_count() == 0, gc.isenabled()
-    gc.freeze()
+    # (seconds for a city) are left out until the readings are all in
+    collecting = gc.isenabled()
     gc.disable()
     try:
-        if workers <= 1 or total < 2 * workers:
-            results: list[Checked] = []
-            for path in paths:
-                results.append(_read_checked(path))
-                report("read", len(results), total)
-            return results
-        return _read_in_pool(paths, workers, lambda done: report("read", done, total))
+        with ahead or ReadAhead(paths, workers) as reading:
+            return reading.finish(lambda done: report("read", done, total))
     finally:
         _EXPECT = None
-        if thaw:
-            gc.unfreeze()
         if collecting:
             gc.enable()
-
-
-Checked = tuple[WorkbookReading, tuple[Issue, ...] | None]
-
-
-def _read_in_pool(
-    paths: Sequence[Path], workers: int, report: Callable[[int], None]
-) -> list[Checked]:
-    """``workers - 1`` processes read chunks from the front while this process reads them from
-    the back (its own readings need no pickling, and it would otherwise wait idle)."""
-    # loaded once here, the issue catalogue and the declarations are inherited by the forked
-    # readers: each would otherwise load them again (about 0.1 s of CPU apiece)
-    catalogue.all_types()
-    for kind in KINDS:
-        load_declaration(kind)
-    size = max(1, min(8, len(paths) // (workers * 8)))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    results: list[list[Checked] | None] = [None] * len(chunks)
-    with ProcessPoolExecutor(max_workers=workers - 1) as pool:
-        futures = [pool.submit(_read_chunk, chunk) for chunk in chunks]
-        done = 0
-        for index in range(len(chunks) - 1, -1, -1):
-            if not futures[index].cancel():
-                break  # a reader has this chunk: the ones before it are theirs
-            results[index] = _read_chunk(chunks[index])
-            done += len(chunks[index])
-            report(done + sum(len(c) for c, f in zip(chunks, futures, strict=True) if f.done()
-                              and not f.cancelled()))  # fmt: skip
-        for index, future in enumerate(futures):
-            if results[index] is None:
-                results[index] = future.result()
-        report(len(paths))
-    return [result for chunk in results if chunk is not None for result in chunk]
 
 
 def _read_chunk(paths: Sequence[Path]) -> list[Checked]:
@@ -307,20 +350,22 @@ def collect_returns(
     latest: bool = False,
     workers: int = 1,
     progress: Progress | None = None,
+    ahead: ReadAhead | None = None,
 ) -> InboxResult:
     """Read an inbox (files and folders) against the roster: the returns the engine can use.
 
     ``workers`` > 1 reads files in a process pool; ``progress`` hears ("read", done, total).
+    ``ahead``: the same ``paths`` already being read (``read_ahead``), before the roster was.
     """
     files = expand_paths(paths)
     locks = [p for p in files if is_lock_file(p)]
+    if ahead is not None and ahead.paths != _to_read(files):
+        raise ValueError("collect_returns: ahead reads other files than paths")
     collector = _Collector(roster, year, rules, latest)
     # the readers check each file against the roster as they read it (they inherit it, with
     # its members by cell worked out once here)
     collector.expect.members_by_cell, collector.expect.member_index  # noqa: B018
-    results = _read_and_check(
-        [p for p in files if not is_lock_file(p)], collector.expect, workers, progress
-    )
+    results = _read_and_check(_to_read(files), collector.expect, workers, progress, ahead)
     readings = [reading for reading, _ in results]
     groups: dict[tuple[str, str], list[str]] = {}
     for reading, checked in results:
