@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from toolkit.outputs.lean_xlsx import LeanWorkbook, table_cells
+from toolkit.outputs.sheets import Tail
 from toolkit.outputs.splice import append_rows
 from toolkit.outputs.styles import FONT, properties
 
@@ -42,7 +43,7 @@ def test_rows_are_appended_to_the_named_sheet(with_rows: bool) -> None:
         for r in range(1, 5001)
     )
     out = io.BytesIO()
-    append_rows(data, out, "xl/worksheets/sheet2.xml", rows, "A1:B5001")
+    append_rows(data, out, [Tail("xl/worksheets/sheet2.xml", rows, "A1:B5001")])
     ws = openpyxl.load_workbook(io.BytesIO(out.getvalue()))["Đảng viên"]
     assert ws.max_row == 5001 and ws.calculate_dimension() == (
         "A1:B5001" if with_rows else "A2:B5001"
@@ -64,7 +65,7 @@ def test_the_same_rows_give_the_same_bytes() -> None:
     def once() -> bytes:
         out = io.BytesIO()
         rows = [f'<row r="2">{table_cells(1, ("x",), (False,), (style,), False)}</row>']
-        append_rows(data, out, "xl/worksheets/sheet2.xml", rows, "A1:A2")
+        append_rows(data, out, [Tail("xl/worksheets/sheet2.xml", rows, "A1:A2")])
         return out.getvalue()
 
     assert once() == once()
@@ -73,4 +74,4 @@ def test_the_same_rows_give_the_same_bytes() -> None:
 def test_an_unknown_sheet_part_is_an_error() -> None:
     data, _ = package(True)
     with pytest.raises(ValueError, match="no part"):
-        append_rows(data, io.BytesIO(), "xl/worksheets/sheet9.xml", [], "A1")
+        append_rows(data, io.BytesIO(), [Tail("xl/worksheets/sheet9.xml", [], "A1")])

@@ -261,8 +261,7 @@ class LeanSheet:
         self, row: int, col: int, when: _dt.date, fmt: LeanFormat | None = None
     ) -> None:
         """A date as Excel stores it: days since 1899-12-30 (a number with a date format)."""
-        day = when.date() if isinstance(when, _dt.datetime) else when
-        self.write_number(row, col, (day - _dt.date(1899, 12, 30)).days, fmt)
+        self.write_number(row, col, excel_day(when), fmt)
 
     def write_blank(
         self, row: int, col: int, _blank: object, fmt: LeanFormat | None = None
@@ -483,6 +482,16 @@ def _row_cells(
             first = col
         last = col
     return "".join(cells), first, last
+
+
+def excel_day(value: _dt.date) -> int:
+    """A date as Excel stores it (days since 1899-12-30), as xlsxwriter's ``write_datetime``
+    writes every date after February 1900."""
+    day = value.date() if isinstance(value, _dt.datetime) else value
+    return (day - _EXCEL_EPOCH).days
+
+
+_EXCEL_EPOCH = _dt.date(1899, 12, 30)
 
 
 def _number(value: object) -> str:

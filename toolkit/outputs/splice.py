@@ -1,10 +1,11 @@
-"""Append pre-rendered rows to one sheet of a workbook that xlsxwriter has finished.
+"""Append pre-rendered rows to sheets of a workbook that xlsxwriter has finished.
 
 The summary's per-member sheet has a row per member: 52,000 rows and a million cells for a
-city, which xlsxwriter writes at about 7 µs a cell. xlsxwriter still writes that sheet (its
-columns, header, frozen panes, autofilter, print setup) but without the member rows; this
-module then copies the package and streams the rows, rendered by ``lean_xlsx.table_cells``
-with the workbook's own cell-format indices, into the sheet's ``<sheetData>``. Only the file
+city, which xlsxwriter writes at about 7 µs a cell; the quota sheet has a row per candidate.
+xlsxwriter still writes each such sheet (its columns, header, frozen panes, autofilter, print
+setup) but without its table rows; this module then copies the package and streams the rows,
+rendered by ``lean_xlsx.table_cells`` with the workbook's own cell-format indices
+(``sheets.table_tail``), into each sheet's ``<sheetData>``. Only the file
 format is relied on, not xlsxwriter's internals: a sheet part is XML with one ``<dimension>``
 and one ``<sheetData>``. The result is what xlsxwriter writes when it writes the rows itself
 (``tests/test_outputs_lean_equivalence.py``).
@@ -17,41 +18,42 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
 from toolkit.outputs.lean_xlsx import ZIP_LEVEL, ZipParts
+from toolkit.outputs.sheets import Tail
 
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 #: rows are encoded and compressed in batches of this many
 _BATCH = 2000
 
 
-def append_rows(
-    package: bytes,
-    target: Path | str | IO[bytes],
-    part: str,
-    rows: Iterable[str],
-    dimension: str,
-) -> None:
-    """Copy ``package`` to ``target``, appending ``rows`` (``<row>`` elements) to ``part``.
+def append_rows(package: bytes, target: Path | str | IO[bytes], tails: Sequence[Tail]) -> None:
+    """Copy ``package`` to ``target``, appending each tail's rows (``<row>`` elements) to its
+    sheet part and setting that sheet's used range to the tail's ``dimension``.
 
-    ``dimension`` is the sheet's used range once the rows are in (``A1:Y52004``). Every other
-    part is copied as it is, still compressed (nothing is inflated and deflated again), in the
-    same order; the sheet is deflated at the fast level while its rows stream in, so memory
-    holds the compressed sheet, never its text. The same input gives the same bytes.
+    Every other part is copied as it is, still compressed (nothing is inflated and deflated
+    again), in the same order; a sheet with a tail is deflated at the fast level while its
+    rows stream in, so memory holds the compressed sheet, never its text. The same input gives
+    the same bytes.
     """
+    by_part = {tail.part: tail for tail in tails}
+    if len(by_part) != len(tails):
+        raise ValueError("two tails for one sheet")
     out = ZipParts()
     with zipfile.ZipFile(io.BytesIO(package)) as source:
         infos = source.infolist()
-        if part not in {info.filename for info in infos}:
-            raise ValueError(f"the workbook has no part {part!r}")
+        unknown = set(by_part) - {info.filename for info in infos}
+        if unknown:
+            raise ValueError(f"the workbook has no part {sorted(unknown)[0]!r}")
         for info in infos:
-            if info.filename == part:
-                head, tail = _split(source.read(info).decode("utf-8"))
-                head = _DIMENSION.sub(f'<dimension ref="{dimension}"/>', head, count=1)
-                out.add_deflated(part, *_deflate_stream(head, rows, tail))
+            tail = by_part.get(info.filename)
+            if tail is not None:
+                head, end = _split(source.read(info).decode("utf-8"))
+                head = _DIMENSION.sub(f'<dimension ref="{tail.dimension}"/>', head, count=1)
+                out.add_deflated(info.filename, *_deflate_stream(head, tail.rows, end))
             elif info.compress_type == zipfile.ZIP_DEFLATED:
                 out.add_deflated(info.filename, _raw(package, info), info.CRC, info.file_size)
             else:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from toolkit.outputs.columns import issue_columns, issue_rows
 from toolkit.outputs.lean_sheet import clip
 from toolkit.outputs.numbers import format_date
-from toolkit.outputs.sheets import Column, print_setup, setup_sheet, write_rows, write_title
+from toolkit.outputs.sheets import (
+    Column,
+    Tail,
+    Tones,
+    print_setup,
+    setup_sheet,
+    table_tail,
+    write_title,
+)
 from toolkit.outputs.styles import StyleBook
 from toolkit.outputs.view import LEVEL_CODES, CandidateLine, Digest, QuotaLine
 
@@ -24,7 +33,7 @@ def subtitle(digest: Digest) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> None:
+def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
     """One row per HTXSNV candidate of each scope (a scope with none still gets a row)."""
     ws = wb.add_worksheet("Hạn mức HTXSNV")
     columns = (
@@ -55,12 +64,8 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> None:
             rows.append(_quota_row(q, cand))
             over = cand is not None and not cand.within_ceiling
             tones.append({8: q.tone, 15: q.tone if over else ""})
-    first = HEADER_ROW + 1
     write_title(ws, book, "Phân tích hạn mức HTXSNV theo phạm vi xét", subtitle(digest))
-    setup_sheet(
-        ws, book, columns, header_row=HEADER_ROW, last_row=first + len(rows) - 1, freeze_cols=2
-    )
-    write_rows(ws, book, columns, rows, first_row=first, tones=tones)
+    return _table(wb, ws, book, columns, rows, tones=tones)
 
 
 def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
@@ -89,7 +94,7 @@ def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
     )
 
 
-def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> None:
+def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> Tail:
     """Each cell's own self-assessment, the vote on it, its proposed level and conditions."""
     ws = wb.add_worksheet("Xếp loại chi bộ")
     columns = (
@@ -128,39 +133,21 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> None:
         for c in digest.cell_ratings
     ]
     tones = ["warning" if c.conditions_broken else "" for c in digest.cell_ratings]
-    first = HEADER_ROW + 1
     write_title(ws, book, "Đánh giá, xếp loại chi bộ", subtitle(digest))
-    setup_sheet(
-        ws, book, columns, header_row=HEADER_ROW, last_row=first + len(rows) - 1, freeze_cols=2
-    )
-    write_rows(ws, book, columns, rows, first_row=first, tones=tones)
+    return _table(wb, ws, book, columns, rows, tones=tones)
 
 
-def write_issues(wb: Any, book: StyleBook, digest: Digest) -> None:
+def write_issues(wb: Any, book: StyleBook, digest: Digest) -> Tail:
     """Every issue, errors in red and warnings in yellow."""
     ws = wb.add_worksheet("Danh sách vấn đề")
     columns = issue_columns(with_cell=True)
-    first = HEADER_ROW + 1
     write_title(ws, book, "Danh sách vấn đề phát hiện trong dữ liệu", subtitle(digest))
-    setup_sheet(
-        ws,
-        book,
-        columns,
-        header_row=HEADER_ROW,
-        last_row=first + len(digest.issues) - 1,
-        freeze_cols=3,
-    )
-    write_rows(
-        ws,
-        book,
-        columns,
-        issue_rows(digest.issues, with_cell=True),
-        first_row=first,
-        tones=(i.severity for i in digest.issues),
-    )
+    rows = list(issue_rows(digest.issues, with_cell=True))
+    tones = (i.severity for i in digest.issues)
+    return _table(wb, ws, book, columns, rows, tones=tones, freeze_cols=3)
 
 
-def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> None:
+def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> Tail:
     """Every input file with its SHA-256, template version and identity."""
     ws = wb.add_worksheet("Tệp đầu vào")
     columns = (
@@ -177,12 +164,25 @@ def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> None:
         (n, f.path, f.sha256, f.kind, f.template_version, f.cell_code, f.year, f.status)
         for n, f in enumerate(digest.inputs, start=1)
     ]
-    first = HEADER_ROW + 1
     write_title(ws, book, "Các tệp đầu vào đã đọc", subtitle(digest))
-    setup_sheet(
-        ws, book, columns, header_row=HEADER_ROW, last_row=first + len(rows) - 1, freeze_cols=2
-    )
-    write_rows(ws, book, columns, rows, first_row=first)
+    return _table(wb, ws, book, columns, rows)
+
+
+def _table(
+    wb: Any,
+    ws: Any,
+    book: StyleBook,
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[object]],
+    *,
+    tones: Tones | None = None,
+    freeze_cols: int = 2,
+) -> Tail:
+    """A table under the title: set up by xlsxwriter, its rows left to ``splice``."""
+    first = HEADER_ROW + 1
+    last = first + len(rows) - 1
+    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=freeze_cols)
+    return table_tail(wb, ws, book, columns, rows, first_row=first, last_row=last, tones=tones)
 
 
 def write_info(wb: Any, book: StyleBook, digest: Digest) -> None:

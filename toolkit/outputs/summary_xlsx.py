@@ -12,7 +12,6 @@ spend most of a city's time budget on that one sheet); every other cell is xlsxw
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,13 +20,13 @@ from xlsxwriter.utility import xl_col_to_name
 from toolkit.model import LEVELS
 from toolkit.outputs import summary_sheets
 from toolkit.outputs.columns import member_columns, member_rows
-from toolkit.outputs.lean_sheet import table_cells
 from toolkit.outputs.sheets import (
-    NUMBER_STYLES,
     Column,
+    Tail,
     print_setup,
     set_properties,
     setup_sheet,
+    table_tail,
     workbook_options,
     write_rows,
     write_title,
@@ -54,14 +53,16 @@ def write_summary(digest: Digest, target: Path | IO[bytes]) -> None:
     book = register_fixed(wb)
     totals_row = _write_cells(wb, book, digest)
     _write_charts(wb, book, digest, totals_row)
-    summary_sheets.write_quotas(wb, book, digest)
-    summary_sheets.write_cell_ratings(wb, book, digest)
-    part, rows, dimension = _start_members(wb, book, digest)
-    summary_sheets.write_issues(wb, book, digest)
-    summary_sheets.write_inputs(wb, book, digest)
+    tails = [
+        summary_sheets.write_quotas(wb, book, digest),
+        summary_sheets.write_cell_ratings(wb, book, digest),
+        _write_members(wb, book, digest),
+        summary_sheets.write_issues(wb, book, digest),
+        summary_sheets.write_inputs(wb, book, digest),
+    ]
     summary_sheets.write_info(wb, book, digest)
     wb.close()
-    append_rows(package.getvalue(), target, part, rows, dimension)
+    append_rows(package.getvalue(), target, tails)
 
 
 def title(digest: Digest) -> str:
@@ -289,9 +290,8 @@ def _style_chart(chart: Any, name: str) -> None:
 # Per-member detail
 
 
-def _start_members(wb: Any, book: StyleBook, digest: Digest) -> tuple[str, Iterator[str], str]:
-    """The member sheet as xlsxwriter writes it (title, header, layout for every row), and
-    the member rows to append: (sheet part, ``<row>`` elements, used range)."""
+def _write_members(wb: Any, book: StyleBook, digest: Digest) -> Tail:
+    """The member sheet: a row per member of every rated cell, in cell order."""
     ws = wb.add_worksheet(SHEET_MEMBERS)
     columns = member_columns(uses_scores=digest.uses_scores, with_cell=True)
     ordered = [m for c in digest.cells for m in digest.members.get(c.code, ())]
@@ -299,19 +299,6 @@ def _start_members(wb: Any, book: StyleBook, digest: Digest) -> tuple[str, Itera
     last = first + len(ordered) - 1
     write_title(ws, book, "Chi tiết kết quả đánh giá, xếp loại từng đảng viên", subtitle(digest))
     setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=3)
-    numeric = [c.style in NUMBER_STYLES for c in columns]
-    styles = {
-        tone: [book[f"{c.style}@{tone}" if tone else c.style].xf_index for c in columns]
-        for tone in ("", "error", "warning")
-    }
-
-    def rows() -> Iterator[str]:
-        values = member_rows(ordered, uses_scores=digest.uses_scores, with_cell=True)
-        for row, (member, cells) in enumerate(zip(ordered, values, strict=True), start=first):
-            tone = member.tone
-            xml = table_cells(row, cells, numeric, styles[tone], bool(tone))
-            yield f'<row r="{row + 1}">{xml}</row>'
-
-    part = f"xl/worksheets/sheet{wb.worksheets().index(ws) + 1}.xml"
-    dimension = f"A1:{xl_col_to_name(len(columns) - 1)}{max(last, HEADER_ROW) + 1}"
-    return part, rows(), dimension
+    values = member_rows(ordered, uses_scores=digest.uses_scores, with_cell=True)
+    tones = (m.tone for m in ordered)
+    return table_tail(wb, ws, book, columns, values, first_row=first, last_row=last, tones=tones)
