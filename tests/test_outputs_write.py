@@ -203,3 +203,6 @@ def test_every_file_is_planned_once_and_the_main_page_stays_here(tmp_path: Path)
     assert sorted(planned_cells) == sorted(p.cell.code for p in packs)
     assert len(planned_cells) == len(set(planned_cells))
     assert tasks[0][0] is write_summary
+    # a fork server's workers would receive the whole digest pickled: this process keeps it
+    kept = plan_tasks(digest, packs, pages[:-1], tmp_path, None, summary=False)
+    assert [t for t in tasks if t[0] is not write_summary] == kept

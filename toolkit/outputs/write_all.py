@@ -3,7 +3,8 @@
 Every file is independent of the others, so with ``workers > 1`` (and enough members to be
 worth a process) the summary workbook, the report's part pages and the per-cell workbooks are
 written by worker processes while this process writes the main report page and the JSON, then
-helps with what is left. The bytes do not depend on ``workers``: each file is the same
+helps with what is left. Workers started from a fork server (a city) receive their tasks
+pickled, so the summary, which needs the whole digest, is written here too. The bytes do not depend on ``workers``: each file is the same
 function of the same rows.
 """
 
@@ -112,8 +113,15 @@ def _write(
     report = [out_dir / pages[-1][0], *(out_dir / path for path, _, _ in pages[:-1])]
     written += [*report, out_dir / RESULTS_JSON]
 
+    # workers from a fork server receive their tasks pickled: the summary would send them the
+    # whole digest (about 0.6 s of pickling for a city), so this process writes it itself
+    summary_here = context is not None and context.get_start_method() != "fork"
+
     def write_here() -> None:
-        """The main report page and the JSON: always written by this process."""
+        """The main report page and the JSON (and the summary for a fork server's workers):
+        always written by this process."""
+        if summary_here:
+            write_summary(digest, out_dir / SUMMARY)
         write_pages(pages[-1:], out_dir, templates)
         document = results_document(
             result,
@@ -126,7 +134,7 @@ def _write(
         with (out_dir / RESULTS_JSON).open("wb") as stream:
             write_results_json(document, stream)
 
-    tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates)
+    tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates, summary=not summary_here)
     if context is not None:
         _in_parallel(tasks, workers, write_here, context, pool)
     else:
@@ -151,12 +159,15 @@ def plan_tasks(
     parts: Sequence[tuple[str, str, object]],
     out_dir: Path,
     templates: Path | None,
+    *,
+    summary: bool = True,
 ) -> list[Task]:
-    """The work that may go to other processes, longest first: the summary workbook, the
-    report's part pages by ``PAGES``, the per-cell workbooks by ``CHUNK``. Each file is in
-    exactly one task; the main report page is in none (this process writes it)."""
+    """The work that may go to other processes, longest first: the summary workbook (unless
+    ``summary`` is false), the report's part pages by ``PAGES``, the per-cell workbooks by
+    ``CHUNK``. Each file is in exactly one task; the main report page is in none (this process
+    writes it)."""
     return [
-        (write_summary, (digest, out_dir / SUMMARY)),
+        *([(write_summary, (digest, out_dir / SUMMARY))] if summary else []),
         *(
             (write_pages, (parts[i : i + PAGES], out_dir, templates))
             for i in range(0, len(parts), PAGES)
