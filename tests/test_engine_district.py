@@ -10,7 +10,7 @@ from test_engine_builders import QD124, cell_return, many, not_rated, tree, unit
 
 from toolkit.catalogue import make
 from toolkit.demo.district import make_district
-from toolkit.engine import rate_district
+from toolkit.engine import rate_cell, rate_district
 from toolkit.model import NotRatedReason, OrgKind, Severity
 from toolkit.rulebook import load_ruleset
 
@@ -35,6 +35,24 @@ def test_cells_in_code_order_and_totals_summed() -> None:
     # the deciding scopes: the đảng bộ cơ sở and the chi bộ cơ sở
     assert [q.scope_code for q in result.quotas] == ["CB03", "DB01"]
     assert all(q.deciding for q in result.quotas)
+
+
+def test_a_cell_rated_before_is_taken_only_for_the_very_same_return() -> None:
+    """``aggregate`` rates a cell as soon as its files are in; a later file may change it."""
+    returns = [cell_return(many("A", "HTXSNV", 3), A), cell_return(many("B", "HTTNV", 4), B)]
+    the_tree = tree(DB, A, B, C)
+    fresh = rate_district(returns, the_tree, QD124, year=2024)
+    early_a = rate_cell(returns[0], QD124, year=2024, tree=the_tree)
+    # what CB02's return looked like before a corrected file replaced it
+    stale = cell_return(many("B", "HTNV", 4), B)
+    early_b = rate_cell(stale, QD124, year=2024, tree=the_tree)
+    rated = {"CB01": (returns[0], early_a), "CB02": (stale, early_b)}
+
+    result = rate_district(returns, the_tree, QD124, year=2024, rated=rated)
+
+    assert result.cells[0] is early_a
+    assert result.cells[1] is not early_b and result.cells[1].counts.levels == (0, 4, 0, 0)
+    assert result == fresh
 
 
 def test_missing_cells_are_listed_and_their_scope_flagged() -> None:

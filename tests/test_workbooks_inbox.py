@@ -35,6 +35,8 @@ def send(made, inbox: Path, code: str, *, saved_at=dt.datetime(2023, 12, 19), on
                   saved_at=saved_at, names=names)  # fmt: skip
     if only == "self_assessment":
         bb.unlink()
+    if only == "ballot":
+        sa.unlink()
     return sa, bb
 
 
@@ -89,6 +91,28 @@ def test_two_different_files_for_one_workbook_are_named_both(made, tmp_path):
     assert "CB02 bien ban.xlsx" in duplicates[1].value
     assert "CB02 bien ban (sua).xlsx" in duplicates[1].value
     assert all(r.cell.code != "CB02" for r in result.returns)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_cell_is_heard_early_once_its_two_files_are_in_and_counts_only_if_it_stays(
+    made, tmp_path, workers
+):
+    for code in ("CB01", "CB03"):
+        send(made, tmp_path, code)
+    # CB02 sends its ballot twice, differently: what was heard early is void in the end
+    send(made, tmp_path, "CB02", names=("CB02 a.xlsx", "CB02 b.xlsx"))
+    later = simple_filing(roster(), "CB02").with_raw(
+        ballot={"Biên bản!B8": dt.datetime(2023, 12, 16)}
+    )
+    send(made, tmp_path, "CB02", filing=later, only="ballot", names=("x", "CB02 c.xlsx"))
+    heard: list[CellReturn] = []
+
+    result = collect(tmp_path, workers=workers, early=heard.append)
+
+    assert result == collect(tmp_path)  # hearing early changes nothing
+    assert [r.cell.code for r in result.returns] == ["CB01", "CB03"]
+    assert sorted(r.cell.code for r in heard) == ["CB01", "CB02", "CB03"]
+    assert all(any(h == r for h in heard) for r in result.returns)
 
 
 def test_latest_takes_the_file_saved_last_by_its_own_clock(made, tmp_path):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError, OutputError
 from toolkit.model import CellReturn, InputFile, Issue, OrgKind, OrgUnit, Roster, Severity
-from toolkit.results import DistrictResult
+from toolkit.results import CellResult, DistrictResult
 from toolkit.rulebook import RuleSet, load_ruleset
 
 if TYPE_CHECKING:
@@ -93,16 +93,22 @@ def aggregate(
     # imports the engine and the writers) meanwhile, then joins them
     with read_ahead(files, workers) as ahead:
         # imported here so that `xeploai --help` and `validate` do not pay for the writers
-        from toolkit.engine import rate_district
+        from toolkit.engine import rate_cell, rate_district
         from toolkit.outputs import write_outputs
 
         roster, roster_issues = read_roster(roster_path)
         if year is None:
             year = detect_year(files)
         rules = load_ruleset(year, rules_file)
+        rated: dict[str, tuple[CellReturn, CellResult]] = {}
+
+        def rate_early(ret: CellReturn) -> None:
+            """A cell rated as soon as its two files are in, while the readers go on."""
+            rated[ret.cell.code] = (ret, rate_cell(ret, rules, year=year, tree=roster.tree))
+
         collected = collect_returns(
             files, roster, year, rules, latest=latest, workers=workers, progress=report,
-            ahead=ahead,
+            ahead=ahead, early=rate_early,
         )  # fmt: skip
     report("rate", 0, len(collected.returns))
     result = rate_district(
@@ -113,7 +119,9 @@ def aggregate(
         missing=collected.missing,
         issues=(*roster_issues, *collected.issues),
         rejected=rejected_cells(collected.cells),
+        rated=rated,
     )
+    rated.clear()  # the returns it kept are no longer needed
     report("rate", len(collected.returns), len(collected.returns))
     inputs = (
         InputFile(path=str(roster_path), sha256=sha256_of(roster_path), kind="roster"),

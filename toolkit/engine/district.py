@@ -9,7 +9,7 @@ rule, the lowest-ranked are decided HTTNV in whichever cell they are.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from types import MappingProxyType
 
@@ -30,6 +30,7 @@ def rate_district(
     missing: Sequence[OrgUnit] = (),
     issues: Sequence[Issue] = (),
     rejected: Sequence[OrgUnit] = (),
+    rated: Mapping[str, tuple[CellReturn, CellResult]] | None = None,
 ) -> DistrictResult:
     """Rate every returned cell and decide the quotas of the parent committee's scopes.
 
@@ -38,7 +39,8 @@ def rate_district(
     incomplete. ``issues`` are problems found before rating (reading, validation), kept in
     front of the district's own. Cells come out in code order, quotas in scope-code order.
     Two returns for one cell, or a cell both returned and rejected, are a programming error
-    (``ValueError``): the caller decides what each cell is.
+    (``ValueError``): the caller decides what each cell is. ``rated``: cells already rated by
+    ``rate_cell`` (code → the return rated and its result), taken where the return is equal.
     """
     ordered = sorted(returns, key=lambda r: r.cell.code)
     for before, after in itertools.pairwise(ordered):
@@ -47,7 +49,9 @@ def rate_district(
     both = {r.cell.code for r in ordered} & {u.code for u in rejected}
     if both:
         raise ValueError(f"cells both returned and rejected: {', '.join(sorted(both))}")
-    cells = [rate_cell(r, rules, year=year, tree=tree) for r in ordered]
+    done = rated or {}
+    cells = [_rated(r, done.get(r.cell.code)) or rate_cell(r, rules, year=year, tree=tree)
+             for r in ordered]  # fmt: skip
     found: list[Issue] = list(issues)
     committee_quotas: list[QuotaResult] = []
     if rules.quota.scope is QuotaScope.GRASSROOTS:
@@ -65,6 +69,11 @@ def rate_district(
         issues=tuple(found),
         rejected=tuple(sorted(rejected, key=lambda u: u.code)),
     )
+
+
+def _rated(ret: CellReturn, before: tuple[CellReturn, CellResult] | None) -> CellResult | None:
+    """The result rated before for this very return, if any."""
+    return before[1] if before is not None and before[0] == ret else None
 
 
 def _committee_of(code: str, tree: OrgTree) -> OrgUnit | None:

@@ -83,6 +83,8 @@ def read_all(
 _EXPECT: Expectations | None = None
 
 Checked = tuple[WorkbookReading, tuple[Issue, ...] | None]
+#: a chunk of readings seen as it arrives; returns it with its checks filled in
+Arrived = Callable[[list[Checked]], list[Checked]]
 
 
 class ReadAhead:
@@ -128,13 +130,22 @@ class ReadAhead:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
 
-    def finish(self, report: Callable[[int], None]) -> list[Checked]:
-        """Every file's reading (and checks, where its reader knew what to expect), in order."""
+    def finish(
+        self, report: Callable[[int], None], arrived: Arrived | None = None
+    ) -> list[Checked]:
+        """Every file's reading (and checks, where its reader knew what to expect), in order.
+
+        ``arrived`` sees each chunk of readings as soon as this process has it (the readers'
+        chunks as they come in, between its own) and returns it, its checks filled in: work
+        done there (``collect_returns`` rates a cell whose two files are in) shares the CPUs
+        with the readers instead of waiting for the last file.
+        """
+        take = arrived or (lambda chunk: chunk)
         chunks, futures = self._chunks, self._futures
         if not futures:
             results: list[Checked] = []
             for path in self.paths:
-                results.append(_read_checked(path))
+                results.extend(take([_read_checked(path)]))
                 report(len(results))
             return results
         read: list[list[Checked] | None] = [None] * len(chunks)
@@ -142,13 +153,16 @@ class ReadAhead:
         for index in range(len(chunks) - 1, -1, -1):
             if not futures[index].cancel():
                 break  # a reader has this chunk: the ones before it are theirs
-            read[index] = _read_chunk(chunks[index])
+            read[index] = take(_read_chunk(chunks[index]))
             done += len(chunks[index])
-            report(done + sum(len(c) for c, f in zip(chunks, futures, strict=True) if f.done()
-                              and not f.cancelled()))  # fmt: skip
+            for other in range(index):  # the readers' chunks that came in meanwhile
+                if read[other] is None and futures[other].done():
+                    read[other] = take(futures[other].result())
+                    done += len(chunks[other])
+            report(done)
         for index, future in enumerate(futures):
             if read[index] is None:
-                read[index] = future.result()
+                read[index] = take(future.result())
         report(len(self.paths))
         return [result for chunk in read if chunk is not None for result in chunk]
 
@@ -169,6 +183,7 @@ def _read_and_check(
     workers: int,
     progress: Progress | None,
     ahead: ReadAhead | None = None,
+    arrived: Arrived | None = None,
 ) -> list[Checked]:
     """Each file read and, when ``expect`` is given, checked against it where it was read;
     None for checks a reader could not make (it did not inherit ``expect``). ``ahead``: the
@@ -184,7 +199,7 @@ def _read_and_check(
     gc.disable()
     try:
         with ahead or ReadAhead(paths, workers) as reading:
-            return reading.finish(lambda done: report("read", done, total))
+            return reading.finish(lambda done: report("read", done, total), arrived)
     finally:
         _EXPECT = None
         if collecting:
@@ -351,11 +366,15 @@ def collect_returns(
     workers: int = 1,
     progress: Progress | None = None,
     ahead: ReadAhead | None = None,
+    early: Callable[[CellReturn], object] | None = None,
 ) -> InboxResult:
     """Read an inbox (files and folders) against the roster: the returns the engine can use.
 
     ``workers`` > 1 reads files in a process pool; ``progress`` hears ("read", done, total).
     ``ahead``: the same ``paths`` already being read (``read_ahead``), before the roster was.
+    ``early`` hears, while files are still being read, each cell whose two workbooks are in
+    without errors so far: what its return will most likely be (``aggregate`` rates it then).
+    A later file may still change or void it; ``returns`` alone is what counts.
     """
     files = expand_paths(paths)
     locks = [p for p in files if is_lock_file(p)]
@@ -365,7 +384,8 @@ def collect_returns(
     # the readers check each file against the roster as they read it (they inherit it, with
     # its members by cell worked out once here)
     collector.expect.members_by_cell, collector.expect.member_index  # noqa: B018
-    results = _read_and_check(_to_read(files), collector.expect, workers, progress, ahead)
+    arrived = _EarlyReturns(collector, early).arrived if early is not None else None
+    results = _read_and_check(_to_read(files), collector.expect, workers, progress, ahead, arrived)
     readings = [reading for reading, _ in results]
     groups: dict[tuple[str, str], list[str]] = {}
     for reading, checked in results:
@@ -394,6 +414,41 @@ def collect_returns(
         inputs=tuple(sorted(inputs, key=lambda f: f.path)),
         cells=tuple(cells),
     )
+
+
+class _EarlyReturns:
+    """Cells whose self-assessment and ballot have both come in, one file each and neither with
+    an error so far, told to ``hear`` as they come in (``collect_returns``'s ``early``)."""
+
+    def __init__(self, collector: _Collector, hear: Callable[[CellReturn], object]) -> None:
+        self.collector, self.hear = collector, hear
+        self.seen: dict[str, dict[str, list[WorkbookReading]]] = {}
+        self.spoilt: set[str] = set()  # cells with a file in error: nothing to hear
+
+    def arrived(self, chunk: list[Checked]) -> list[Checked]:
+        expect = self.collector.expect
+        checked_chunk: list[Checked] = []
+        for reading, checked in chunk:
+            if checked is None:  # a reader that did not know the roster: checked here, once
+                checked = check_reading(reading, expect)
+            checked_chunk.append((reading, checked))
+            ident = reading.identity
+            if ident is None or reading.kind not in CELL_KINDS:
+                continue
+            issues = (*reading.issues, *checked)
+            if any(i.code in _NOT_A_RETURN for i in issues):
+                continue
+            code = ident.cell_code
+            if reading.content is None or any(i.severity is Severity.ERROR for i in issues):
+                self.spoilt.add(code)
+                continue
+            kinds = self.seen.setdefault(code, {})
+            kinds.setdefault(reading.kind, []).append(reading)
+            sa, bb = kinds.get("self_assessment", ()), kinds.get("ballot", ())
+            cell = self.collector.roster.tree.units.get(code)
+            if len(sa) == len(bb) == 1 and code not in self.spoilt and cell and cell.kind.is_cell:
+                self.hear(_return_of(expect, cell, sa[0], bb[0]))
+        return checked_chunk
 
 
 def _cell(
@@ -456,12 +511,18 @@ def _cell(
 
 
 def _cell_return(collector: _Collector, cell: OrgUnit, sa_path: str, bb_path: str) -> CellReturn:
-    sa = collector.readings[sa_path].content
-    bb = collector.readings[bb_path].content
+    readings = collector.readings
+    return _return_of(collector.expect, cell, readings[sa_path], readings[bb_path])
+
+
+def _return_of(
+    expect: Expectations, cell: OrgUnit, sa_reading: WorkbookReading, bb_reading: WorkbookReading
+) -> CellReturn:
+    sa, bb = sa_reading.content, bb_reading.content
     assert isinstance(sa, SelfAssessmentContent) and isinstance(bb, BallotContent)
     return CellReturn(
         cell=cell,
-        members=collector.expect.members_by_cell.get(cell.code, ()),
+        members=expect.members_by_cell.get(cell.code, ()),
         assessments={a.member_id: a for a in sa.assessments},
         meeting=bb.meeting,
         tallies={t.member_id: t for t in bb.tallies if t is not None and t.member_id},
