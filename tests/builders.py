@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import Path
 from types import MappingProxyType
+from typing import Any
 
 from toolkit.model import (
     LEVELS,
@@ -36,6 +39,7 @@ from toolkit.model import (
     Severity,
     VoteTally,
 )
+from toolkit.outputs import write_outputs
 from toolkit.outputs.numbers import format_percent
 from toolkit.results import (
     CapApplied,
@@ -66,6 +70,25 @@ class Case:
     ruleset: RuleSet
     parent: OrgUnit | None
     generated_on: dt.date = GENERATED_ON
+
+
+def write_case(case: Case, folder: Path, *, workers: int = 1) -> list[Path]:
+    """Every output of ``aggregate`` for ``case``, written into ``folder``."""
+    return write_outputs(
+        case.result,
+        case.inputs,
+        folder,
+        ruleset=case.ruleset,
+        parent=case.parent,
+        generated_on=case.generated_on,
+        workers=workers,
+    )
+
+
+def results_json(folder: Path) -> dict[str, Any]:
+    """``ket-qua.json`` of an output folder, as data."""
+    data: dict[str, Any] = json.loads((folder / "ket-qua.json").read_text(encoding="utf-8"))
+    return data
 
 
 # ---------------------------------------------------------------------------------------------

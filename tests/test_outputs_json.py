@@ -2,35 +2,25 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
+from typing import Any
 
 import pytest
-from builders import lien_chieu
+from builders import lien_chieu, results_json, write_case
 
 from toolkit.mail.folder import read_results
-from toolkit.outputs import write_outputs
 
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    case = lien_chieu()
     folder = tmp_path_factory.mktemp("out")
-    write_outputs(
-        case.result,
-        case.inputs,
-        folder,
-        ruleset=case.ruleset,
-        parent=case.parent,
-        generated_on=case.generated_on,
-    )
+    write_case(lien_chieu(), folder)
     return folder
 
 
 @pytest.fixture(scope="module")
-def doc(out: Path) -> dict[str, object]:
-    data: dict[str, object] = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
-    return data
+def doc(out: Path) -> dict[str, Any]:
+    return results_json(out)
 
 
 def test_the_contract_keys(doc: dict[str, object]) -> None:

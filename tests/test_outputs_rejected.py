@@ -11,10 +11,19 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
-from builders import REJECTED, issue, synthetic, with_rejected_cell, workbook_snapshot
+from builders import (
+    REJECTED,
+    issue,
+    results_json,
+    synthetic,
+    with_rejected_cell,
+    workbook_snapshot,
+    write_case,
+)
 from test_outputs_cell import summary_of
 from test_outputs_summary import GOLDEN, digest_of, rows_by_code
 
@@ -22,7 +31,6 @@ from toolkit.mail.addresses import Recipient
 from toolkit.mail.folder import read_results
 from toolkit.mail.plan import MessageKind, plan_messages
 from toolkit.model import OrgKind, OrgUnit
-from toolkit.outputs import write_outputs
 from toolkit.outputs.cell_xlsx import cell_packs
 from toolkit.outputs.report_html import SPLIT_ABOVE_CELLS, render_report
 from toolkit.outputs.summary_xlsx import SHEET_CELLS
@@ -32,23 +40,14 @@ CODE = REJECTED.code
 
 @pytest.fixture(scope="module")
 def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    case = with_rejected_cell()
     folder = tmp_path_factory.mktemp("out")
-    write_outputs(
-        case.result,
-        case.inputs,
-        folder,
-        ruleset=case.ruleset,
-        parent=case.parent,
-        generated_on=case.generated_on,
-    )
+    write_case(with_rejected_cell(), folder)
     return folder
 
 
 @pytest.fixture(scope="module")
-def doc(out: Path) -> dict[str, object]:
-    data: dict[str, object] = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
-    return data
+def doc(out: Path) -> dict[str, Any]:
+    return results_json(out)
 
 
 def issue_table(path: Path) -> list[dict[str, object]]:
@@ -266,15 +265,7 @@ def test_the_manifest_hashes_its_workbook(out: Path) -> None:
 
 
 def test_writing_twice_gives_the_same_bytes(out: Path, tmp_path: Path) -> None:
-    case = with_rejected_cell()
-    write_outputs(
-        case.result,
-        case.inputs,
-        tmp_path,
-        ruleset=case.ruleset,
-        parent=case.parent,
-        generated_on=case.generated_on,
-    )
+    write_case(with_rejected_cell(), tmp_path)
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         relative = path.relative_to(out)
         assert (tmp_path / relative).read_bytes() == path.read_bytes(), relative

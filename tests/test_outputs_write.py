@@ -8,10 +8,10 @@ import json
 from pathlib import Path
 
 import pytest
-from builders import SCHOOL, Case, lien_chieu, synthetic
+from builders import SCHOOL, Case, lien_chieu, synthetic, write_case
 from test_outputs_summary import digest_of
 
-from toolkit.outputs import write_all, write_outputs
+from toolkit.outputs import write_all
 from toolkit.outputs.cell_xlsx import cell_packs
 from toolkit.outputs.report_html import SPLIT_ABOVE_CELLS, report_pages, write_pages
 from toolkit.outputs.summary_xlsx import write_summary
@@ -31,15 +31,7 @@ EXPECTED = [
 
 
 def write(case: Case, folder: Path, workers: int = 1) -> list[Path]:
-    return write_outputs(
-        case.result,
-        case.inputs,
-        folder,
-        ruleset=case.ruleset,
-        parent=case.parent,
-        generated_on=case.generated_on,
-        workers=workers,
-    )
+    return write_case(case, folder, workers=workers)
 
 
 def files_of(folder: Path) -> dict[str, bytes]:

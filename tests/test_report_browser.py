@@ -16,10 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from builders import SCRIPT_NAME, Case, lien_chieu, synthetic
+from builders import SCRIPT_NAME, Case, lien_chieu, synthetic, write_case
 from playwright.sync_api import Browser, Page, sync_playwright
-
-from toolkit.outputs import write_outputs
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -53,14 +51,7 @@ def browser() -> Iterator[Browser]:
 
 
 def write(case: Case, folder: Path) -> Path:
-    write_outputs(
-        case.result,
-        case.inputs,
-        folder,
-        ruleset=case.ruleset,
-        parent=case.parent,
-        generated_on=case.generated_on,
-    )
+    write_case(case, folder)
     return folder
 
 

@@ -421,6 +421,21 @@ class Issue:
     def text(self, lang: str = "vi") -> str:
         return self.message_en if lang == "en" else self.message
 
+    def as_dict(self) -> dict[str, object]:
+        """The issue as JSON data (``validate --format json``, ``ket-qua.json``): stable keys."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "message_en": self.message_en,
+            "file": self.location.file,
+            "sheet": self.location.sheet,
+            "cell": self.location.cell,
+            "value": self.value,
+            "unit_code": self.unit_code,
+            "member_id": self.member_id,
+        }
+
 
 # ---------------------------------------------------------------------------------------------
 # Inputs, for the audit trail
@@ -439,3 +454,15 @@ class InputFile:
     year: int | None = None
     #: "used", "duplicate", "rejected" (errors), "unknown" (belongs to no cell)
     status: str = "used"
+
+    def as_dict(self) -> dict[str, object]:
+        """The file as JSON data (reports, ``ket-qua.json``, ``manifest.json``): stable keys."""
+        return {
+            "path": self.path,
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "template_version": self.template_version,
+            "cell_code": self.cell_code,
+            "year": self.year,
+            "status": self.status,
+        }

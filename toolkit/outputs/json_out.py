@@ -83,8 +83,8 @@ def results_document(
         },
         "cells": cells,
         "quotas": [quota_entry(q) for q in quota_results(result)],
-        "issues": [issue_entry(i) for i in issues],
-        "inputs": [input_entry(f) for f in sorted(inputs, key=lambda f: (f.path, f.sha256))],
+        "issues": [i.as_dict() for i in issues],
+        "inputs": [f.as_dict() for f in sorted(inputs, key=lambda f: (f.path, f.sha256))],
     }
 
 
@@ -222,33 +222,6 @@ def quota_entry(q: QuotaResult) -> dict[str, Any]:
     }
 
 
-def issue_entry(i: Issue) -> dict[str, Any]:
-    return {
-        "code": i.code,
-        "severity": i.severity.value,
-        "message": i.message,
-        "message_en": i.message_en,
-        "file": i.location.file,
-        "sheet": i.location.sheet,
-        "cell": i.location.cell,
-        "value": i.value,
-        "unit_code": i.unit_code,
-        "member_id": i.member_id,
-    }
-
-
-def input_entry(f: InputFile) -> dict[str, Any]:
-    return {
-        "path": f.path,
-        "sha256": f.sha256,
-        "kind": f.kind,
-        "template_version": f.template_version,
-        "cell_code": f.cell_code,
-        "year": f.year,
-        "status": f.status,
-    }
-
-
 def _unit(unit: OrgUnit, line: CellLine) -> dict[str, Any]:
     return {
         "code": unit.code,
@@ -279,7 +252,7 @@ def _cell(cell: CellResult, line: CellLine, issues: Sequence[Issue]) -> dict[str
         ],
         "quota": quota_entry(cell.quota),
         "members": [_member(m) for m in cell.members],
-        "issues": [issue_entry(i) for i in issues],
+        "issues": [i.as_dict() for i in issues],
     }
 
 
@@ -293,7 +266,7 @@ def _unrated(unit: OrgUnit, line: CellLine, issues: Sequence[Issue]) -> dict[str
         "conditions": [],
         "quota": None,
         "members": [],
-        "issues": [issue_entry(i) for i in issues],
+        "issues": [i.as_dict() for i in issues],
     }
 
 
@@ -331,5 +304,5 @@ def _member(m: MemberResult) -> dict[str, Any]:
         "needs_higher_committee": m.needs_higher_committee,
         "explanation": m.explanation,
         "explanation_en": m.explanation_en,
-        "issues": [issue_entry(i) for i in sorted(m.issues, key=issue_key)],
+        "issues": [i.as_dict() for i in sorted(m.issues, key=issue_key)],
     }

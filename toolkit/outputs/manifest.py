@@ -16,7 +16,7 @@ from typing import Any
 
 from toolkit import __version__
 from toolkit.model import InputFile
-from toolkit.outputs.json_out import input_entry, ruleset_entry
+from toolkit.outputs.json_out import ruleset_entry
 from toolkit.rulebook import RuleSet
 
 SCHEMA = "xeploai/manifest/1"
@@ -49,7 +49,7 @@ def manifest_document(
         "year": year,
         "generated_on": generated_on.isoformat(),
         "ruleset": rules,
-        "inputs": [input_entry(f) for f in sorted(inputs, key=lambda f: (f.path, f.sha256))],
+        "inputs": [f.as_dict() for f in sorted(inputs, key=lambda f: (f.path, f.sha256))],
         "outputs": sorted(
             (
                 {

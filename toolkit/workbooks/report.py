@@ -61,33 +61,6 @@ _WORDS = {
 }
 
 
-def issue_as_dict(issue: Issue) -> dict[str, Any]:
-    return {
-        "code": issue.code,
-        "severity": issue.severity.value,
-        "message": issue.message,
-        "message_en": issue.message_en,
-        "file": issue.location.file,
-        "sheet": issue.location.sheet,
-        "cell": issue.location.cell,
-        "value": issue.value,
-        "unit_code": issue.unit_code,
-        "member_id": issue.member_id,
-    }
-
-
-def input_as_dict(item: InputFile) -> dict[str, Any]:
-    return {
-        "path": item.path,
-        "sha256": item.sha256,
-        "kind": item.kind,
-        "template_version": item.template_version,
-        "cell_code": item.cell_code,
-        "year": item.year,
-        "status": item.status,
-    }
-
-
 def summary_rows(issues: Iterable[Issue]) -> list[tuple[str, Severity, int]]:
     """(code, severity, count), errors first, then by code."""
     counts = Counter((i.code, i.severity) for i in issues)
@@ -199,10 +172,10 @@ def validation_dict(report: ValidationReport) -> dict[str, Any]:
         "summary": _summary_dicts(report.issues),
         "files": [
             {
-                **input_as_dict(f.input),
+                **f.input.as_dict(),
                 "name": f.name,
                 "valid": f.valid,
-                "issues": [issue_as_dict(i) for i in f.issues],
+                "issues": [i.as_dict() for i in f.issues],
             }
             for f in report.files
         ],
@@ -289,7 +262,7 @@ def status_dict(result: InboxResult) -> dict[str, Any]:
         ],
         "missing": [u.code for u in result.missing],
         "unknown_files": [f.path for f in result.unknown],
-        "inputs": [input_as_dict(f) for f in result.inputs],
+        "inputs": [f.as_dict() for f in result.inputs],
         "summary": _summary_dicts(result.issues),
-        "issues": [issue_as_dict(i) for i in result.issues],
+        "issues": [i.as_dict() for i in result.issues],
     }
