@@ -789,7 +789,10 @@ def with_rejected_cell(case: Case | None = None) -> Case:
         ),
     )
     result = dataclasses.replace(
-        base.result, issues=(*base.result.issues, *found), rejected=(REJECTED,)
+        base.result,
+        issues=(*base.result.issues, *found),
+        rejected=(REJECTED,),
+        rejected_members=tuple(person(c, n) for n in range(1, 11)),
     )
     inputs = (
         *base.inputs,

@@ -18,6 +18,7 @@ import pytest
 from builders import (
     REJECTED,
     issue,
+    person,
     results_json,
     synthetic,
     with_rejected_cell,
@@ -69,6 +70,12 @@ def test_the_cell_has_a_line_without_numbers_and_with_its_counts_of_problems() -
     assert CODE not in {c.code for c in digest.present_cells}  # not among the rated
     assert CODE not in {c.code for c in digest.missing_cells}
     assert CODE not in digest.members
+
+
+def test_its_issues_name_the_member_from_the_roster() -> None:
+    digest = digest_of(with_rejected_cell())
+    (line,) = [i for i in digest.issues if i.member_id == f"{CODE}-004"]
+    assert line.member_name == person(CODE, 4).full_name != ""
 
 
 def test_its_files_are_named_with_what_became_of_each() -> None:

@@ -111,6 +111,7 @@ def aggregate(
             ahead=ahead, early=rate_early,
         )  # fmt: skip
     report("rate", 0, len(collected.returns))
+    rejected = rejected_cells(collected.cells)
     result = rate_district(
         collected.returns,
         roster.tree,
@@ -118,8 +119,9 @@ def aggregate(
         year=year,
         missing=collected.missing,
         issues=(*roster_issues, *collected.issues),
-        rejected=rejected_cells(collected.cells),
+        rejected=rejected,
         rated=rated,
+        rejected_members=[m for m in roster.members if m.cell_code in {u.code for u in rejected}],
     )
     rated.clear()  # the returns it kept are no longer needed
     report("rate", len(collected.returns), len(collected.returns))

@@ -210,3 +210,5 @@ class DistrictResult:
     #: cells that sent their files, with errors (or two different files of one kind): not
     #: rated and not in the totals, but listed with their issues everywhere a cell appears
     rejected: tuple[OrgUnit, ...] = ()
+    #: the roster's members of the rejected cells, so that their issues can name them
+    rejected_members: tuple[Member, ...] = ()

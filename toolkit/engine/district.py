@@ -16,7 +16,7 @@ from types import MappingProxyType
 from toolkit.engine.cells import level_counts, rate_cell
 from toolkit.engine.issues import issue, unit_name
 from toolkit.engine.quota import lower_by_ranking, quota_issues, quota_result
-from toolkit.model import CellReturn, Issue, NotRatedReason, OrgKind, OrgTree, OrgUnit
+from toolkit.model import CellReturn, Issue, Member, NotRatedReason, OrgKind, OrgTree, OrgUnit
 from toolkit.results import CellResult, DistrictResult, LevelCounts, QuotaResult
 from toolkit.rulebook import QuotaScope, RuleSet
 
@@ -31,6 +31,7 @@ def rate_district(
     issues: Sequence[Issue] = (),
     rejected: Sequence[OrgUnit] = (),
     rated: Mapping[str, tuple[CellReturn, CellResult]] | None = None,
+    rejected_members: Sequence[Member] = (),
 ) -> DistrictResult:
     """Rate every returned cell and decide the quotas of the parent committee's scopes.
 
@@ -41,6 +42,7 @@ def rate_district(
     Two returns for one cell, or a cell both returned and rejected, are a programming error
     (``ValueError``): the caller decides what each cell is. ``rated``: cells already rated by
     ``rate_cell`` (code → the return rated and its result), taken where the return is equal.
+    ``rejected_members``: the roster's members of the rejected cells, kept to name them.
     """
     ordered = sorted(returns, key=lambda r: r.cell.code)
     for before, after in itertools.pairwise(ordered):
@@ -68,6 +70,7 @@ def rate_district(
         missing=tuple(sorted(missing, key=lambda u: u.code)),
         issues=tuple(found),
         rejected=tuple(sorted(rejected, key=lambda u: u.code)),
+        rejected_members=tuple(sorted(rejected_members, key=lambda m: (m.cell_code, m.member_id))),
     )
 
 

@@ -12,6 +12,7 @@ from toolkit.model import (
     LEVELS,
     InputFile,
     Issue,
+    Member,
     Membership,
     OrgKind,
     OrgUnit,
@@ -76,7 +77,7 @@ def build_digest(
 ) -> Digest:
     """Every row the writers need, sorted so that the same results give the same rows."""
     cells = sorted(result.cells, key=lambda c: c.cell.code)
-    names = _member_names(cells)
+    names = _member_names(cells, result.rejected_members)
     quotas = quota_results(result)
     # scopes name the đảng bộ cơ sở, which are not cells but carry issues of their own
     unit_names = {q.scope_code: q.scope_name for q in quotas}
@@ -206,10 +207,16 @@ def _issue_line(issue: Issue, units: Mapping[str, str], members: Mapping[str, st
     )
 
 
-def _member_names(cells: Iterable[CellResult]) -> dict[str, str]:
-    return {
-        f"{c.cell.code}\0{m.member.member_id}": m.member.full_name for c in cells for m in c.members
-    }
+def _member_names(cells: Iterable[CellResult], unrated: Iterable[Member]) -> dict[str, str]:
+    """cell code NUL member ID → full name, for the rated cells' and the rejected cells'
+    members (whose issues name them too)."""
+    names = {f"{m.cell_code}\0{m.member_id}": m.full_name for m in unrated}
+    names.update(
+        (f"{c.cell.code}\0{m.member.member_id}", m.member.full_name)
+        for c in cells
+        for m in c.members
+    )
+    return names
 
 
 def _severity_counts(issues: Iterable[IssueLine]) -> tuple[int, int]:
