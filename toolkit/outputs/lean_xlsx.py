@@ -70,6 +70,16 @@ class ZipParts:
         """Deflate ``data`` as part ``name``."""
         self.add_deflated(name, deflate(data), zlib.crc32(data), len(data))
 
+    def add_repeated(self, name: str, data: bytes) -> None:
+        """``add`` for a part that repeats from workbook to workbook (styles, relationships,
+        content types: the same for every cell's workbook): deflated once per process."""
+        found = _REPEATED.get(data)
+        if found is None:
+            if len(_REPEATED) >= _REPEATED_MAX:
+                _REPEATED.clear()  # a part that varies after all: keep the memory small
+            found = _REPEATED[data] = (deflate(data), zlib.crc32(data))
+        self.add_deflated(name, found[0], found[1], len(data))
+
     def add_deflated(self, name: str, raw: bytes, crc: int, size: int) -> None:
         """A part whose raw deflate stream, CRC-32 and inflated size are already known."""
         encoded = name.encode("utf-8")
@@ -106,6 +116,11 @@ class ZipParts:
             Path(target).write_bytes(data)
         else:
             target.write(data)
+
+
+#: repeated part → its raw deflate stream and CRC-32 (``ZipParts.add_repeated``)
+_REPEATED: dict[bytes, tuple[bytes, int]] = {}
+_REPEATED_MAX = 64
 
 
 def deflate(data: bytes) -> bytes:
@@ -156,16 +171,16 @@ class LeanWorkbook:
         sheets = [(f"xl/worksheets/sheet{s.index + 1}.xml", s.xml()) for s in self.sheets]
         defined = self._defined_names()
         parts = ZipParts()
-        parts.add("[Content_Types].xml", self._content_types().encode())
-        parts.add("_rels/.rels", self._root_rels().encode())
-        parts.add("xl/_rels/workbook.xml.rels", self._workbook_rels().encode())
+        parts.add_repeated("[Content_Types].xml", self._content_types().encode())
+        parts.add_repeated("_rels/.rels", self._root_rels().encode())
+        parts.add_repeated("xl/_rels/workbook.xml.rels", self._workbook_rels().encode())
         for name, xml in sheets:
             parts.add(name, xml.encode())
         parts.add("xl/workbook.xml", self._workbook(defined).encode())
-        parts.add("xl/styles.xml", styles_xml(self._table).encode())
+        parts.add_repeated("xl/styles.xml", styles_xml(self._table).encode())
         parts.add_deflated("xl/theme/theme1.xml", *_THEME_PART)
         parts.add("docProps/core.xml", self._core().encode())
-        parts.add("docProps/app.xml", self._app(defined).encode())
+        parts.add_repeated("docProps/app.xml", self._app(defined).encode())
         parts.write_to(self._target)
 
     # -- package parts ---------------------------------------------------------------------
