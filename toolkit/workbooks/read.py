@@ -8,6 +8,7 @@ written. Each file is reduced to model values and issues as soon as it is read; 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import io
 import os
@@ -93,7 +94,7 @@ class _Opened:
     issues: list[Issue]
     unit_code: str = ""
 
-    @property
+    @functools.cached_property
     def name(self) -> str:
         return Path(self.path).name
 
