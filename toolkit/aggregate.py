@@ -112,6 +112,7 @@ def aggregate(
         )  # fmt: skip
     report("rate", 0, len(collected.returns))
     rejected = rejected_cells(collected.cells)
+    rejected_codes = {u.code for u in rejected}
     result = rate_district(
         collected.returns,
         roster.tree,
@@ -121,7 +122,7 @@ def aggregate(
         issues=(*roster_issues, *collected.issues),
         rejected=rejected,
         rated=rated,
-        rejected_members=[m for m in roster.members if m.cell_code in {u.code for u in rejected}],
+        rejected_members=[m for m in roster.members if m.cell_code in rejected_codes],
     )
     rated.clear()  # the returns it kept are no longer needed
     report("rate", len(collected.returns), len(collected.returns))
