@@ -16,6 +16,7 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
+import toolkit.engine
 from toolkit.cli import main
 from toolkit.demo.build import DemoLayout, build_demo
 from toolkit.model import OrgTree, Roster
@@ -285,6 +286,28 @@ def test_same_inputs_give_byte_identical_outputs(district: DemoLayout, tmp_path:
     for out in (first, second):
         run("aggregate", district.inbox, "--roster", district.roster, "-o", out, "-q")
     assert digests(first) == digests(second)
+
+
+def test_one_reader_or_two_give_the_same_outputs(district: DemoLayout, tmp_path: Path) -> None:
+    for workers in ("1", "2"):
+        out = tmp_path / workers
+        run("aggregate", district.inbox, "--roster", district.roster, "-o", out, "-q",
+            "--workers", workers)  # fmt: skip
+    assert digests(tmp_path / "1") == digests(tmp_path / "2")
+
+
+def test_a_cell_rated_early_in_vain_is_rated_with_the_others(
+    district: DemoLayout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rating a cell while the files are still being read is a head start, never a risk."""
+    run("aggregate", district.inbox, "--roster", district.roster, "-o", tmp_path / "a", "-q")
+
+    def too_early(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("rated too early")
+
+    monkeypatch.setattr(toolkit.engine, "rate_cell", too_early)  # the head start fails
+    run("aggregate", district.inbox, "--roster", district.roster, "-o", tmp_path / "b", "-q")
+    assert digests(tmp_path / "a") == digests(tmp_path / "b")
 
 
 def test_inputs_are_never_modified(district: DemoLayout, tmp_path: Path) -> None:

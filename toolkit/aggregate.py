@@ -104,7 +104,12 @@ def aggregate(
 
         def rate_early(ret: CellReturn) -> None:
             """A cell rated as soon as its two files are in, while the readers go on."""
-            rated[ret.cell.code] = (ret, rate_cell(ret, rules, year=year, tree=roster.tree))
+            try:
+                rated[ret.cell.code] = (ret, rate_cell(ret, rules, year=year, tree=roster.tree))
+            except Exception:
+                # a guess about a cell whose two files may not agree (``check_pair`` has not
+                # run yet) must never stop the run: if it is kept, it is rated again below
+                rated.pop(ret.cell.code, None)
 
         collected = collect_returns(
             files, roster, year, rules, latest=latest, workers=workers, progress=report,
