@@ -203,14 +203,20 @@ def table_tail(
     formats = RowFormats(book, columns)
     numeric = [c.style in NUMBER_STYLES or c.style in DATE_STYLES for c in columns]
     dates = [col for col, c in enumerate(columns) if c.style in DATE_STYLES]
-    indices: dict[tuple[int, ...], list[int]] = {}
+    by_tone: dict[str, tuple[list[Any], list[int]]] = {}  # whole-row tones: indexed once
 
     def render() -> Iterable[str]:
         tone_iter = iter(tones) if tones is not None else None
         for row, values in enumerate(rows, start=first_row):
-            fmts = formats(next(tone_iter)) if tone_iter is not None else formats.plain
-            key = tuple(f.xf_index for f in fmts)
-            styles = indices.setdefault(key, list(key))
+            tone = next(tone_iter) if tone_iter is not None else ""
+            if isinstance(tone, str):
+                if tone not in by_tone:
+                    whole = formats(tone)
+                    by_tone[tone] = (whole, [f.xf_index for f in whole])
+                fmts, styles = by_tone[tone]
+            else:
+                fmts = formats(tone)
+                styles = [f.xf_index for f in fmts]
             if dates:
                 values = [
                     excel_day(v) if col in dates and isinstance(v, _dt.date) else v
