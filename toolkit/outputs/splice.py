@@ -8,7 +8,8 @@ rendered by ``lean_xlsx.table_cells`` with the workbook's own cell-format indice
 (``sheets.table_tail``), into each sheet's ``<sheetData>``. Only the file
 format is relied on, not xlsxwriter's internals: a sheet part is XML with one ``<dimension>``
 and one ``<sheetData>``. The result is what xlsxwriter writes when it writes the rows itself
-(``tests/test_outputs_lean_equivalence.py``).
+(``tests/test_outputs_lean_equivalence.py``), but for floats: all 17 digits that read back as
+the same double, where xlsxwriter rounds to 16.
 """
 
 from __future__ import annotations

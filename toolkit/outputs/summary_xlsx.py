@@ -5,8 +5,10 @@ computed value, so a reader that does not recalculate still shows the numbers), 
 of the level distribution, quota analysis, the cells' own ratings, the per-member detail, every
 issue, the inputs, and the run's information. The workbook is written in ``constant_memory``
 mode: each sheet strictly row by row, so memory stays flat for a city's 52,000 members. The
-member rows themselves are streamed into the finished package by ``splice`` (xlsxwriter would
-spend most of a city's time budget on that one sheet); every other cell is xlsxwriter's.
+rows of every table that ends its sheet (members, quotas, cells' ratings, issues, inputs) are
+streamed into the finished package by ``splice`` (xlsxwriter would spend most of a city's time
+budget on them); the titles, headers, the per-cell summary with its totals and the charts are
+xlsxwriter's.
 """
 
 from __future__ import annotations
