@@ -15,7 +15,12 @@ from toolkit.outputs import write_all
 from toolkit.outputs.cell_xlsx import cell_packs
 from toolkit.outputs.report_html import SPLIT_ABOVE_CELLS, report_pages, write_pages
 from toolkit.outputs.summary_xlsx import write_summary
-from toolkit.outputs.write_all import PARALLEL_FROM_MEMBERS, plan_tasks, write_cell_workbooks
+from toolkit.outputs.write_all import (
+    PARALLEL_FROM_MEMBERS,
+    plan_tasks,
+    write_bundle,
+    write_cell_workbooks,
+)
 from toolkit.rulebook import load_ruleset
 
 EXPECTED = [
@@ -195,6 +200,14 @@ def test_every_file_is_planned_once_and_the_main_page_stays_here(tmp_path: Path)
     assert sorted(planned_cells) == sorted(p.cell.code for p in packs)
     assert len(planned_cells) == len(set(planned_cells))
     assert tasks[0][0] is write_summary
-    # a fork server's workers would receive the whole digest pickled: this process keeps it
-    kept = plan_tasks(digest, packs, pages[:-1], tmp_path, None, summary=False)
-    assert [t for t in tasks if t[0] is not write_summary] == kept
+    # pickled to a fork server's workers: no summary (the whole digest), each part page with
+    # the workbooks of its cells, every file still once
+    pickled = plan_tasks(digest, packs, pages[:-1], tmp_path, None, pickled=True)
+    assert all(f is not write_summary for f, _ in pickled)
+    bundled = [(args[0], args[1]) for f, args in pickled if f is write_bundle]
+    assert sorted(p[0] for parts, _ in bundled for p in parts) == sorted(p[0] for p in pages[:-1])
+    for parts, bundle in bundled:
+        assert {pack.cell.grassroots_code for pack in bundle} <= {parts[0][2].code}
+    cells = [p.cell.code for _, bundle in bundled for p in bundle]
+    cells += [p.cell.code for f, args in pickled if f is write_cell_workbooks for p in args[0]]
+    assert sorted(cells) == sorted(p.cell.code for p in packs)

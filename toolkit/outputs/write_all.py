@@ -26,7 +26,7 @@ from toolkit.outputs.digest import build_digest, cell_stems
 from toolkit.outputs.json_out import results_document, write_results_json
 from toolkit.outputs.manifest import manifest_bytes, manifest_document
 from toolkit.outputs.paths import CELLS_DIR, MANIFEST, RESULTS_JSON, SUMMARY
-from toolkit.outputs.report_html import report_pages, write_pages
+from toolkit.outputs.report_html import PartPage, ReportPage, report_pages, write_pages
 from toolkit.outputs.summary_xlsx import write_summary
 from toolkit.outputs.view import Digest
 from toolkit.results import DistrictResult
@@ -113,14 +113,13 @@ def _write(
     report = [out_dir / pages[-1][0], *(out_dir / path for path, _, _ in pages[:-1])]
     written += [*report, out_dir / RESULTS_JSON]
 
-    # workers from a fork server receive their tasks pickled: the summary would send them the
-    # whole digest (about 0.6 s of pickling for a city), so this process writes it itself
-    summary_here = context is not None and context.get_start_method() != "fork"
+    # workers from a fork server receive their tasks pickled (see plan_tasks)
+    pickled = context is not None and context.get_start_method() != "fork"
 
     def write_here() -> None:
         """The main report page and the JSON (and the summary for a fork server's workers):
         always written by this process."""
-        if summary_here:
+        if pickled:  # the whole digest would be pickled (about 0.6 s for a city)
             write_summary(digest, out_dir / SUMMARY)
         write_pages(pages[-1:], out_dir, templates)
         document = results_document(
@@ -134,7 +133,7 @@ def _write(
         with (out_dir / RESULTS_JSON).open("wb") as stream:
             write_results_json(document, stream)
 
-    tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates, summary=not summary_here)
+    tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates, pickled=pickled)
     if context is not None:
         _in_parallel(tasks, workers, write_here, context, pool)
     else:
@@ -151,32 +150,61 @@ def _write(
 
 
 Task = tuple[Callable[..., object], tuple[object, ...]]
+#: a report page to render: (relative path, template, context)
+Page = tuple[str, str, ReportPage | PartPage]
 
 
 def plan_tasks(
     digest: Digest,
     packs: Sequence[CellPack],
-    parts: Sequence[tuple[str, str, object]],
+    parts: Sequence[Page],
     out_dir: Path,
     templates: Path | None,
     *,
-    summary: bool = True,
+    pickled: bool = False,
 ) -> list[Task]:
-    """The work that may go to other processes, longest first: the summary workbook (unless
-    ``summary`` is false), the report's part pages by ``PAGES``, the per-cell workbooks by
-    ``CHUNK``. Each file is in exactly one task; the main report page is in none (this process
-    writes it)."""
+    """The work that may go to other processes, longest first: the summary workbook, the
+    report's part pages by ``PAGES``, the per-cell workbooks by ``CHUNK``. Each file is in
+    exactly one task; the main report page is in none (this process writes it).
+
+    ``pickled``: the tasks travel pickled to their workers (a fork server's). The summary is
+    then left out (it would send the whole digest: this process writes it), and each part page
+    goes with the workbooks of its cells, so that their member rows are pickled once.
+    """
+    if not pickled:
+        return [
+            (write_summary, (digest, out_dir / SUMMARY)),
+            *(
+                (write_pages, (parts[i : i + PAGES], out_dir, templates))
+                for i in range(0, len(parts), PAGES)
+            ),
+            *_pack_tasks(packs, out_dir),
+        ]
+    by_part: dict[str, list[CellPack]] = {}
+    for pack in packs:
+        by_part.setdefault(pack.cell.grassroots_code, []).append(pack)
+    bundles: list[Task] = []
+    for part in parts:
+        code = part[2].code if isinstance(part[2], PartPage) else ""
+        bundles.append((write_bundle, ([part], by_part.pop(code, []), out_dir, templates)))
+    return [*bundles, *_pack_tasks([p for left in by_part.values() for p in left], out_dir)]
+
+
+def _pack_tasks(packs: Sequence[CellPack], out_dir: Path) -> list[Task]:
     return [
-        *([(write_summary, (digest, out_dir / SUMMARY))] if summary else []),
-        *(
-            (write_pages, (parts[i : i + PAGES], out_dir, templates))
-            for i in range(0, len(parts), PAGES)
-        ),
-        *(
-            (write_cell_workbooks, (packs[i : i + CHUNK], out_dir))
-            for i in range(0, len(packs), CHUNK)
-        ),
+        (write_cell_workbooks, (packs[i : i + CHUNK], out_dir)) for i in range(0, len(packs), CHUNK)
     ]
+
+
+def write_bundle(
+    parts: Sequence[Page],
+    packs: Sequence[CellPack],
+    out_dir: Path,
+    templates: Path | None,
+) -> None:
+    """Part pages of the report and the workbooks of their cells (a pickled worker's task)."""
+    write_pages(parts, out_dir, templates)
+    write_cell_workbooks(packs, out_dir)
 
 
 def write_cell_workbooks(packs: Sequence[CellPack], out_dir: Path) -> None:
