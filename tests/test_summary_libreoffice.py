@@ -10,52 +10,17 @@ control file whose cached total was made wrong on purpose shows the recalculatio
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from builders import REJECTED, Case, lien_chieu, nothing_returned, with_rejected_cell
+from libreoffice import resave
 from test_outputs_summary import digest_of
 
 from toolkit.outputs.cell_xlsx import cell_packs, write_cell_workbook
 from toolkit.outputs.summary_xlsx import SHEET_CELLS, write_summary
-
-RECALCULATE_ON_LOAD = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
-<item oor:path="/org.openoffice.Office.Calc/Formula/Load"><prop oor:name="OOXMLRecalcMode" oor:op="fuse"><value>0</value></prop></item>
-</oor:items>
-"""
-
-
-def convert_with_libreoffice(sources: list[Path], tmp: Path) -> Path:
-    """Open each file in LibreOffice and save it again as .xlsx; returns the output folder."""
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    assert soffice, "LibreOffice is needed for this test: run `make sysdeps` (or make test)"
-    profile = tmp / "profile"
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(
-        RECALCULATE_ON_LOAD, encoding="utf-8"
-    )
-    out = tmp / "recalculated"
-    out.mkdir()
-    command = [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "xlsx:Calc MS Excel 2007 XML",
-        "--outdir",
-        str(out),
-        *map(str, sources),
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    missing = [s.name for s in sources if not (out / s.name).is_file()]
-    assert not missing, f"LibreOffice did not convert {missing}: {done.stdout}\n{done.stderr}"
-    return out
 
 
 def with_wrong_cached_total(source: Path, target: Path) -> None:
@@ -91,7 +56,7 @@ def converted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
         if pack.cell.code in ("CB-DM", "CB-HKB-01", REJECTED.code):
             written[pack.cell.code] = tmp / f"{pack.cell.code}.xlsx"
             write_cell_workbook(pack, written[pack.cell.code])
-    out = convert_with_libreoffice(list(written.values()), tmp)
+    out, _ = resave(list(written.values()), tmp, recalculate=True)
     return {name: (path, out / path.name) for name, path in written.items()}
 
 

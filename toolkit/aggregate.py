@@ -8,7 +8,6 @@ A cell whose files have errors is reported as such; the others are still aggrega
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,17 +83,18 @@ def aggregate(
     progress: Progress | None = None,
 ) -> AggregateRun:
     """Check, tally, rate and write everything for one parent committee's returns."""
-    from toolkit.workbooks.inbox import collect_returns, detect_year, read_ahead
+    from toolkit.workbooks.inbox import ReadAhead, collect_returns, detect_year
     from toolkit.workbooks.read import read_roster
 
     report = progress or _silent
     files = inbox_files(inbox, exclude=out_dir)
     # the readers start first, on the returned files: this process reads the roster (and
     # imports the engine and the writers) meanwhile, then joins them
-    with read_ahead(files, workers) as ahead:
+    with ReadAhead(files, workers) as ahead:
         # imported here so that `xeploai --help` and `validate` do not pay for the writers
         from toolkit.engine import rate_cell, rate_district
         from toolkit.outputs import write_outputs
+        from toolkit.outputs.manifest import file_sha256
 
         roster, roster_issues = read_roster(roster_path)
         if year is None:
@@ -132,7 +132,7 @@ def aggregate(
     rated.clear()  # the returns it kept are no longer needed
     report("rate", len(collected.returns), len(collected.returns))
     inputs = (
-        InputFile(path=str(roster_path), sha256=sha256_of(roster_path), kind="roster"),
+        InputFile(path=str(roster_path), sha256=file_sha256(roster_path), kind="roster"),
         *collected.inputs,
     )
     try:
@@ -168,15 +168,6 @@ def parent_of(roster: Roster) -> OrgUnit | None:
     """The parent committee of the roster (the unit of kind PARENT), if it names one."""
     parents = [u for u in roster.tree.units.values() if u.kind is OrgKind.PARENT]
     return min(parents, key=lambda u: u.code) if parents else None
-
-
-def sha256_of(path: Path) -> str:
-    """The SHA-256 of a file, read in blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _silent(stage: str, done: int, total: int) -> None:

@@ -168,20 +168,28 @@ def bad_crc(w: Workshop) -> Path:
     return target
 
 
-def zip_without_workbook(w: Workshop) -> Path:
-    target = w.target("nen-la.xlsx")
+def _zip_of(target: Path, parts: dict[str, str]) -> Path:
+    """A zip of these parts: not a workbook, whatever its name says."""
     with zipfile.ZipFile(target, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("readme.txt", "not a workbook")
+        for name, text in parts.items():
+            z.writestr(name, text)
     return target
+
+
+def zip_without_workbook(w: Workshop) -> Path:
+    return _zip_of(
+        w.target("nen-la.xlsx"), {"[Content_Types].xml": "<Types/>", "readme.txt": "not a workbook"}
+    )
 
 
 def ods(w: Workshop) -> Path:
-    target = w.target("libreoffice.xlsx")
-    with zipfile.ZipFile(target, "w") as z:
-        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("content.xml", "<office:document-content/>")
-    return target
+    return _zip_of(
+        w.target("libreoffice.xlsx"),
+        {
+            "mimetype": "application/vnd.oasis.opendocument.spreadsheet",
+            "content.xml": "<office:document-content/>",
+        },
+    )
 
 
 def xlsb(w: Workshop) -> Path:
@@ -190,11 +198,10 @@ def xlsb(w: Workshop) -> Path:
 
 
 def docx(w: Workshop) -> Path:
-    target = w.target("van-ban.xlsx")
-    with zipfile.ZipFile(target, "w") as z:
-        z.writestr("[Content_Types].xml", "<Types/>")
-        z.writestr("word/document.xml", "<w:document/>")
-    return target
+    return _zip_of(
+        w.target("van-ban.xlsx"),
+        {"[Content_Types].xml": "<Types/>", "word/document.xml": "<w:document/>"},
+    )
 
 
 def legacy_xls(w: Workshop) -> Path:

@@ -181,15 +181,7 @@ def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitl
     ws.set_column(0, 0, 58)  # the longest label: "Không đánh giá, xếp loại: Miễn công tác…"
     ws.set_column(1, 1, 88)  # the rule-set's full name
     ws.set_column(2, 2, 12)
-    write.text("Chi bộ", f"{c.name} ({c.code})")
-    write.text("Loại tổ chức", c.kind)
-    if pack.grassroots_name and c.grassroots_code != c.code:
-        write.text("Trực thuộc", f"{pack.grassroots_name} ({c.grassroots_code})")
-    write.text("Bộ quy tắc", pack.ruleset)
-    write.text("Tình trạng", STATUS_LABELS[c.status], tone=STATUS_TONES[c.status])
-    write.number("Số lỗi cần sửa", c.errors, tone="error" if c.errors else "")
-    write.number("Số cảnh báo", c.warnings, tone="warning" if c.warnings else "")
-    write.gap()
+    _write_identity(write, pack)
     write.number("Tổng số đảng viên", c.roster)
     for reason, n in zip(NotRatedReason, c.not_rated or (), strict=False):
         if n:
@@ -223,13 +215,9 @@ def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitl
     print_setup(ws)
 
 
-def _write_rejected(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitle: str) -> None:
-    """What a secretary reads when the cell's files could not be aggregated, and what to do."""
+def _write_identity(write: _KeyValue, pack: CellPack) -> None:
+    """The first rows of both summaries: which cell, under which rules, in what state."""
     c = pack.cell
-    write = _KeyValue(ws, book, HEADER_ROW)
-    write_title(ws, book, title, subtitle)
-    ws.set_column(0, 0, 42)
-    ws.set_column(1, 1, 80)
     write.text("Chi bộ", f"{c.name} ({c.code})")
     write.text("Loại tổ chức", c.kind)
     if pack.grassroots_name and c.grassroots_code != c.code:
@@ -239,6 +227,15 @@ def _write_rejected(ws: Any, book: StyleBook, pack: CellPack, title: str, subtit
     write.number("Số lỗi cần sửa", c.errors, tone="error" if c.errors else "")
     write.number("Số cảnh báo", c.warnings, tone="warning" if c.warnings else "")
     write.gap()
+
+
+def _write_rejected(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitle: str) -> None:
+    """What a secretary reads when the cell's files could not be aggregated, and what to do."""
+    write = _KeyValue(ws, book, HEADER_ROW)
+    write_title(ws, book, title, subtitle)
+    ws.set_column(0, 0, 42)
+    ws.set_column(1, 1, 80)
+    _write_identity(write, pack)
     committee = pack.parent_name or "cấp ủy cấp trên"
     write.text("Thông báo", REJECTED_STATEMENT.format(committee=committee), tone="error")
     write.text("Việc cần làm", REJECTED_TODO)

@@ -99,8 +99,14 @@ class ReadAhead:
     manager: leaving it stops the readers (after an error, say).
     """
 
-    def __init__(self, paths: Sequence[Path], workers: int) -> None:
-        self.paths = list(paths)
+    def __init__(
+        self, files: Sequence[Path], workers: int, given: Iterable[Path | str] | None = None
+    ) -> None:
+        """``files`` as ``expand_paths`` lists them (Excel's lock files are left out here);
+        ``given``: what they were expanded from, if not the files themselves."""
+        self.files = list(files)
+        self.given = [Path(p) for p in given] if given is not None else self.files
+        self.paths = _to_read(self.files)
         size = max(1, min(8, len(self.paths) // (max(workers, 1) * 8)))
         self._chunks = [self.paths[i : i + size] for i in range(0, len(self.paths), size)]
         self._pool: ProcessPoolExecutor | None = None
@@ -149,16 +155,16 @@ class ReadAhead:
                 report(len(results))
             return results
         read: list[list[Checked] | None] = [None] * len(chunks)
-        done = 0
+        done = front = 0  # the readers' chunks come in from the front, in order
         for index in range(len(chunks) - 1, -1, -1):
             if not futures[index].cancel():
                 break  # a reader has this chunk: the ones before it are theirs
             read[index] = take(_read_chunk(chunks[index]))
             done += len(chunks[index])
-            for other in range(index):  # the readers' chunks that came in meanwhile
-                if read[other] is None and futures[other].done():
-                    read[other] = take(futures[other].result())
-                    done += len(chunks[other])
+            while front < index and futures[front].done():  # what came in meanwhile
+                read[front] = take(futures[front].result())
+                done += len(chunks[front])
+                front += 1
             report(done)
         for index, future in enumerate(futures):
             if read[index] is None:
@@ -170,7 +176,8 @@ class ReadAhead:
 def read_ahead(paths: Iterable[Path | str], workers: int) -> ReadAhead:
     """Start reading the returned files under ``paths`` (as ``collect_returns`` lists them)
     before the roster is known: hand the result to ``collect_returns`` as ``ahead``."""
-    return ReadAhead(_to_read(expand_paths(paths)), workers)
+    given = list(paths)
+    return ReadAhead(expand_paths(given), workers, given)
 
 
 def _to_read(files: Sequence[Path]) -> list[Path]:
@@ -376,10 +383,13 @@ def collect_returns(
     without errors so far: what its return will most likely be (``aggregate`` rates it then).
     A later file may still change or void it; ``returns`` alone is what counts.
     """
-    files = expand_paths(paths)
-    locks = [p for p in files if is_lock_file(p)]
-    if ahead is not None and ahead.paths != _to_read(files):
+    if ahead is None:
+        files = expand_paths(paths)
+    elif [Path(p) for p in paths] == ahead.given:
+        files = ahead.files  # listed once, when the reading started
+    else:
         raise ValueError("collect_returns: ahead reads other files than paths")
+    locks = [p for p in files if is_lock_file(p)]
     collector = _Collector(roster, year, rules, latest)
     # the readers check each file against the roster as they read it (they inherit it, with
     # its members by cell worked out once here)

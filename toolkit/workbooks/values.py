@@ -83,19 +83,7 @@ def as_int(raw: object, column: Column) -> Parsed:
     """A whole number within the column's bounds; digits typed as text pass with a warning."""
     if is_empty(raw):
         return None, None
-    warning = None
-    if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
-        raise BadValue("not-a-number")
-    if isinstance(raw, str):
-        text = normalize_text(raw)
-        if not _DIGITS.match(text):
-            raise BadValue("not-a-number")
-        number: float = int(text)
-        warning = "number-as-text"
-    elif isinstance(raw, int | float):
-        number = raw
-    else:
-        raise BadValue("not-a-number")
+    number, warning = _typed_number(raw)
     if not float(number).is_integer():
         raise BadValue("not-a-whole-number")
     low = column.minimum if column.minimum is not None else 0
@@ -108,25 +96,28 @@ def as_number(raw: object, column: Column) -> Parsed:
     """A number within the column's bounds; digits typed as text pass with a warning."""
     if is_empty(raw):
         return None, None
-    warning = None
-    if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
-        raise BadValue("not-a-number")
-    if isinstance(raw, str):
-        text = normalize_text(raw)
-        # only plain digits: "80.000" or "1,5" mean different numbers in vi and en locales
-        if not _DIGITS.match(text):
-            raise BadValue("not-a-number")
-        number = float(text)
-        warning = "number-as-text"
-    elif isinstance(raw, int | float):
-        number = float(raw)
-    else:
-        raise BadValue("not-a-number")
+    typed, warning = _typed_number(raw)
+    number = float(typed)
     if (column.minimum is not None and number < column.minimum) or (
         column.maximum is not None and number > column.maximum
     ):
         raise BadValue("number-out-of-range", expected=_range_text(column, None))
     return number, warning
+
+
+def _typed_number(raw: object) -> tuple[int | float, str | None]:
+    """A cell's number as typed, with ``number-as-text`` for digits typed as text; only plain
+    digits count ("80.000" or "1,5" mean different numbers in vi and en locales)."""
+    if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
+        raise BadValue("not-a-number")
+    if isinstance(raw, str):
+        text = normalize_text(raw)
+        if not _DIGITS.match(text):
+            raise BadValue("not-a-number")
+        return int(text), "number-as-text"
+    if isinstance(raw, int | float):
+        return raw, None
+    raise BadValue("not-a-number")
 
 
 def _range_text(column: Column, default_low: float | None) -> str:
