@@ -12,7 +12,7 @@ define(
         message=(
             "{cell} chưa có địa chỉ thư điện tử của bí thư nên chưa gửi được kết quả. "
             "Hãy ghi địa chỉ vào danh sách chi bộ của danh sách đảng viên rồi chạy lại "
-            "'xeploai aggregate' và 'xeploai mail'."
+            "«xeploai aggregate» và «xeploai mail»."
         ),
         message_en=(
             "{cell} has no secretary e-mail address, so its result was not sent. "
@@ -26,7 +26,7 @@ define(
         title="Địa chỉ thư điện tử không hợp lệ",
         title_en="Invalid e-mail address",
         message=(
-            "Địa chỉ thư điện tử '{value}' ({whom}) không hợp lệ nên không gửi thư. "
+            "Địa chỉ thư điện tử «{value}» ({whom}) không hợp lệ nên không gửi thư. "
             "Địa chỉ phải có dạng ten@co-quan.vn, chỉ gồm chữ không dấu, chữ số và . _ + -."
         ),
         message_en=(
@@ -57,7 +57,7 @@ define(
         title_en="The cell sent nothing, so there is no result to mail",
         message=(
             "{cell} chưa gửi hồ sơ (không có tệp kết quả) nên không gửi thư cho bí thư. "
-            "Hãy nhắc chi bộ gửi hồ sơ, chạy lại 'xeploai aggregate' rồi 'xeploai mail'."
+            "Hãy nhắc chi bộ gửi hồ sơ, chạy lại «xeploai aggregate» rồi «xeploai mail»."
         ),
         message_en=(
             "{cell} sent nothing (no result file), so no message went to its secretary. "
@@ -71,8 +71,8 @@ define(
         title="Không tìm thấy tệp cần đính kèm",
         title_en="A file to attach is missing",
         message=(
-            "Không tìm thấy tệp '{value}' cần gửi cho {whom} trong thư mục kết quả nên không "
-            "gửi thư này. Hãy chạy lại 'xeploai aggregate' vào đúng thư mục."
+            "Không tìm thấy tệp «{value}» cần gửi cho {whom} trong thư mục kết quả nên không "
+            "gửi thư này. Hãy chạy lại «xeploai aggregate» vào đúng thư mục."
         ),
         message_en=(
             "The file '{value}' to send to {whom} is not in the output folder, so this message "
@@ -85,9 +85,9 @@ define(
         title="Tệp đính kèm nằm ngoài thư mục kết quả hoặc thuộc chi bộ khác",
         title_en="Attachment outside the output folder or belonging to another cell",
         message=(
-            "Tệp '{value}' ghi cho {whom} nằm ngoài thư mục kết quả hoặc cũng được ghi cho chi bộ "
+            "Tệp «{value}» ghi cho {whom} nằm ngoài thư mục kết quả hoặc cũng được ghi cho chi bộ "
             "khác nên không gửi, để không chi bộ nào nhận nhầm tệp của chi bộ khác. Hãy chạy lại "
-            "'xeploai aggregate' để tạo lại ket-qua.json."
+            "«xeploai aggregate» để tạo lại ket-qua.json."
         ),
         message_en=(
             "The file '{value}' listed for {whom} lies outside the output folder or is listed for "
@@ -116,7 +116,7 @@ define(
         title_en="Not delivered after several attempts",
         message=(
             "Chưa gửi được tới {value} ({whom}) sau {attempts} lần thử: {reply}. Hãy chạy lại "
-            "'xeploai mail' sau ít phút; thư đã gửi sẽ không bị gửi lại."
+            "«xeploai mail» sau ít phút; thư đã gửi sẽ không bị gửi lại."
         ),
         message_en=(
             "Could not deliver to {value} ({whom}) after {attempts} attempts: {reply}. Run "
