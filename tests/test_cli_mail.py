@@ -97,9 +97,9 @@ def test_usage_and_configuration_errors_exit_2_without_a_traceback(tmp_path: Pat
     assert "hãy đặt biến môi trường XEPLOAI_SMTP_PASSWORD" in no_password.stderr
     not_out = run(tmp_path, "--config", config)
     assert not_out.exit_code == 2
-    assert "không phải kết quả của 'xeploai aggregate'" in not_out.stderr
+    assert "không phải kết quả của «xeploai aggregate»" in not_out.stderr
     unknown = run(out, "--config", config, "--only", "CB99")
-    assert unknown.exit_code == 2 and "Không có chi bộ mã 'CB99'" in unknown.stderr
+    assert unknown.exit_code == 2 and "Không có chi bộ mã «CB99»" in unknown.stderr
     for result in (missing, no_password, not_out, unknown):
         assert "Traceback" not in result.output
 

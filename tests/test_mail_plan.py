@@ -149,7 +149,7 @@ def test_only_keeps_one_cell_and_no_leaders_message(tmp_path: Path) -> None:
 
 def test_only_an_unknown_cell_is_an_input_error(tmp_path: Path) -> None:
     out = build_out(tmp_path / "out")
-    with pytest.raises(InputError, match="Không có chi bộ mã 'CB99'"):
+    with pytest.raises(InputError, match="Không có chi bộ mã «CB99»"):
         plan(out, only="CB99")
 
 
@@ -163,7 +163,7 @@ def test_only_still_reports_that_cell_problem(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (None, "không phải kết quả của 'xeploai aggregate'"),
+        (None, "không phải kết quả của «xeploai aggregate»"),
         ("{not json", "Không đọc được"),
         ('{"schema": "other/1"}', "cần schema xeploai/ket-qua/1"),
         ('{"schema": "xeploai/ket-qua/1", "year": 2023}', "thiếu hoặc sai khóa"),

@@ -202,7 +202,7 @@ def test_overrides_do_not_leak_into_other_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("[rules.no-such-rule]\nx = 1\n", "không có quy tắc mã 'no-such-rule'"),
+        ("[rules.no-such-rule]\nx = 1\n", "không có quy tắc mã «no-such-rule»"),
         ("[rules.quota]\nceiling = 3\n", "'rules.quota.ceiling' không tồn tại"),
         ("[rules.quota]\ntitle = 'x'\n", "'rules.quota.title' không ghi đè được"),
         (

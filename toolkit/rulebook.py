@@ -326,7 +326,7 @@ def _apply_override(
 ) -> Rule:
     if rule is None:
         raise ConfigError(
-            f"{path}: không có quy tắc mã '{rule_code}' (xem danh sách bằng 'xeploai rules')."
+            f"{path}: không có quy tắc mã «{rule_code}» (xem danh sách bằng «xeploai rules»)."
         )
     if not isinstance(table, dict):
         raise ConfigError(f"{path}: 'rules.{rule_code}' phải là một bảng TOML.")

@@ -66,7 +66,7 @@ def read_results(out_dir: str | Path) -> ResultsFolder:
     data = _load_json(path)
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise InputError(
-            f"{path} không phải tệp kết quả của 'xeploai aggregate' (cần schema {SCHEMA})."
+            f"{path} không phải tệp kết quả của «xeploai aggregate» (cần schema {SCHEMA})."
         )
     try:
         ruleset = data.get("ruleset") or {}
@@ -100,7 +100,7 @@ def _load_json(path: Path) -> Any:
             return json.load(stream)
     except FileNotFoundError:
         raise InputError(
-            f"Không có {path}: thư mục này không phải kết quả của 'xeploai aggregate'."
+            f"Không có {path}: thư mục này không phải kết quả của «xeploai aggregate»."
         ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"Không đọc được {path}: {exc}.") from None

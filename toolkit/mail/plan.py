@@ -97,7 +97,7 @@ def plan_messages(
     if only is not None:
         cells = tuple(c for c in folder.cells if c.code == only)
         if not cells:
-            raise InputError(f"Không có chi bộ mã '{only}' trong {folder.root / 'ket-qua.json'}.")
+            raise InputError(f"Không có chi bộ mã «{only}» trong {folder.root / 'ket-qua.json'}.")
     messages: list[PlannedMessage] = []
     issues: list[Issue] = []
     if only is None:
