@@ -363,6 +363,29 @@ def test_a_clean_district_gives_exit_code_0(tmp_path: Path) -> None:
     assert "0 lỗi" in out
 
 
+def test_a_reader_killed_from_outside_is_a_clear_error_not_a_traceback(
+    district: DemoLayout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the out-of-memory killer does to a reader process: the run stops with a message."""
+    import os
+
+    import toolkit.workbooks.inbox as inbox
+
+    parent, read = os.getpid(), inbox.read_workbook
+
+    def killed_in_a_reader(path: Path) -> object:
+        if os.getpid() != parent:
+            os._exit(137)  # no exception, no word: the process is just gone
+        return read(path)
+
+    monkeypatch.setattr(inbox, "read_workbook", killed_in_a_reader)
+    code, out, err = run("aggregate", district.inbox, "--roster", district.roster,
+                         "-o", tmp_path, "-q", "--workers", "2")  # fmt: skip
+    assert code == 2
+    assert "tiến trình phụ" in err and "«--workers 1»" in err
+    assert "Traceback" not in err
+
+
 def test_a_missing_roster_is_a_usage_error(district: DemoLayout, tmp_path: Path) -> None:
     code, out, err = run(
         "aggregate", district.inbox, "--roster", tmp_path / "none.xlsx", "-o", tmp_path

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -67,5 +69,23 @@ def test_a_failure_here_still_waits_for_the_children(tmp_path: Path) -> None:
 
     tasks = [(mark, (tmp_path, f"task-{i}")) for i in range(5)]
     with pytest.raises(OSError, match="Hết chỗ"):
+        _forked(tasks, 1, here, FORK)
+    assert multiprocessing.active_children() == []
+
+
+def test_a_child_killed_without_a_word_breaks_the_run_like_a_pool(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+
+    def killed() -> None:
+        started.touch()
+        os._exit(137)  # what the out-of-memory killer leaves: no exception, an exit code
+
+    def here() -> None:  # slow until the child has taken the first task (and died of it)
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    tasks = [(killed, ())] + [(mark, (tmp_path, f"task-{i}")) for i in range(5)]
+    with pytest.raises(BrokenProcessPool, match="137"):
         _forked(tasks, 1, here, FORK)
     assert multiprocessing.active_children() == []

@@ -7,7 +7,11 @@ problems in the inputs, 2 usage, configuration or I/O error.
 
 from __future__ import annotations
 
+import functools
 import importlib
+import sys
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import click
@@ -26,6 +30,12 @@ COMMANDS: dict[str, str] = {
     "demo": "demo",
 }
 
+WORKER_LOST = (
+    "một tiến trình phụ (đọc hoặc ghi tệp song song) đã bị dừng đột ngột, thường do máy hết bộ "
+    "nhớ. Lệnh chưa hoàn tất. Hãy chạy lại; nếu lỗi lặp lại, dùng «--workers 1» (chậm hơn, "
+    "ít bộ nhớ hơn)."
+)
+
 
 class XeploaiGroup(click.Group):
     """Loads commands lazily (fast ``--help``) and turns library errors into exit code 2."""
@@ -42,11 +52,42 @@ class XeploaiGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        previous = threading.excepthook
+        threading.excepthook = functools.partial(_thread_excepthook, previous)
         try:
             return super().invoke(ctx)
         except XeploaiError as exc:
             click.echo(f"Lỗi: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except Exception as exc:
+            if not _worker_lost(exc):
+                raise
+            click.echo(f"Lỗi: {WORKER_LOST}", err=True)
+            ctx.exit(2)
+        finally:
+            # a pool's threads have ended by now: leaving it, the library joined them
+            threading.excepthook = previous
+
+
+def _thread_excepthook(
+    previous: Callable[[threading.ExceptHookArgs], object], args: threading.ExceptHookArgs
+) -> None:
+    """Python 3.11's process pools, once a worker is killed, may also fail in their own thread
+    on a task this process had taken back (CPython gh-107219, fixed in 3.12): that traceback
+    says nothing that ``WORKER_LOST`` does not, so it is not printed."""
+    pool_race = (
+        args.exc_type.__name__ == "InvalidStateError"
+        and type(args.thread).__name__ == "_ExecutorManagerThread"
+    )
+    if not pool_race:
+        previous(args)
+
+
+def _worker_lost(exc: Exception) -> bool:
+    """A reader or writer process was killed from outside (most often: out of memory)."""
+    # only a run that imported concurrent.futures had a pool (importing it for --help costs)
+    futures = sys.modules.get("concurrent.futures")
+    return futures is not None and isinstance(exc, futures.BrokenExecutor)
 
 
 @click.group(cls=XeploaiGroup, context_settings={"help_option_names": ["-h", "--help"]})

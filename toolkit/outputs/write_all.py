@@ -17,6 +17,7 @@ import multiprocessing
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -322,7 +323,8 @@ def _forked(
         if failure is not None:
             raise failure
     if any(proc.exitcode for proc in procs):
-        raise RuntimeError(f"a writer process ended with {[p.exitcode for p in procs]}")
+        # what a pool raises for a worker killed from outside (the machine out of memory...)
+        raise BrokenProcessPool(f"a writer process ended with {[p.exitcode for p in procs]}")
 
 
 def _take(bounds: Any, *, front: bool) -> int | None:
