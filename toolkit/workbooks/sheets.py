@@ -126,26 +126,14 @@ class SheetContext:
     def _formula_or_error(self, column: Column, row: int, col: int, member_id: str) -> bool:
         """Report a formula or an error value in an input cell; False when there is no value."""
         where, ref = (row, col), cell_ref(row, col)
-        if where in self.scan.uncached:
-            self.invalid.add(where)
-            self.add(
-                "formula-no-cached-value",
-                ref,
-                value=self.scan.uncached[where],
-                member_id=member_id,
-                field=column.label,
-            )
-            return False
-        if where in self.scan.errors:
-            self.invalid.add(where)
-            self.add(
-                "cell-error-value",
-                ref,
-                value=self.scan.errors[where],
-                member_id=member_id,
-                field=column.label,
-            )
-            return False
+        for code, found in (
+            ("formula-no-cached-value", self.scan.uncached),
+            ("cell-error-value", self.scan.errors),
+        ):
+            if where in found:
+                self.invalid.add(where)
+                self.add(code, ref, value=found[where], member_id=member_id, field=column.label)
+                return False
         if column.is_input:
             self.add(
                 "formula-in-input",
