@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
+import openpyxl
 import pytest
 from bad_inputs.clean import YEAR, cb01_filing, fill, roster, simple_filing, templates
 
+from toolkit.aggregate import aggregate
 from toolkit.errors import InputError
 from toolkit.model import CellReturn, Severity
 from toolkit.rulebook import load_ruleset
@@ -199,6 +202,45 @@ def test_a_file_with_errors_keeps_its_cell_out_of_the_returns(made, tmp_path):
     assert {c.cell.code: c.state for c in result.cells}["CB01"] == "errors"
     assert [r.cell.code for r in result.returns] == ["CB02"]
     assert result.has_errors
+
+
+def test_a_cell_kept_out_by_its_self_assessment_keeps_its_ballot_for_the_meeting_checks(
+    made, tmp_path
+):
+    late = dt.datetime(2024, 1, 5)
+    send(made, tmp_path, "CB01", filing=cb01_filing().with_raw(
+        {"Tự đánh giá!E6": "Tốt"}, ballot={"Biên bản!B8": late}))  # fmt: skip
+    send(made, tmp_path, "CB02", filing=simple_filing(roster(), "CB02").with_raw(
+        ballot={"Biên bản!B8": "hôm qua"}))  # fmt: skip
+
+    cells = {c.cell.code: c for c in collect(tmp_path).cells}
+
+    assert cells["CB01"].state == "errors"
+    assert cells["CB01"].ballot is not None and cells["CB01"].ballot.has_votes
+    assert cells["CB01"].ballot.meeting.meeting_date == late.date()
+    # a ballot workbook with an error of its own tells nothing to check
+    assert cells["CB02"].state == "errors" and cells["CB02"].ballot is None
+
+
+def test_the_late_meeting_of_a_cell_kept_out_is_reported_with_its_errors(made, tmp_path):
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    send(made, inbox, "CB01", filing=cb01_filing().with_raw(
+        {"Tự đánh giá!E6": "Tốt"}, ballot={"Biên bản!B8": dt.datetime(2024, 1, 5)}))  # fmt: skip
+    write_roster(roster(), tmp_path / "roster.xlsx")
+
+    run = aggregate(inbox, tmp_path / "roster.xlsx", out, year=YEAR)
+
+    assert [u.code for u in run.result.rejected] == ["CB01"]
+    doc = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
+    (cell,) = [c for c in doc["cells"] if c["code"] == "CB01"]
+    codes = [i["code"] for i in cell["issues"]]
+    assert "meeting-after-deadline" in codes  # the meeting, checked all the same
+    assert any(i["sheet"] == "Tự đánh giá" for i in cell["issues"])  # the error
+    sheet = openpyxl.load_workbook(out / cell["result_file"])["Vấn đề cần sửa"]
+    header = [c.value for c in sheet[4]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=5, values_only=True)]
+    assert sorted(r["Mã vấn đề"] for r in rows) == sorted(codes)  # the secretary's copy too
 
 
 def test_inputs_are_never_modified(made, tmp_path):

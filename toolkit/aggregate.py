@@ -92,7 +92,7 @@ def aggregate(
     # imports the engine and the writers) meanwhile, then joins them
     with ReadAhead(files, workers) as ahead:
         # imported here so that `xeploai --help` and `validate` do not pay for the writers
-        from toolkit.engine import rate_cell, rate_district
+        from toolkit.engine import check_meeting, rate_cell, rate_district
         from toolkit.outputs import write_outputs
         from toolkit.outputs.manifest import file_sha256
 
@@ -117,6 +117,14 @@ def aggregate(
         )  # fmt: skip
     report("rate", 0, len(collected.returns))
     rejected = rejected_cells(collected.cells)
+    meetings = [
+        issue
+        for c in collected.cells
+        if c.ballot is not None
+        for issue in check_meeting(
+            c.cell, c.ballot.meeting, rules, year=year, has_votes=c.ballot.has_votes
+        )
+    ]
     rejected_codes = {u.code for u in rejected}
     result = rate_district(
         collected.returns,
@@ -124,7 +132,7 @@ def aggregate(
         rules,
         year=year,
         missing=collected.missing,
-        issues=(*roster_issues, *collected.issues),
+        issues=(*roster_issues, *collected.issues, *meetings),
         rejected=rejected,
         rated=rated,
         rejected_members=[m for m in roster.members if m.cell_code in rejected_codes],

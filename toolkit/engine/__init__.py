@@ -7,5 +7,6 @@ inputs give the same results, whatever the order of members or cells.
 
 from toolkit.engine.cells import rate_cell
 from toolkit.engine.district import rate_district
+from toolkit.engine.meeting import check_meeting
 
-__all__ = ["rate_cell", "rate_district"]
+__all__ = ["check_meeting", "rate_cell", "rate_district"]

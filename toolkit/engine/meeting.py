@@ -6,14 +6,23 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from toolkit.engine.context import Context
+from toolkit.engine.context import Context, make_context
 from toolkit.engine.explain import basis, day, rule_ref, threshold_percent
 from toolkit.engine.issues import issue, member_name
-from toolkit.model import Issue
+from toolkit.model import Issue, Meeting, OrgUnit
 from toolkit.results import MemberResult
+from toolkit.rulebook import RuleSet
 
 #: how many members an aggregated issue names before "…"
 _EXAMPLES = 3
+
+
+def check_meeting(
+    cell: OrgUnit, meeting: Meeting, rules: RuleSet, *, year: int, has_votes: bool
+) -> list[Issue]:
+    """The checks of ``meeting_issues`` for a cell that cannot be rated (its self-assessment
+    has errors): its secretary learns of a late or inquorate meeting in the same round."""
+    return meeting_issues(make_context(cell, meeting, rules, year), has_votes)
 
 
 def meeting_issues(ctx: Context, has_votes: bool) -> list[Issue]:

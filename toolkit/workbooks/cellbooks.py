@@ -63,6 +63,11 @@ class BallotContent:
     #: number of ballot papers entered on the papers sheet, None when it was not used
     papers: int | None
 
+    @property
+    def has_votes(self) -> bool:
+        """Votes were entered: for a member (with an ID) or for the cell itself."""
+        return self.cell_tally is not None or any(t and t.member_id for t in self.tallies)
+
 
 def _member_rows(ctx: SheetContext, records: list[Record]) -> list[tuple[MemberRow, Record]]:
     rows = []

@@ -234,6 +234,9 @@ class CellStatus:
     received: Mapping[str, tuple[InputFile, ...]]
     #: "complete", "missing" (a kind not received), "duplicate" or "errors"
     state: str
+    #: a cell kept out by errors in its self-assessment only: its ballot workbook as read, so
+    #: that its meeting is checked all the same (the secretary learns every problem at once)
+    ballot: BallotContent | None = None
 
 
 @dataclass(frozen=True)
@@ -514,10 +517,19 @@ def _cell(
         used={k: as_input(p) if p and state == "complete" else None for k, p in chosen.items()},
         received={k: tuple(as_input(p) for p in ps) for k, ps in received.items()},
         state=state,
+        ballot=_sound_ballot(collector, bb_path) if state == "errors" else None,
     )
     if state != "complete" or sa_path is None or bb_path is None:
         return status, None
     return status, _cell_return(collector, cell, sa_path, bb_path)
+
+
+def _sound_ballot(collector: _Collector, path: str | None) -> BallotContent | None:
+    """The ballot workbook at ``path`` as read, if it was read without an error."""
+    content = collector.readings[path].content if path else None
+    if isinstance(content, BallotContent) and path and not collector.has_errors(path):
+        return content
+    return None
 
 
 def _cell_return(collector: _Collector, cell: OrgUnit, sa_path: str, bb_path: str) -> CellReturn:
