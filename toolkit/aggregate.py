@@ -117,7 +117,7 @@ def aggregate(
         )  # fmt: skip
     report("rate", 0, len(collected.returns))
     rejected = rejected_cells(collected.cells)
-    meetings = [
+    meeting_checks = [
         issue
         for c in collected.cells
         if c.ballot is not None
@@ -132,7 +132,7 @@ def aggregate(
         rules,
         year=year,
         missing=collected.missing,
-        issues=(*roster_issues, *collected.issues, *meetings),
+        issues=(*roster_issues, *collected.issues, *meeting_checks),
         rejected=rejected,
         rated=rated,
         rejected_members=[m for m in roster.members if m.cell_code in rejected_codes],

@@ -526,10 +526,10 @@ def _cell(
 
 def _sound_ballot(collector: _Collector, path: str | None) -> BallotContent | None:
     """The ballot workbook at ``path`` as read, if it was read without an error."""
-    content = collector.readings[path].content if path else None
-    if isinstance(content, BallotContent) and path and not collector.has_errors(path):
-        return content
-    return None
+    if path is None or collector.has_errors(path):
+        return None
+    content = collector.readings[path].content
+    return content if isinstance(content, BallotContent) else None
 
 
 def _cell_return(collector: _Collector, cell: OrgUnit, sa_path: str, bb_path: str) -> CellReturn:
