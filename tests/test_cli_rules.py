@@ -108,7 +108,7 @@ def test_broken_toml_exits_2(tmp_path: Path) -> None:
 def test_a_missing_override_file_is_a_usage_error(tmp_path: Path) -> None:
     code, out, err = run("--rules", str(tmp_path / "khong-co.toml"))
     assert (code, out) == (2, "")
-    assert "khong-co.toml" in err and "does not exist" in err
+    assert "khong-co.toml" in err and "không tìm thấy" in err
 
 
 def test_a_year_without_a_ruleset_exits_2() -> None:

@@ -109,7 +109,7 @@ def test_warnings_alone_exit_0_unless_strict(made, tmp_path) -> None:
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     missing = run(str(tmp_path / "khong-co.xlsx"))
-    assert missing.exit_code == 2 and "does not exist" in missing.stderr
+    assert missing.exit_code == 2 and "không tìm thấy" in missing.stderr
     old_year = run(str(tmp_path), "--year", "2019")
     assert old_year.exit_code == 2
     assert old_year.stderr.startswith("Lỗi: Không có bộ quy tắc cho năm 2019")

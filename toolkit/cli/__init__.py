@@ -59,6 +59,11 @@ class XeploaiGroup(click.Group):
         except XeploaiError as exc:
             click.echo(f"Lỗi: {exc}", err=True)
             ctx.exit(exc.exit_code)
+        except click.UsageError as exc:
+            # Click frames its own messages in English: the same facts, said in Vietnamese
+            where = exc.ctx.command_path if exc.ctx else ctx.command_path
+            click.echo(f"Lỗi: {usage_problem(exc)}\nXem cách dùng: {where} --help", err=True)
+            ctx.exit(exc.exit_code)
         except Exception as exc:
             if not _worker_lost(exc):
                 raise
@@ -67,6 +72,26 @@ class XeploaiGroup(click.Group):
         finally:
             # a pool's threads have ended by now: leaving it, the library joined them
             threading.excepthook = previous
+
+
+def usage_problem(exc: click.UsageError) -> str:
+    """A command-line mistake in Vietnamese (a value Click checked itself keeps its English
+    detail: ``'abc' is not a valid integer``)."""
+    if isinstance(exc, click.MissingParameter):
+        return f"thiếu {_hint(exc)} (missing)"
+    if isinstance(exc, click.BadParameter):
+        return f"giá trị không hợp lệ cho {_hint(exc)}: {exc.message}"
+    if isinstance(exc, click.NoSuchOption):
+        maybe = ", ".join(f"«{p}»" for p in sorted(exc.possibilities or ()))
+        return f"không có tuỳ chọn «{exc.option_name}»" + (f"; có phải {maybe}?" if maybe else "")
+    return exc.format_message()
+
+
+def _hint(exc: click.BadParameter) -> str:
+    if exc.param_hint is not None:
+        hint = exc.param_hint
+        return hint if isinstance(hint, str) else " / ".join(hint)
+    return exc.param.get_error_hint(exc.ctx) if exc.param is not None else "tham số"
 
 
 def _thread_excepthook(

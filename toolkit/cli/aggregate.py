@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import (
+    ExistingPath,
     lang_option,
     latest_option,
     quiet_option,
@@ -21,7 +22,7 @@ from toolkit.run_summary import run_summary
 
 
 @click.command()
-@click.argument("inbox", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("inbox", type=ExistingPath(file_okay=False))
 @roster_option(required=True, help="Tệp danh sách tổ chức đảng và đảng viên (roster).")
 @click.option(
     "-o",
@@ -42,7 +43,7 @@ def aggregate(
     roster_path: Path,
     out_dir: Path,
     year: int | None,
-    rules_file: str | None,
+    rules_file: Path | None,
     latest: bool,
     workers: int,
     quiet: bool,
@@ -67,7 +68,7 @@ def aggregate(
             roster_path,
             out_dir,
             year=year,
-            rules_file=Path(rules_file) if rules_file else None,
+            rules_file=rules_file,
             latest=latest,
             workers=workers,
             progress=report,

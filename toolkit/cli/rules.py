@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+from pathlib import Path
 
 import click
 
@@ -17,7 +18,7 @@ from toolkit.rulebook_view import ruleset_as_dict, ruleset_as_text
 @rules_option
 @format_option
 @lang_option
-def rules(year: int | None, rules_file: str | None, fmt: str, lang: str) -> None:
+def rules(year: int | None, rules_file: Path | None, fmt: str, lang: str) -> None:
     """In bộ quy tắc đang áp dụng cho một năm đánh giá, kèm căn cứ của từng quy tắc.
 
     Năm đánh giá chọn bộ quy tắc (2023–2024: QD124, từ 2025: QD366; mặc định năm nay);

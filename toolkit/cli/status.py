@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import (
+    ExistingPath,
     format_option,
     lang_option,
     latest_option,
@@ -19,7 +20,7 @@ from toolkit.cli.options import (
 
 
 @click.command()
-@click.argument("inbox", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("inbox", nargs=-1, required=True, type=ExistingPath())
 @roster_option(required=True, help="Danh sách tổ chức đảng và đảng viên.")
 @year_option
 @rules_option
@@ -33,7 +34,7 @@ def status(
     inbox: tuple[Path, ...],
     roster_path: Path,
     year: int | None,
-    rules_file: str | None,
+    rules_file: Path | None,
     latest: bool,
     workers: int,
     fmt: str,

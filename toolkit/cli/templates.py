@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import lang_option, rules_option, year_option
+from toolkit.cli.options import ExistingPath, lang_option, rules_option, year_option
 
 _MESSAGES = {
     "vi": {
@@ -37,7 +37,7 @@ _MESSAGES = {
     "--roster",
     "roster_path",
     default=None,
-    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    type=ExistingPath(dir_okay=False),
     help="Danh sách tổ chức đảng và đảng viên (.xlsx) để tạo biểu mẫu cho từng chi bộ.",
 )
 @year_option
@@ -57,7 +57,7 @@ def templates(
     blank: str | None,
     roster_path: Path | None,
     year: int | None,
-    rules_file: str | None,
+    rules_file: Path | None,
     out_dir: Path,
     lang: str,
 ) -> None:
@@ -83,7 +83,7 @@ def templates(
         return
     if year is None:
         raise click.UsageError(say["year"])
-    rules = Path(rules_file) if rules_file else None
+    rules = rules_file
     outbox = make_cell_templates(roster_path, year, out_dir, rules)
     click.echo(issues_text(outbox.issues, lang), err=True, nl=False)
     if not outbox.written:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import (
+    ExistingPath,
     format_option,
     lang_option,
     roster_option,
@@ -18,7 +19,7 @@ from toolkit.cli.options import (
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=ExistingPath())
 @roster_option(
     required=False,
     help="Danh sách tổ chức đảng và đảng viên: đối chiếu đảng viên, số lượng, chi bộ.",
@@ -38,7 +39,7 @@ def validate(
     paths: tuple[Path, ...],
     roster_path: Path | None,
     year: int | None,
-    rules_file: str | None,
+    rules_file: Path | None,
     cell_code: str | None,
     strict: bool,
     workers: int,
@@ -65,7 +66,7 @@ def validate(
         paths,
         roster_path=roster_path,
         year=year,
-        rules_file=Path(rules_file) if rules_file else None,
+        rules_file=rules_file,
         cell_code=cell_code,
         workers=workers,
     )

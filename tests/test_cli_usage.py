@@ -1,0 +1,68 @@
+"""Mistakes on the command line are told in Vietnamese with where to read the usage, exit
+code 2, and never a traceback (Click's own words are English)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import main
+
+
+def run(*args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stderr
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    (tmp_path / "hop-thu").mkdir()
+    (tmp_path / "danh-sach.xlsx").write_bytes(b"")
+    return tmp_path
+
+
+@pytest.mark.parametrize("command", ["aggregate", "status"])
+def test_a_required_roster_left_out_is_named(folder: Path, command: str) -> None:
+    # Click 8.3 took the roster option's explicit default for a value: the run went on without
+    # a roster and ended in a traceback
+    extra = ["-o", folder / "ket-qua"] if command == "aggregate" else []
+    code, err = run(command, folder / "hop-thu", *extra)
+    assert code == 2
+    assert err.splitlines() == [
+        "Lỗi: thiếu '--roster' (missing)",
+        f"Xem cách dùng: main {command} --help",
+    ]
+
+
+def test_a_path_that_does_not_exist_is_named_in_vietnamese(folder: Path) -> None:
+    code, err = run("aggregate", folder / "khong-co", "--roster", folder / "danh-sach.xlsx",
+                    "-o", folder / "ket-qua")  # fmt: skip
+    assert code == 2
+    assert f"'INBOX': không tìm thấy «{folder / 'khong-co'}» (not found)" in err
+
+
+def test_a_folder_where_a_file_is_wanted_and_the_reverse(folder: Path) -> None:
+    code, err = run("aggregate", folder / "hop-thu", "--roster", folder / "hop-thu",
+                    "-o", folder / "ket-qua")  # fmt: skip
+    assert code == 2 and "là một thư mục, cần một tệp" in err
+    code, err = run("aggregate", folder / "danh-sach.xlsx", "--roster",
+                    folder / "danh-sach.xlsx", "-o", folder / "ket-qua")  # fmt: skip
+    assert code == 2 and "là một tệp, cần một thư mục" in err
+
+
+def test_a_mistyped_option_gets_a_suggestion(folder: Path) -> None:
+    code, err = run("aggregate", folder / "hop-thu", "--rooster", folder / "danh-sach.xlsx")
+    assert code == 2
+    assert err.splitlines()[0] == "Lỗi: không có tuỳ chọn «--rooster»; có phải «--roster»?"
+
+
+def test_a_value_click_checks_keeps_its_detail_in_a_vietnamese_frame(folder: Path) -> None:
+    code, err = run("aggregate", folder / "hop-thu", "--roster", folder / "danh-sach.xlsx",
+                    "-o", folder / "ket-qua", "--workers", "nhieu")  # fmt: skip
+    assert code == 2
+    assert err.startswith("Lỗi: giá trị không hợp lệ cho '--workers': 'nhieu'")
+    assert "Traceback" not in err
