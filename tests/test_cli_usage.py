@@ -52,6 +52,12 @@ def test_a_folder_where_a_file_is_wanted_and_the_reverse(folder: Path) -> None:
     code, err = run("aggregate", folder / "danh-sach.xlsx", "--roster",
                     folder / "danh-sach.xlsx", "-o", folder / "ket-qua")  # fmt: skip
     assert code == 2 and "là một tệp, cần một thư mục" in err
+    # an output folder need not exist yet, but must not be a file
+    code, err = run("aggregate", folder / "hop-thu", "--roster", folder / "danh-sach.xlsx",
+                    "-o", folder / "danh-sach.xlsx")  # fmt: skip
+    assert code == 2
+    assert err.startswith("Lỗi: giá trị không hợp lệ cho '-o' / '--out': «")
+    assert "là một tệp, cần một thư mục" in err
 
 
 def test_a_mistyped_option_gets_a_suggestion(folder: Path) -> None:

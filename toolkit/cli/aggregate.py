@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import (
-    ExistingPath,
+    PathParam,
     lang_option,
     latest_option,
     quiet_option,
@@ -22,14 +22,14 @@ from toolkit.run_summary import run_summary
 
 
 @click.command()
-@click.argument("inbox", type=ExistingPath(file_okay=False))
+@click.argument("inbox", type=PathParam(exists=True, file_okay=False))
 @roster_option(required=True, help="Tệp danh sách tổ chức đảng và đảng viên (roster).")
 @click.option(
     "-o",
     "--out",
     "out_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathParam(file_okay=False),
     help="Thư mục ghi kết quả.",
 )
 @year_option

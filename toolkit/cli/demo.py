@@ -8,12 +8,12 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import lang_option, quiet_option, workers_option
+from toolkit.cli.options import PathParam, lang_option, quiet_option, workers_option
 from toolkit.cli.progress import progress_reporter
 
 
 @click.command()
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=PathParam(file_okay=False))
 @click.option(
     "--year",
     type=int,

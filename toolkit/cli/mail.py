@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 
-from toolkit.cli.options import format_option, lang_option
+from toolkit.cli.options import PathParam, format_option, lang_option
 from toolkit.mail.config import load_config
 from toolkit.mail.run import send_results
 from toolkit.mail.view import report_as_dict, report_as_text
 
 
 @click.command()
-@click.argument("out_dir", metavar="OUT", type=click.Path(file_okay=False))
+@click.argument("out_dir", metavar="OUT", type=PathParam(file_okay=False))
 @click.option(
     "--config",
     "config_file",
     required=True,
-    type=click.Path(dir_okay=False),
+    type=PathParam(dir_okay=False),
     help="Tệp mail.toml: máy chủ thư, người gửi, lãnh đạo nhận kết quả.",
 )
 @click.option(
     "--dry-run",
     "dry_run_dir",
     metavar="DIR",
-    type=click.Path(file_okay=False),
+    type=PathParam(file_okay=False),
     default=None,
     help="Không gửi: ghi mỗi thư thành một tệp .eml trong thư mục DIR để xem trước.",
 )
@@ -38,9 +39,9 @@ from toolkit.mail.view import report_as_dict, report_as_text
 @click.pass_context
 def mail(
     ctx: click.Context,
-    out_dir: str,
-    config_file: str,
-    dry_run_dir: str | None,
+    out_dir: Path,
+    config_file: Path,
+    dry_run_dir: Path | None,
     only: str | None,
     resend: bool,
     fmt: str,

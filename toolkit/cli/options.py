@@ -11,20 +11,24 @@ import click
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class ExistingPath(click.Path):
-    """A path that must exist, as a ``Path``; refused in Vietnamese (Click's words are
-    English), with the English in brackets."""
+class PathParam(click.Path):
+    """A path, as a ``Path``, refused in Vietnamese (Click's words are English, given in
+    brackets): one that must exist and does not, a folder where a file is wanted, a file where
+    a folder is wanted."""
 
-    def __init__(self, *, file_okay: bool = True, dir_okay: bool = True) -> None:
-        super().__init__(exists=True, file_okay=file_okay, dir_okay=dir_okay, path_type=Path)
+    def __init__(
+        self, *, exists: bool = False, file_okay: bool = True, dir_okay: bool = True
+    ) -> None:
+        super().__init__(exists=exists, file_okay=file_okay, dir_okay=dir_okay, path_type=Path)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = Path(value)
         if not path.exists():
-            self.fail(f"không tìm thấy «{value}» (not found)", param, ctx)
-        if path.is_dir() and not self.dir_okay:
+            if self.exists:
+                self.fail(f"không tìm thấy «{value}» (not found)", param, ctx)
+        elif path.is_dir() and not self.dir_okay:
             self.fail(f"«{value}» là một thư mục, cần một tệp (a folder, not a file)", param, ctx)
-        if not path.is_dir() and not self.file_okay:
+        elif not path.is_dir() and not self.file_okay:
             self.fail(f"«{value}» là một tệp, cần một thư mục (a file, not a folder)", param, ctx)
         return super().convert(value, param, ctx)
 
@@ -55,7 +59,7 @@ def rules_option(f: F) -> F:
     return click.option(
         "--rules",
         "rules_file",
-        type=ExistingPath(dir_okay=False),
+        type=PathParam(exists=True, dir_okay=False),
         default=None,
         help="Tệp TOML của địa phương ghi đè tham số quy tắc.",
     )(f)
@@ -80,7 +84,7 @@ def roster_option(*, required: bool, help: str) -> Callable[[F], F]:
         "roster_path",
         # no default=None here: with Click 8.3 an explicit default satisfies required=True
         required=required,
-        type=ExistingPath(dir_okay=False),
+        type=PathParam(exists=True, dir_okay=False),
         help=help,
     )
 

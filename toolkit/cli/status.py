@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import (
-    ExistingPath,
+    PathParam,
     format_option,
     lang_option,
     latest_option,
@@ -20,7 +20,7 @@ from toolkit.cli.options import (
 
 
 @click.command()
-@click.argument("inbox", nargs=-1, required=True, type=ExistingPath())
+@click.argument("inbox", nargs=-1, required=True, type=PathParam(exists=True))
 @roster_option(required=True, help="Danh sách tổ chức đảng và đảng viên.")
 @year_option
 @rules_option

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from toolkit.cli.options import ExistingPath, lang_option, rules_option, year_option
+from toolkit.cli.options import PathParam, lang_option, rules_option, year_option
 
 _MESSAGES = {
     "vi": {
@@ -37,7 +37,7 @@ _MESSAGES = {
     "--roster",
     "roster_path",
     default=None,
-    type=ExistingPath(dir_okay=False),
+    type=PathParam(exists=True, dir_okay=False),
     help="Danh sách tổ chức đảng và đảng viên (.xlsx) để tạo biểu mẫu cho từng chi bộ.",
 )
 @year_option
@@ -47,7 +47,7 @@ _MESSAGES = {
     "--output",
     "out_dir",
     required=True,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=PathParam(file_okay=False),
     help="Thư mục ghi các biểu mẫu (tạo mới nếu chưa có).",
 )
 @lang_option

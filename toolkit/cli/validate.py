@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from toolkit.cli.options import (
-    ExistingPath,
+    PathParam,
     format_option,
     lang_option,
     roster_option,
@@ -19,7 +19,7 @@ from toolkit.cli.options import (
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=ExistingPath())
+@click.argument("paths", nargs=-1, required=True, type=PathParam(exists=True))
 @roster_option(
     required=False,
     help="Danh sách tổ chức đảng và đảng viên: đối chiếu đảng viên, số lượng, chi bộ.",
