@@ -296,6 +296,33 @@ def test_one_reader_or_two_give_the_same_outputs(district: DemoLayout, tmp_path:
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
 
 
+SPAWNED = """
+import multiprocessing, sys
+if __name__ == "__main__":
+    multiprocessing.set_start_method("spawn")  # as on Windows and macOS
+    from toolkit.cli import main
+    main(sys.argv[1:])
+"""
+
+
+def test_readers_started_by_spawn_give_the_same_outputs(
+    district: DemoLayout, tmp_path: Path
+) -> None:
+    """Where processes cannot be forked, readers start afresh and know no roster: the checks
+    they could not make are made here, and nothing in the outputs tells the difference."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "spawned.py"
+    script.write_text(SPAWNED, encoding="utf-8")
+    common = [district.inbox, "--roster", district.roster, "-q", "--workers", "2"]
+    subprocess.run([sys.executable, script, "aggregate", *common, "-o", tmp_path / "spawn"],
+                   check=False, timeout=120)  # fmt: skip
+    run("aggregate", *common, "-o", tmp_path / "fork")
+    assert digests(tmp_path / "spawn") == digests(tmp_path / "fork")
+    assert (tmp_path / "spawn" / "manifest.json").exists()
+
+
 def test_a_cell_rated_early_in_vain_is_rated_with_the_others(
     district: DemoLayout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
