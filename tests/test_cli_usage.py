@@ -72,3 +72,20 @@ def test_a_value_click_checks_keeps_its_detail_in_a_vietnamese_frame(folder: Pat
     assert code == 2
     assert err.startswith("Lỗi: giá trị không hợp lệ cho '--workers': 'nhieu'")
     assert "Traceback" not in err
+
+
+def test_an_output_in_a_windows_code_page_gets_utf8_not_a_traceback() -> None:
+    """Windows gives an output redirected to a file its code page (cp1252 here): printing the
+    first «ế» failed with UnicodeEncodeError."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONIOENCODING": "cp1252"}
+    done = subprocess.run([sys.executable, "-m", "toolkit", "rules", "--year", "2024"],
+                          capture_output=True, env=env, timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr.decode("utf-8", "replace")
+    assert "Quy định 124-QĐ/TW" in done.stdout.decode("utf-8")
+    missing = subprocess.run([sys.executable, "-m", "toolkit", "aggregate"],
+                             capture_output=True, env=env, timeout=60, check=False)  # fmt: skip
+    assert missing.stderr.decode("utf-8").startswith("Lỗi: thiếu 'INBOX'")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import io
 import sys
 import threading
 from collections.abc import Callable
@@ -52,6 +53,7 @@ class XeploaiGroup(click.Group):
         return command
 
     def invoke(self, ctx: click.Context) -> Any:
+        _utf8_streams()
         previous = threading.excepthook
         threading.excepthook = functools.partial(_thread_excepthook, previous)
         try:
@@ -72,6 +74,16 @@ class XeploaiGroup(click.Group):
         finally:
             # a pool's threads have ended by now: leaving it, the library joined them
             threading.excepthook = previous
+
+
+def _utf8_streams() -> None:
+    """Vietnamese needs UTF-8: an output in another encoding (Windows gives a redirected
+    output its code page, cp1252 or cp1258) is switched to UTF-8 rather than failing on the
+    first «ế» of a summary."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
+        if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(encoding="utf-8")
 
 
 def usage_problem(exc: click.UsageError) -> str:
