@@ -182,6 +182,14 @@ def zip_without_workbook(w: Workshop) -> Path:
     )
 
 
+def zip_archive(w: Workshop) -> Path:
+    """Both workbooks zipped to be e-mailed, as a secretary may send them."""
+    return _zip_of(
+        w.target("ho-so-chi-bo.zip"),
+        {"CB01/tu danh gia.xlsx": "PK…", "CB01/bien ban.xlsx": "PK…"},
+    )
+
+
 def ods(w: Workshop) -> Path:
     return _zip_of(
         w.target("libreoffice.xlsx"),
@@ -468,6 +476,7 @@ CASES: tuple[Case, ...] = (
     Case("truncated zip", truncated, ("corrupt-file",)),
     Case("flipped bytes in a part", bad_crc, ("corrupt-file",)),
     Case("zip that holds no workbook", zip_without_workbook, ("corrupt-file",)),
+    Case("a .zip of the workbooks", zip_archive, ("zip-archive",)),
     Case("OpenDocument renamed .xlsx", ods, ("not-xlsx",)),
     Case("Excel binary (.xlsb)", xlsb, ("not-xlsx",)),
     Case("Word document renamed .xlsx", docx, ("not-xlsx",)),

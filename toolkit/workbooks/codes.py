@@ -34,6 +34,16 @@ _TYPES = (
         '"Excel Workbook (*.xlsx)".',
     ),
     IssueType(
+        "zip-archive",
+        E,
+        "Tệp nén .zip, không phải bảng tính",
+        "A .zip archive, not a workbook",
+        "Đây là tệp nén .zip (chứa: {value}), không phải bảng tính Excel. Hãy giải nén rồi đặt "
+        "các tệp .xlsx trong đó vào thư mục hồ sơ gửi về.",
+        "This is a .zip archive (holding: {value}), not an Excel workbook. Extract it and put "
+        "the .xlsx files it holds in the inbox folder.",
+    ),
+    IssueType(
         "legacy-xls",
         E,
         "Tệp Excel cũ .xls",

@@ -188,11 +188,21 @@ def _check_kind(names: set[str]) -> None:
         raise Rejected("not-xlsx", "Excel Binary (.xlsb)")
     if "word/document.xml" in names:
         raise Rejected("not-xlsx", "Word (.docx)")
+    if "[Content_Types].xml" not in names:
+        # no Office document at all: an archive a secretary made to send the workbooks in
+        raise Rejected("zip-archive", _listing(names))
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
         raise Rejected(
             "corrupt-file",
             reason="xl/workbook.xml",
         )
+
+
+def _listing(names: set[str], shown: int = 5) -> str:
+    """The files of an archive, by name, the first few (folders left out)."""
+    files = sorted(posixpath.basename(n) for n in names if not n.endswith("/"))
+    more = f", … (+{len(files) - shown})" if len(files) > shown else ""
+    return ", ".join(files[:shown]) + more if files else "không có tệp nào / no file"
 
 
 def _check_sizes(archive: zipfile.ZipFile) -> None:
