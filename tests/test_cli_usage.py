@@ -89,3 +89,11 @@ def test_an_output_in_a_windows_code_page_gets_utf8_not_a_traceback() -> None:
     missing = subprocess.run([sys.executable, "-m", "toolkit", "aggregate"],
                              capture_output=True, env=env, timeout=60, check=False)  # fmt: skip
     assert missing.stderr.decode("utf-8").startswith("Lỗi: thiếu 'INBOX'")
+
+
+def test_an_output_folder_under_a_file_is_told_in_vietnamese_with_the_file(folder: Path) -> None:
+    code, err = run("aggregate", folder / "hop-thu", "--roster", folder / "danh-sach.xlsx",
+                    "-o", folder / "danh-sach.xlsx" / "ket-qua", "--year", "2023")  # fmt: skip
+    assert code == 2
+    assert "một phần của đường dẫn là tệp, không phải thư mục (" in err
+    assert f"tệp «{folder / 'danh-sach.xlsx' / 'ket-qua'}»" in err

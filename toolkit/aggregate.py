@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from toolkit.errors import InputError, OutputError
+from toolkit.errors import InputError, OutputError, os_reason
 from toolkit.model import CellReturn, InputFile, Issue, OrgKind, OrgUnit, Roster, Severity
 from toolkit.results import CellResult, DistrictResult
 from toolkit.rulebook import RuleSet, load_ruleset
@@ -154,7 +154,7 @@ def aggregate(
             workers=workers,
         )
     except OSError as exc:
-        raise OutputError(f"Không ghi được kết quả vào {out_dir}: {exc.strerror or exc}.") from None
+        raise OutputError(f"Không ghi được kết quả vào {out_dir}: {os_reason(exc)}.") from None
     report("write", 1, 1)
     return AggregateRun(result, rules, inputs, tuple(written), out_dir)
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, os_reason
 from toolkit.model import RatingLevel, Severity
 
 RULESETS_DIR = Path(__file__).resolve().parent / "rulesets"
@@ -290,7 +290,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
             f"Tệp quy tắc {path} không phải văn bản UTF-8; hãy lưu lại tệp với mã UTF-8."
         ) from None
     except OSError as exc:
-        raise ConfigError(f"Không đọc được tệp quy tắc {path}: {exc.strerror}.") from None
+        raise ConfigError(f"Không đọc được tệp quy tắc {path}: {os_reason(exc)}.") from None
 
 
 def _override_tables(path: Path, data: dict[str, Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.demo.district import DemoDistrict, make_district
-from toolkit.errors import OutputError
+from toolkit.errors import OutputError, os_reason
 from toolkit.model import (
     Ballot,
     CellReturn,
@@ -85,7 +85,7 @@ def build_demo(
             district.roster, year, layout_paths["templates"], rules=rules
         )
     except OSError as exc:
-        raise OutputError(f"Không ghi được đảng bộ mẫu vào {root}: {exc.strerror}.") from None
+        raise OutputError(f"Không ghi được đảng bộ mẫu vào {root}: {os_reason(exc)}.") from None
     # generate_cell_workbooks writes, for every cell in code order, the self-assessment then
     # the ballot workbook
     templates = {

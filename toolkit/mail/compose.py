@@ -25,7 +25,7 @@ from pathlib import Path
 import jinja2
 
 from toolkit import __version__
-from toolkit.errors import ConfigError, InputError
+from toolkit.errors import ConfigError, InputError, os_reason
 from toolkit.mail.addresses import Recipient
 from toolkit.mail.config import MailConfig
 from toolkit.mail.folder import ResultsFolder
@@ -305,7 +305,7 @@ def _attachment_part(attachment: Attachment) -> MIMEPart:
     try:
         data = attachment.path.read_bytes()
     except OSError as exc:
-        raise InputError(f"Không đọc được {attachment.path}: {exc.strerror}.") from None
+        raise InputError(f"Không đọc được {attachment.path}: {os_reason(exc)}.") from None
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise InputError(
             f"Tệp {attachment.path} đã thay đổi trong khi đang gửi thư; hãy chạy lại "

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from toolkit import catalogue
-from toolkit.errors import OutputError
+from toolkit.errors import OutputError, os_reason
 from toolkit.mail import codes as _codes  # noqa: F401  (registers the mail codes)
 from toolkit.mail.addresses import Recipient
 from toolkit.mail.compose import ICT, ComposedMessage, compose_message, mail_environment
@@ -291,5 +291,5 @@ def _write_eml(path: Path, composed: ComposedMessage) -> str:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(composed.data)
     except OSError as exc:
-        raise OutputError(f"Không ghi được {path}: {exc.strerror}.") from None
+        raise OutputError(f"Không ghi được {path}: {os_reason(exc)}.") from None
     return str(path)

@@ -17,7 +17,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from toolkit.errors import InputError, OutputError
+from toolkit.errors import InputError, OutputError, os_reason
 
 SENT_LOG = "da-gui.jsonl"
 
@@ -108,7 +108,7 @@ class SentLog:
             self._stream = self.path.open("a", encoding="utf-8")
         except OSError as exc:
             raise OutputError(
-                f"Không ghi được nhật ký gửi thư {self.path}: {exc.strerror}."
+                f"Không ghi được nhật ký gửi thư {self.path}: {os_reason(exc)}."
             ) from None
 
     def record(self, entry: SentEntry) -> None:
@@ -121,7 +121,7 @@ class SentLog:
             os.fsync(self._stream.fileno())
         except OSError as exc:
             raise OutputError(
-                f"Không ghi được nhật ký gửi thư {self.path}: {exc.strerror}."
+                f"Không ghi được nhật ký gửi thư {self.path}: {os_reason(exc)}."
             ) from None
         self.entries.append(entry)
         self._keys.add(entry.key)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from toolkit import __version__
-from toolkit.errors import OutputError
+from toolkit.errors import OutputError, os_reason
 from toolkit.model import Member, Membership, OrgUnit, Roster
 from toolkit.rulebook import RuleSet, load_ruleset
 from toolkit.workbooks.declarations import (
@@ -342,7 +342,7 @@ def generate_cell_workbooks(
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"Không tạo được thư mục {out_dir}: {exc.strerror}.") from None
+        raise OutputError(f"Không tạo được thư mục {out_dir}: {os_reason(exc)}.") from None
     written: list[Path] = []
     stems = cell_file_names(roster)
     for cell in roster.tree.cells():

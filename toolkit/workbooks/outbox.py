@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.errors import OutputError
+from toolkit.errors import OutputError, os_reason
 from toolkit.model import Issue, Severity
 from toolkit.rulebook import load_ruleset
 from toolkit.workbooks.declarations import load_declaration
@@ -35,7 +35,7 @@ def make_blank_roster(out_dir: Path) -> Path:
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(f"Không tạo được thư mục {out_dir}: {exc.strerror}.") from None
+        raise OutputError(f"Không tạo được thư mục {out_dir}: {os_reason(exc)}.") from None
     path = out_dir / f"{load_declaration('roster').file_name}.xlsx"
     write_blank_roster(path)
     return path

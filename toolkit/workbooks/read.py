@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit import catalogue
+from toolkit.errors import os_reason
 from toolkit.model import InputFile, Issue, Location, Roster
 from toolkit.workbooks.cellbooks import (
     BallotContent,
@@ -151,7 +152,7 @@ def _load(
         with open(path, "rb") as fh:
             data = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
+        reason = os_reason(exc, name_file=False)  # the issue names it
         issues.append(catalogue.make("input-not-readable", location=where, reason=reason))
         return None, ""
     return data, sha256_of(data) if hashed else ""
