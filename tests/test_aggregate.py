@@ -422,6 +422,19 @@ def test_a_missing_roster_is_a_usage_error(district: DemoLayout, tmp_path: Path)
     assert "none.xlsx" in err
 
 
+def test_a_roster_without_a_cell_stops_the_run_before_anything_is_written(
+    district: DemoLayout, tmp_path: Path
+) -> None:
+    """Every returned file would be «cell-unknown»: the roster is what needs fixing."""
+    empty = tmp_path / "danh-sach.xlsx"
+    empty.write_bytes(b"")
+    code, out, err = run("aggregate", district.inbox, "--roster", empty, "-o", tmp_path / "o")
+    assert (code, out) == (2, "")
+    assert err.startswith("Lỗi: Không dùng được danh sách tổ chức đảng và đảng viên «danh-sach")
+    assert "Tệp rỗng" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_a_bad_rules_file_is_a_configuration_error(district: DemoLayout, tmp_path: Path) -> None:
     rules = tmp_path / "local.toml"
     rules.write_text("[rules.vote-majority]\nthreshold = 3\n", encoding="utf-8")

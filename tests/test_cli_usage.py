@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from bad_inputs.clean import roster
 from click.testing import CliRunner
 
 from toolkit.cli import main
+from toolkit.workbooks.generate import write_roster
 
 
 def run(*args: str | Path) -> tuple[int, str]:
@@ -21,7 +23,7 @@ def run(*args: str | Path) -> tuple[int, str]:
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     (tmp_path / "hop-thu").mkdir()
-    (tmp_path / "danh-sach.xlsx").write_bytes(b"")
+    write_roster(roster(), tmp_path / "danh-sach.xlsx")
     return tmp_path
 
 

@@ -97,6 +97,8 @@ def aggregate(
         from toolkit.outputs.manifest import file_sha256
 
         roster, roster_issues = read_roster(roster_path)
+        if not roster.tree.cells():
+            raise InputError(unusable_roster(roster_path, roster_issues))
         if year is None:
             year = detect_year(files)
         rules = load_ruleset(year, rules_file)
@@ -157,6 +159,13 @@ def aggregate(
         raise OutputError(f"Không ghi được kết quả vào {out_dir}: {os_reason(exc)}.") from None
     report("write", 1, 1)
     return AggregateRun(result, rules, inputs, tuple(written), out_dir)
+
+
+def unusable_roster(path: Path, issues: Sequence[Issue]) -> str:
+    """Why a roster without a single cell stops the run: every file would belong to no cell."""
+    errors = [i.message for i in issues if i.severity is Severity.ERROR][:3]
+    why = " ".join(errors) or "không có chi bộ nào (no cell)."
+    return f"Không dùng được danh sách tổ chức đảng và đảng viên «{path.name}»: {why}"
 
 
 def rejected_cells(cells: Sequence[CellStatus]) -> tuple[OrgUnit, ...]:
