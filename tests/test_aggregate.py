@@ -65,6 +65,8 @@ def test_problems_found_gives_exit_code_1_and_a_vietnamese_summary(aggregated: t
     assert "Đã tổng hợp" in out
     assert "Chi bộ chưa gửi hồ sơ" in out
     assert "tong-hop.xlsx" in out
+    # each kind of problem is counted under its code and what it means
+    assert "  workbook-missing: 2 — Chi bộ chưa gửi biểu mẫu" in out.splitlines()
 
 
 def test_every_output_is_written(district: DemoLayout, aggregated: tuple) -> None:

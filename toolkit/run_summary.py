@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
+from toolkit import catalogue
 from toolkit.model import LEVELS
 
 if TYPE_CHECKING:
@@ -52,7 +53,8 @@ def run_summary(run: AggregateRun, lang: str = "vi") -> str:
     )
     by_code = Counter(i.code for i in (*errors, *warnings))
     for code, n in sorted(by_code.items(), key=lambda kv: (-kv[1], kv[0]))[:10]:
-        lines.append(f"  {code}: {n}")
+        kind = catalogue.get(code)
+        lines.append(f"  {code}: {n} — {kind.title_en if en else kind.title}")
     if len(by_code) > 10:
         lines.append(f"  … (+{len(by_code) - 10})")
     lines.append(("Outputs in: " if en else "Kết quả ghi tại: ") + str(run.out_dir))
