@@ -299,7 +299,21 @@ def test_one_reader_or_two_give_the_same_outputs(district: DemoLayout, tmp_path:
 
 
 SPAWNED = """
-import multiprocessing, sys
+import multiprocessing, os, sys, time
+import toolkit.workbooks.inbox as inbox
+
+read, log = inbox._read_checked, os.environ["READS_LOG"]
+
+
+def logged(path):  # in every process, spawned readers included (they run this file too)
+    with open(log, "a") as fh:
+        fh.write(f"{os.getpid()}\\n")
+    if multiprocessing.parent_process() is None:
+        time.sleep(0.05)  # this process reads slowly: the spawned reader surely gets files
+    return read(path)
+
+
+inbox._read_checked = logged
 if __name__ == "__main__":
     multiprocessing.set_start_method("spawn")  # as on Windows and macOS
     from toolkit.cli import main
@@ -312,17 +326,20 @@ def test_readers_started_by_spawn_give_the_same_outputs(
 ) -> None:
     """Where processes cannot be forked, readers start afresh and know no roster: the checks
     they could not make are made here, and nothing in the outputs tells the difference."""
+    import os
     import subprocess
     import sys
 
-    script = tmp_path / "spawned.py"
+    script, log = tmp_path / "spawned.py", tmp_path / "reads.log"
     script.write_text(SPAWNED, encoding="utf-8")
     common = [district.inbox, "--roster", district.roster, "-q", "--workers", "2"]
-    subprocess.run([sys.executable, script, "aggregate", *common, "-o", tmp_path / "spawn"],
-                   check=False, timeout=120)  # fmt: skip
+    done = subprocess.run([sys.executable, script, "aggregate", *common, "-o", tmp_path / "spawn"],
+                          env={**os.environ, "READS_LOG": str(log)}, check=False, timeout=120)  # fmt: skip
     run("aggregate", *common, "-o", tmp_path / "fork")
     assert digests(tmp_path / "spawn") == digests(tmp_path / "fork")
-    assert (tmp_path / "spawn" / "manifest.json").exists()
+    assert done.returncode == 1  # the district's planted mistakes, as with forked readers
+    readers = set(log.read_text().split())
+    assert len(readers) == 2  # the spawned reader read files too, not this process alone
 
 
 def test_a_cell_rated_early_in_vain_is_rated_with_the_others(
@@ -397,14 +414,19 @@ def test_a_reader_killed_from_outside_is_a_clear_error_not_a_traceback(
 ) -> None:
     """What the out-of-memory killer does to a reader process: the run stops with a message."""
     import os
+    import time
 
     import toolkit.workbooks.inbox as inbox
 
-    parent, read = os.getpid(), inbox.read_workbook
+    parent, read, started = os.getpid(), inbox.read_workbook, tmp_path / "reader-started"
 
     def killed_in_a_reader(path: Path) -> object:
         if os.getpid() != parent:
+            started.touch()
             os._exit(137)  # no exception, no word: the process is just gone
+        deadline = time.monotonic() + 30
+        while not started.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)  # this process waits until the reader has taken its first files
         return read(path)
 
     monkeypatch.setattr(inbox, "read_workbook", killed_in_a_reader)
