@@ -72,6 +72,14 @@ def test_problems_found_gives_exit_code_1_and_a_vietnamese_summary(aggregated: t
 def test_every_output_is_written(district: DemoLayout, aggregated: tuple) -> None:
     for name in ("tong-hop.xlsx", "bao-cao.html", "ket-qua.json", "manifest.json"):
         assert (district.out_dir / name).stat().st_size > 0
+
+
+def test_the_manifest_hashes_every_input_as_read(district: DemoLayout, aggregated: tuple) -> None:
+    manifest = json.loads((district.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    inputs = {Path(i["path"]).name: i["sha256"] for i in manifest["inputs"]}
+    assert inputs[district.roster.name] == hashlib.sha256(district.roster.read_bytes()).hexdigest()
+    for path in district.inbox.iterdir():
+        assert inputs[path.name] == hashlib.sha256(path.read_bytes()).hexdigest()
     results = aggregated[3]
     for cell in results["cells"]:
         if cell["result_file"]:

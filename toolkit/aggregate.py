@@ -84,7 +84,7 @@ def aggregate(
 ) -> AggregateRun:
     """Check, tally, rate and write everything for one parent committee's returns."""
     from toolkit.workbooks.inbox import ReadAhead, collect_returns, detect_year
-    from toolkit.workbooks.read import read_roster
+    from toolkit.workbooks.read import read_roster_file
 
     report = progress or _silent
     files = inbox_files(inbox, exclude=out_dir)
@@ -94,9 +94,9 @@ def aggregate(
         # imported here so that `xeploai --help` and `validate` do not pay for the writers
         from toolkit.engine import check_meeting, rate_cell, rate_district
         from toolkit.outputs import write_outputs
-        from toolkit.outputs.manifest import file_sha256
 
-        roster, roster_issues = read_roster(roster_path)
+        roster_file = read_roster_file(roster_path)
+        roster, roster_issues = roster_file.roster, roster_file.issues
         if not roster.tree.cells():
             raise InputError(unusable_roster(roster_path, roster_issues))
         if year is None:
@@ -142,7 +142,7 @@ def aggregate(
     rated.clear()  # the returns it kept are no longer needed
     report("rate", len(collected.returns), len(collected.returns))
     inputs = (
-        InputFile(path=str(roster_path), sha256=file_sha256(roster_path), kind="roster"),
+        InputFile(path=str(roster_path), sha256=roster_file.sha256, kind="roster"),
         *collected.inputs,
     )
     try:

@@ -35,6 +35,7 @@ from toolkit.workbooks.declarations import (
 )
 from toolkit.workbooks.identity import IDENTITY_SHEET, Identity, IdentityError, parse_identity
 from toolkit.workbooks.package import MAX_FILE_BYTES, Package, Rejected, open_package
+from toolkit.workbooks.rosterbook import EMPTY_ROSTER, build_roster
 from toolkit.workbooks.sheets import SheetContext, label_key, read_form, read_papers, read_table
 
 #: sheets a secretary may leave out without harm
@@ -314,25 +315,39 @@ def peek_identity(path: Path | str) -> Identity | None:
         return None
 
 
+@dataclass(frozen=True)
+class RosterReading:
+    """The district's roster as read from one file: its problems, and the SHA-256 of the very
+    bytes read ('' when the file could not be read), for the inputs' audit trail."""
+
+    roster: Roster
+    issues: tuple[Issue, ...]
+    sha256: str
+
+
 def read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
     """The district's roster and the problems found in it (rows with errors are left out)."""
+    reading = read_roster_file(path)
+    return reading.roster, reading.issues
+
+
+def read_roster_file(path: Path | str) -> RosterReading:
+    """``read_roster``, with the hash of the bytes read."""
     # a city's roster is a million values, none in a reference cycle: no collector passes
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _read_roster(path)
+        issues: list[Issue] = []
+        data, sha = _load(path, issues)
+        roster = _read_roster(path, data, issues) if data is not None else None
+        return RosterReading(EMPTY_ROSTER if roster is None else roster, tuple(issues), sha)
     finally:
         if collecting:
             gc.enable()
 
 
-def _read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
-    from toolkit.workbooks.rosterbook import EMPTY_ROSTER, build_roster
-
-    issues: list[Issue] = []
-    data, _ = _load(path, issues, hashed=False)  # the caller hashes its inputs (manifest)
-    if data is None:
-        return EMPTY_ROSTER, tuple(issues)
+def _read_roster(path: Path | str, data: bytes, issues: list[Issue]) -> Roster | None:
+    """The roster in ``data``, or None when it cannot be read (``issues`` say why)."""
     try:
         opened = _open(path, data, issues)
         identity = _identity(opened)
@@ -357,8 +372,7 @@ def _read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
         units = read_table(units_ctx, units_layout, None)
         members = read_table(members_ctx, members_layout, "member_id")
         if units is None or members is None:
-            return EMPTY_ROSTER, tuple(issues)
-        roster = build_roster(units_ctx, units_layout, units, members_ctx, members_layout, members)
+            return None
+        return build_roster(units_ctx, units_layout, units, members_ctx, members_layout, members)
     except _Stop:
-        return EMPTY_ROSTER, tuple(issues)
-    return roster, tuple(issues)
+        return None

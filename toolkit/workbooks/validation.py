@@ -16,7 +16,7 @@ from toolkit.model import InputFile, Issue, Location, Roster, Severity
 from toolkit.rulebook import RuleSet, load_ruleset
 from toolkit.workbooks.checks import Expectations, check_pair, check_reading
 from toolkit.workbooks.inbox import expand_paths, is_lock_file, read_all
-from toolkit.workbooks.read import WorkbookReading, read_roster
+from toolkit.workbooks.read import RosterReading, WorkbookReading, read_roster, read_roster_file
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,9 @@ def validate_paths(
     reports: list[FileReport] = []
     roster: Roster | None = None
     if roster_path is not None:
-        roster, roster_issues = read_roster(roster_path)
-        reports.append(FileReport(_roster_input(roster_path, roster_issues), roster_issues))
+        roster_file = read_roster_file(roster_path)
+        roster, roster_issues = roster_file.roster, roster_file.issues
+        reports.append(FileReport(_roster_input(roster_path, roster_file), roster_issues))
     files = [p for p in expand_paths(paths) if roster_path is None or p != Path(roster_path)]
     readings = read_all([p for p in files if not is_lock_file(p)], workers)
     extra: dict[str, list[Issue]] = {r.path: [] for r in readings}
@@ -109,15 +110,11 @@ def validate_paths(
     return ValidationReport(tuple(reports))
 
 
-def _roster_input(path: Path, issues: tuple[Issue, ...]) -> InputFile:
-    status = "rejected" if any(i.severity is Severity.ERROR for i in issues) else "used"
-    from toolkit.workbooks.package import sha256_of
-
-    try:
-        sha = sha256_of(Path(path).read_bytes())
-    except OSError:
-        sha = ""
-    return InputFile(str(path), sha, kind="roster", status=status)
+def _roster_input(path: Path, reading: RosterReading) -> InputFile:
+    errors = any(i.severity is Severity.ERROR for i in reading.issues)
+    return InputFile(
+        str(path), reading.sha256, kind="roster", status="rejected" if errors else "used"
+    )
 
 
 def _file_checks(
