@@ -190,6 +190,11 @@ def zip_archive(w: Workshop) -> Path:
     )
 
 
+def lost_content_types(w: Workshop) -> Path:
+    """A damaged workbook, not an archive: its parts are there, its [Content_Types].xml not."""
+    return _zip_of(w.target("mat-content-types.xlsx"), {"xl/workbook.xml": "<workbook/>"})
+
+
 def ods(w: Workshop) -> Path:
     return _zip_of(
         w.target("libreoffice.xlsx"),
@@ -477,6 +482,7 @@ CASES: tuple[Case, ...] = (
     Case("flipped bytes in a part", bad_crc, ("corrupt-file",)),
     Case("zip that holds no workbook", zip_without_workbook, ("corrupt-file",)),
     Case("a .zip of the workbooks", zip_archive, ("zip-archive",)),
+    Case("a workbook that lost its content types", lost_content_types, ("corrupt-file",)),
     Case("OpenDocument renamed .xlsx", ods, ("not-xlsx",)),
     Case("Excel binary (.xlsb)", xlsb, ("not-xlsx",)),
     Case("Word document renamed .xlsx", docx, ("not-xlsx",)),

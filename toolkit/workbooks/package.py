@@ -188,7 +188,7 @@ def _check_kind(names: set[str]) -> None:
         raise Rejected("not-xlsx", "Excel Binary (.xlsb)")
     if "word/document.xml" in names:
         raise Rejected("not-xlsx", "Word (.docx)")
-    if "[Content_Types].xml" not in names:
+    if "[Content_Types].xml" not in names and not any(n.startswith("xl/") for n in names):
         # no Office document at all: an archive a secretary made to send the workbooks in
         raise Rejected("zip-archive", _listing(names))
     if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
