@@ -99,3 +99,13 @@ def test_an_output_folder_under_a_file_is_told_in_vietnamese_with_the_file(folde
     assert code == 2
     assert "một phần của đường dẫn là tệp, không phải thư mục (" in err
     assert f"tệp «{folder / 'danh-sach.xlsx' / 'ket-qua'}»" in err
+
+
+def test_a_mistyped_command_gets_a_suggestion_and_the_list() -> None:
+    code, err = run("agregate")
+    assert code == 2
+    assert err.splitlines() == [
+        "Lỗi: không có lệnh «agregate» (có phải «aggregate»?). Các lệnh: aggregate, demo, mail, "
+        "rules, status, templates, validate.",
+        "Xem cách dùng: main --help",
+    ]

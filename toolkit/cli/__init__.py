@@ -18,6 +18,7 @@ from toolkit import __version__
 from toolkit.cli.failures import (
     WORKER_LOST,
     quiet_pool_race,
+    unknown_command,
     usage_problem,
     utf8_streams,
     worker_lost,
@@ -49,6 +50,14 @@ class XeploaiGroup(click.Group):
         module = importlib.import_module(f"toolkit.cli.{module_name}")
         command: click.Command = getattr(module, cmd_name.replace("-", "_"))
         return command
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            raise click.UsageError(unknown_command(name, sorted(COMMANDS)), ctx)
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> Any:
         utf8_streams()

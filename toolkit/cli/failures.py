@@ -7,6 +7,7 @@ from their own thread, and an output in a Windows code page cannot take Vietname
 
 from __future__ import annotations
 
+import difflib
 import io
 import sys
 import threading
@@ -42,6 +43,13 @@ def usage_problem(exc: click.UsageError) -> str:
         maybe = ", ".join(f"«{p}»" for p in sorted(exc.possibilities or ()))
         return f"không có tuỳ chọn «{exc.option_name}»" + (f"; có phải {maybe}?" if maybe else "")
     return exc.format_message()
+
+
+def unknown_command(name: str, commands: list[str]) -> str:
+    """No command of that name: the likely one, and every one."""
+    maybe = difflib.get_close_matches(name, commands, n=1)
+    guess = f" (có phải «{maybe[0]}»?)" if maybe else ""
+    return f"không có lệnh «{name}»{guess}. Các lệnh: {', '.join(commands)}."
 
 
 def _hint(exc: click.BadParameter) -> str:
