@@ -109,3 +109,9 @@ def test_a_mistyped_command_gets_a_suggestion_and_the_list() -> None:
         "rules, status, templates, validate.",
         "Xem cách dùng: main --help",
     ]
+
+
+def test_a_mistake_before_the_command_is_told_in_vietnamese_too() -> None:
+    code, err = run("--lang", "en", "rules")
+    assert code == 2
+    assert err.splitlines() == ["Lỗi: không có tuỳ chọn «--lang»", "Xem cách dùng: main --help"]

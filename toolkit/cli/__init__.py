@@ -18,8 +18,8 @@ from toolkit import __version__
 from toolkit.cli.failures import (
     WORKER_LOST,
     quiet_pool_race,
+    say_usage_problem,
     unknown_command,
-    usage_problem,
     utf8_streams,
     worker_lost,
 )
@@ -51,6 +51,12 @@ class XeploaiGroup(click.Group):
         command: click.Command = getattr(module, cmd_name.replace("-", "_"))
         return command
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as exc:  # before the command: ``xeploai --lang en rules``
+            say_usage_problem(exc, ctx)
+
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
@@ -69,10 +75,7 @@ class XeploaiGroup(click.Group):
             click.echo(f"Lỗi: {exc}", err=True)
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:
-            # Click frames its own messages in English: the same facts, said in Vietnamese
-            where = exc.ctx.command_path if exc.ctx else ctx.command_path
-            click.echo(f"Lỗi: {usage_problem(exc)}\nXem cách dùng: {where} --help", err=True)
-            ctx.exit(exc.exit_code)
+            say_usage_problem(exc, ctx)
         except Exception as exc:
             if not worker_lost(exc):
                 raise

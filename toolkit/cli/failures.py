@@ -12,6 +12,7 @@ import io
 import sys
 import threading
 from collections.abc import Callable
+from typing import NoReturn
 
 import click
 
@@ -30,6 +31,14 @@ def utf8_streams() -> None:
         encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
         if encoding != "utf8" and isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(encoding="utf-8")
+
+
+def say_usage_problem(exc: click.UsageError, ctx: click.Context) -> NoReturn:
+    """Print a command-line mistake in Vietnamese, and where to read the usage; exit 2."""
+    # Click frames its own messages in English: the same facts, said in Vietnamese
+    where = exc.ctx.command_path if exc.ctx else ctx.command_path
+    click.echo(f"Lỗi: {usage_problem(exc)}\nXem cách dùng: {where} --help", err=True)
+    ctx.exit(exc.exit_code)
 
 
 def usage_problem(exc: click.UsageError) -> str:
