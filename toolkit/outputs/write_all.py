@@ -4,23 +4,24 @@ Every file is independent of the others, so with ``workers > 1`` (and enough mem
 worth a process) the summary workbook, the report's part pages and the per-cell workbooks are
 written by worker processes while this process writes the main report page and the JSON, then
 helps with what is left. Workers started from a fork server (a city) receive their tasks
-pickled, so the summary, which needs the whole digest, is written here too. The bytes do not depend on ``workers``: each file is the same
-function of the same rows.
+pickled, so the summary, which needs the whole digest, is written here too. The bytes do not
+depend on ``workers``: each file is the same function of the same rows.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import gc
 import json
 import multiprocessing
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from toolkit.gcpause import collector_paused, frozen
 from toolkit.model import InputFile, OrgUnit
 from toolkit.outputs.cell_xlsx import CellPack, cell_packs, write_cell_workbook
 from toolkit.outputs.digest import build_digest, cell_stems
@@ -68,86 +69,59 @@ def write_outputs(
     out_dir.mkdir(parents=True, exist_ok=True)
     members = sum(len(c.members) for c in result.cells)
     context = _context(members) if workers > 1 and members >= PARALLEL_FROM_MEMBERS else None
-    # workers started from a fork server import the writers while this process builds the digest
-    pool = _warm_pool(workers - 1, context) if context else None
-    # writing makes few reference cycles and frees its data as it goes: the cycle collector's
-    # passes over the results and the digest (about 2 s for a city) wait until it is done
-    thaw, collecting = gc.get_freeze_count() == 0, gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        return _write(result, inputs, out_dir, ruleset, parent, generated_on, templates, context,
-                      workers, pool)  # fmt: skip
-    finally:
-        if pool is not None:
-            pool.shutdown(cancel_futures=True)
-        if thaw:
-            gc.unfreeze()
-        if collecting:
-            gc.enable()
-
-
-def _write(
-    result: DistrictResult,
-    inputs: Sequence[InputFile],
-    out_dir: Path,
-    ruleset: RuleSet,
-    parent: OrgUnit | None,
-    generated_on: _dt.date,
-    templates: Path | None,
-    context: multiprocessing.context.BaseContext | None,
-    workers: int,
-    pool: ProcessPoolExecutor | None,
-) -> list[Path]:
-    previous = _previous_outputs(out_dir)
-    stems = cell_stems(result)
-    digest = build_digest(
-        result, inputs, ruleset=ruleset, parent=parent, generated_on=generated_on, stems=stems
-    )
-    packs = cell_packs(digest)
-    cells_dir = out_dir / CELLS_DIR
-    cells_dir.mkdir(exist_ok=True)
-    written: list[Path] = [out_dir / SUMMARY]
-    written += [out_dir / p.cell.file for p in packs if p.cell.file]
-
-    pages = report_pages(digest)
-    report = [out_dir / pages[-1][0], *(out_dir / path for path, _, _ in pages[:-1])]
-    written += [*report, out_dir / RESULTS_JSON]
-
-    # workers from a fork server receive their tasks pickled (see plan_tasks)
-    pickled = context is not None and context.get_start_method() != "fork"
-
-    def write_here() -> None:
-        """The main report page and the JSON (and the summary for a fork server's workers):
-        always written by this process."""
-        if pickled:  # the whole digest would be pickled (about 0.6 s for a city)
-            write_summary(digest, out_dir / SUMMARY)
-        write_pages(pages[-1:], out_dir, templates)
-        document = results_document(
-            result,
-            digest,
-            inputs,
-            ruleset=ruleset,
-            parent=parent,
-            report_parts=[p.relative_to(out_dir).as_posix() for p in report[1:]],
+    # writing frees its data as it goes: no collector passes over the results and the digest
+    # (about 2 s for a city) until it is done
+    with _writers(context, workers) as pool, collector_paused(), frozen():
+        previous = _previous_outputs(out_dir)
+        stems = cell_stems(result)
+        digest = build_digest(
+            result, inputs, ruleset=ruleset, parent=parent, generated_on=generated_on, stems=stems
         )
-        with (out_dir / RESULTS_JSON).open("wb") as stream:
-            write_results_json(document, stream)
+        packs = cell_packs(digest)
+        cells_dir = out_dir / CELLS_DIR
+        cells_dir.mkdir(exist_ok=True)
+        written: list[Path] = [out_dir / SUMMARY]
+        written += [out_dir / p.cell.file for p in packs if p.cell.file]
 
-    tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates, pickled=pickled)
-    if context is not None:
-        _in_parallel(tasks, workers, write_here, context, pool)
-    else:
-        for function, args in tasks:
-            function(*args)
-        write_here()
+        pages = report_pages(digest)
+        report = [out_dir / pages[-1][0], *(out_dir / path for path, _, _ in pages[:-1])]
+        written += [*report, out_dir / RESULTS_JSON]
 
-    manifest = manifest_document(
-        out_dir, written, inputs, year=result.year, ruleset=ruleset, generated_on=generated_on
-    )
-    (out_dir / MANIFEST).write_bytes(manifest_bytes(manifest))
-    _remove_stale(out_dir, previous, written)
-    return [*written, out_dir / MANIFEST]
+        pickled = pool is not None  # a fork server's workers get their tasks pickled
+
+        def write_here() -> None:
+            """The main report page and the JSON (and the summary for a fork server's workers):
+            always written by this process."""
+            if pickled:  # the whole digest would be pickled (about 0.6 s for a city)
+                write_summary(digest, out_dir / SUMMARY)
+            write_pages(pages[-1:], out_dir, templates)
+            document = results_document(
+                result,
+                digest,
+                inputs,
+                ruleset=ruleset,
+                parent=parent,
+                report_parts=[p.relative_to(out_dir).as_posix() for p in report[1:]],
+            )
+            with (out_dir / RESULTS_JSON).open("wb") as stream:
+                write_results_json(document, stream)
+
+        tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates, pickled=pickled)
+        if pool is not None:
+            _pooled(tasks, pool, write_here)
+        elif context is not None:  # forked workers inherit the plan
+            _forked(tasks, workers - 1, write_here, context)
+        else:
+            for function, args in tasks:
+                function(*args)
+            write_here()
+
+        manifest = manifest_document(
+            out_dir, written, inputs, year=result.year, ruleset=ruleset, generated_on=generated_on
+        )
+        (out_dir / MANIFEST).write_bytes(manifest_bytes(manifest))
+        _remove_stale(out_dir, previous, written)
+        return [*written, out_dir / MANIFEST]
 
 
 Task = tuple[Callable[..., object], tuple[object, ...]]
@@ -215,33 +189,12 @@ def write_cell_workbooks(packs: Sequence[CellPack], out_dir: Path) -> None:
             write_cell_workbook(pack, out_dir / pack.cell.file)
 
 
-def _in_parallel(
-    tasks: Sequence[Task],
-    workers: int,
-    write_here: Callable[[], None],
-    context: multiprocessing.context.BaseContext,
-    pool: ProcessPoolExecutor | None = None,
-) -> None:
-    """``tasks`` go to ``workers - 1`` processes, longest first, while this process does
-    ``write_here``; then it takes back, from the end, the tasks no worker has started, so that
-    neither side waits for the other.
-
-    Forked workers inherit the plan; workers from a fork server (``pool``, a city, already
-    started) receive their tasks pickled.
-    """
-    if context.get_start_method() == "fork":
-        _forked(tasks, workers - 1, write_here, context)
-        return
-    if pool is None:
-        with ProcessPoolExecutor(workers - 1, mp_context=context) as own:
-            _pooled(tasks, own, write_here)
-    else:
-        _pooled(tasks, pool, write_here)
-
-
 def _pooled(
     tasks: Sequence[Task], pool: ProcessPoolExecutor, write_here: Callable[[], None]
 ) -> None:
+    """``tasks`` go pickled to ``pool``'s workers (a fork server's), longest first, while this
+    process does ``write_here``; then it takes back, from the end, the tasks no worker has
+    started, so that neither side waits for the other."""
     futures = [pool.submit(function, *args) for function, args in tasks]
     write_here()
     for (function, args), future in zip(reversed(tasks), reversed(futures), strict=True):
@@ -253,17 +206,23 @@ def _pooled(
             future.result()  # re-raises a worker's exception here
 
 
-def _warm_pool(
-    workers: int, context: multiprocessing.context.BaseContext
-) -> ProcessPoolExecutor | None:
-    """A pool whose workers are already starting (and importing the writers), or None when
-    workers are forked later (they need no start)."""
-    if context.get_start_method() == "fork":
-        return None
-    pool = ProcessPoolExecutor(workers, mp_context=context)
-    for _ in range(workers):
-        pool.submit(_ready)
-    return pool
+@contextmanager
+def _writers(
+    context: multiprocessing.context.BaseContext | None, workers: int
+) -> Iterator[ProcessPoolExecutor | None]:
+    """For workers from a fork server (a city), a pool whose ``workers - 1`` processes start
+    now, importing the writers while this process builds the digest; else None (forked
+    workers start when the plan is made, and need nothing imported)."""
+    if context is None or context.get_start_method() == "fork":
+        yield None
+        return
+    pool = ProcessPoolExecutor(workers - 1, mp_context=context)
+    try:
+        for _ in range(workers - 1):
+            pool.submit(_ready)
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
 
 
 def _ready() -> None:
@@ -276,29 +235,22 @@ def _forked(
     write_here: Callable[[], None],
     context: multiprocessing.context.BaseContext,
 ) -> None:
-    """The same plan with forked children that inherit ``tasks``: nothing is pickled (a pool
+    """``_pooled`` with forked children that inherit ``tasks``: nothing is pickled (a pool
     would pickle the digest, 50,000 members for a city, to send it to the summary's worker).
 
-    Children take tasks from the front and this process from the back, through one shared
-    pair of indices; a child sends back None, or the exception that stopped it, which is
-    raised here once every child has finished.
+    Children take tasks from the front and this process, once ``write_here`` is done, from the
+    back, through one shared pair of indices; a child sends back None, or the exception that
+    stopped it, which is raised here once every child has finished.
     """
     bounds = context.Array("i", [0, len(tasks)])
     reader, sender = context.Pipe(duplex=False)
-    # frozen objects are never visited by the children's garbage collector, which would
-    # otherwise write to (and so copy) every page of this process
-    thaw = gc.get_freeze_count() == 0
-    gc.freeze()
-    try:
+    with frozen():  # for the children: the plan and the digest they inherit
         procs = [
             context.Process(target=_take_front, args=(tasks, bounds, sender))  # type: ignore[attr-defined]
             for _ in range(children)
         ]
         for proc in procs:
             proc.start()
-    finally:
-        if thaw:  # else whoever froze first thaws
-            gc.unfreeze()
     sender.close()
     try:
         write_here()

@@ -10,7 +10,6 @@ becomes a ``CellReturn`` for the engine; every other cell is reported with its r
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import os
 import stat
 from collections import Counter
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from toolkit import catalogue
 from toolkit.errors import InputError
+from toolkit.gcpause import collector_paused, frozen
 from toolkit.model import CellReturn, InputFile, Issue, Location, OrgUnit, Roster, Severity
 from toolkit.rulebook import RuleSet
 from toolkit.workbooks.cellbooks import BallotContent, SelfAssessmentContent
@@ -118,16 +118,10 @@ class ReadAhead:
         catalogue.all_types()
         for kind in KINDS:
             load_declaration(kind)
-        # what exists now (every module, the roster if it is read) is frozen, so that the
-        # readers' cycle collector never touches (so copies) it
-        thaw = gc.get_freeze_count() == 0
-        gc.freeze()
-        try:
+        # what exists now (every module, the roster if it is read) is frozen for the readers
+        with frozen():
             self._pool = ProcessPoolExecutor(max_workers=workers - 1)
             self._futures = [self._pool.submit(_read_chunk, chunk) for chunk in self._chunks]
-        finally:
-            if thaw:
-                gc.unfreeze()
 
     def __enter__(self) -> ReadAhead:
         return self
@@ -200,17 +194,11 @@ def _read_and_check(
     total = len(paths)
     report("read", 0, total)
     _EXPECT = expect
-    # readings make no reference cycles: the cycle collector's passes over an ever larger heap
-    # (seconds for a city) are left out until the readings are all in
-    collecting = gc.isenabled()
-    gc.disable()
     try:
-        with ahead or ReadAhead(paths, workers) as reading:
+        with collector_paused(), ahead or ReadAhead(paths, workers) as reading:
             return reading.finish(lambda done: report("read", done, total), arrived)
     finally:
         _EXPECT = None
-        if collecting:
-            gc.enable()
 
 
 def _read_chunk(paths: Sequence[Path]) -> list[Checked]:

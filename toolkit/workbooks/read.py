@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import gc
 import io
 import os
 import stat
@@ -19,6 +18,7 @@ from typing import Any
 
 from toolkit import catalogue
 from toolkit.errors import os_reason
+from toolkit.gcpause import collector_paused
 from toolkit.model import InputFile, Issue, Location, Roster
 from toolkit.workbooks.cellbooks import (
     BallotContent,
@@ -333,17 +333,11 @@ def read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
 
 def read_roster_file(path: Path | str) -> RosterReading:
     """``read_roster``, with the hash of the bytes read."""
-    # a city's roster is a million values, none in a reference cycle: no collector passes
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        issues: list[Issue] = []
-        data, sha = _load(path, issues)
+    issues: list[Issue] = []
+    data, sha = _load(path, issues)
+    with collector_paused():  # a city's roster is a million values
         roster = _read_roster(path, data, issues) if data is not None else None
-        return RosterReading(EMPTY_ROSTER if roster is None else roster, tuple(issues), sha)
-    finally:
-        if collecting:
-            gc.enable()
+    return RosterReading(EMPTY_ROSTER if roster is None else roster, tuple(issues), sha)
 
 
 def _read_roster(path: Path | str, data: bytes, issues: list[Issue]) -> Roster | None:
