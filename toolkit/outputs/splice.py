@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import io
 import re
-import struct
 import zipfile
 import zlib
 from collections.abc import Iterable, Sequence
@@ -25,6 +24,7 @@ from typing import IO
 
 from toolkit.outputs.lean_xlsx import ZIP_LEVEL, ZipParts
 from toolkit.outputs.sheets import Tail
+from toolkit.ziparchive import stored_bytes
 
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
 #: rows are encoded and compressed in batches of this many
@@ -56,7 +56,9 @@ def append_rows(package: bytes, target: Path | str | IO[bytes], tails: Sequence[
                 head = _DIMENSION.sub(f'<dimension ref="{tail.dimension}"/>', head, count=1)
                 out.add_deflated(info.filename, *_deflate_stream(head, tail.rows, end))
             elif info.compress_type == zipfile.ZIP_DEFLATED:
-                out.add_deflated(info.filename, _raw(package, info), info.CRC, info.file_size)
+                out.add_deflated(
+                    info.filename, stored_bytes(package, info), info.CRC, info.file_size
+                )
             else:
                 out.add(info.filename, source.read(info))
     out.write_to(target)
@@ -87,15 +89,6 @@ def _deflate_stream(head: str, rows: Iterable[str], tail: str) -> tuple[bytes, i
     if size >= 1 << 32:
         raise ValueError("a sheet of 4 GB or more needs ZIP64, which this writer does not write")
     return b"".join(chunks), crc, size
-
-
-def _raw(package: bytes, info: zipfile.ZipInfo) -> bytes:
-    """A part's bytes as stored: after its local header (whose name and extra field may differ
-    in length from the central directory's)."""
-    start = info.header_offset
-    name_len, extra_len = struct.unpack("<HH", package[start + 26 : start + 30])
-    begin = start + 30 + name_len + extra_len
-    return package[begin : begin + info.compress_size]
 
 
 def _split(xml: str) -> tuple[str, str]:

@@ -17,7 +17,6 @@ import hashlib
 import io
 import posixpath
 import re
-import struct
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ from toolkit.workbooks.scan import (
     column_number,
     scan_sheet,
 )
+from toolkit.ziparchive import StoredError, stored_bytes
 
 __all__ = [
     "MAX_CELLS",
@@ -226,14 +226,10 @@ def _inflate(data: bytes, info: zipfile.ZipInfo, *, keep: bool) -> bytes | None:
     declared size, and calamine would then inflate all of it).
     """
     where = info.filename
-    start = info.header_offset
-    if data[start : start + 4] != b"PK\x03\x04":
-        raise Rejected("corrupt-file", reason=f"{where}: local header")
-    name_len, extra_len = struct.unpack("<HH", data[start + 26 : start + 30])
-    begin = start + 30 + name_len + extra_len
-    raw = data[begin : begin + info.compress_size]
-    if len(raw) < info.compress_size:
-        raise Rejected("corrupt-file", reason=f"{where}: truncated")
+    try:
+        raw = stored_bytes(data, info)
+    except StoredError as exc:
+        raise Rejected("corrupt-file", reason=str(exc)) from None
     if info.compress_type == zipfile.ZIP_STORED:
         pieces = [raw]
     elif info.compress_type == zipfile.ZIP_DEFLATED:
