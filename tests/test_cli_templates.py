@@ -80,3 +80,12 @@ def test_usage_errors_exit_with_2(tmp_path: Path) -> None:
     old_year = run("--roster", str(roster_file(tmp_path)), "--year", "2020", "-o", str(tmp_path))
     assert old_year.exit_code == 2
     assert old_year.stderr.startswith("Lỗi: Không có bộ quy tắc cho năm 2020")
+
+
+def test_a_template_that_cannot_be_written_is_a_clear_error_not_a_traceback(tmp_path: Path) -> None:
+    """What a workbook left open in Excel does on Windows: here, a folder where the file goes."""
+    (tmp_path / "danh-sach-to-chuc-va-dang-vien.xlsx").mkdir()
+    result = CliRunner().invoke(main, ["templates", "--blank", "roster", "-o", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Lỗi: Không ghi được biểu mẫu: đây là một thư mục, không phải")
+    assert "danh-sach-to-chuc-va-dang-vien.xlsx»" in result.stderr

@@ -35,7 +35,7 @@ def test_a_required_roster_left_out_is_named(folder: Path, command: str) -> None
     code, err = run(command, folder / "hop-thu", *extra)
     assert code == 2
     assert err.splitlines() == [
-        "Lỗi: thiếu '--roster' (missing)",
+        "Lỗi: Thiếu «--roster».",
         f"Xem cách dùng: main {command} --help",
     ]
 
@@ -44,7 +44,7 @@ def test_a_path_that_does_not_exist_is_named_in_vietnamese(folder: Path) -> None
     code, err = run("aggregate", folder / "khong-co", "--roster", folder / "danh-sach.xlsx",
                     "-o", folder / "ket-qua")  # fmt: skip
     assert code == 2
-    assert f"'INBOX': không tìm thấy «{folder / 'khong-co'}» (not found)" in err
+    assert f"Lỗi: Giá trị không hợp lệ cho «INBOX»: không tìm thấy «{folder / 'khong-co'}»." in err
 
 
 def test_a_folder_where_a_file_is_wanted_and_the_reverse(folder: Path) -> None:
@@ -58,21 +58,21 @@ def test_a_folder_where_a_file_is_wanted_and_the_reverse(folder: Path) -> None:
     code, err = run("aggregate", folder / "hop-thu", "--roster", folder / "danh-sach.xlsx",
                     "-o", folder / "danh-sach.xlsx")  # fmt: skip
     assert code == 2
-    assert err.startswith("Lỗi: giá trị không hợp lệ cho '-o' / '--out': «")
+    assert err.startswith("Lỗi: Giá trị không hợp lệ cho «-o» / «--out»: «")
     assert "là một tệp, cần một thư mục" in err
 
 
 def test_a_mistyped_option_gets_a_suggestion(folder: Path) -> None:
     code, err = run("aggregate", folder / "hop-thu", "--rooster", folder / "danh-sach.xlsx")
     assert code == 2
-    assert err.splitlines()[0] == "Lỗi: không có tuỳ chọn «--rooster»; có phải «--roster»?"
+    assert err.splitlines()[0] == "Lỗi: Không có tuỳ chọn «--rooster»; có phải «--roster»?"
 
 
 def test_a_value_click_checks_keeps_its_detail_in_a_vietnamese_frame(folder: Path) -> None:
     code, err = run("aggregate", folder / "hop-thu", "--roster", folder / "danh-sach.xlsx",
                     "-o", folder / "ket-qua", "--workers", "nhieu")  # fmt: skip
     assert code == 2
-    assert err.startswith("Lỗi: giá trị không hợp lệ cho '--workers': 'nhieu'")
+    assert err.startswith("Lỗi: Giá trị không hợp lệ cho «--workers»: 'nhieu'")
     assert "Traceback" not in err
 
 
@@ -90,7 +90,7 @@ def test_an_output_in_a_windows_code_page_gets_utf8_not_a_traceback() -> None:
     assert "Quy định 124-QĐ/TW" in done.stdout.decode("utf-8")
     missing = subprocess.run([sys.executable, "-m", "toolkit", "aggregate"],
                              capture_output=True, env=env, timeout=60, check=False)  # fmt: skip
-    assert missing.stderr.decode("utf-8").startswith("Lỗi: thiếu 'INBOX'")
+    assert missing.stderr.decode("utf-8").startswith("Lỗi: Thiếu «INBOX».")
 
 
 def test_an_output_folder_under_a_file_is_told_in_vietnamese_with_the_file(folder: Path) -> None:
@@ -105,7 +105,7 @@ def test_a_mistyped_command_gets_a_suggestion_and_the_list() -> None:
     code, err = run("agregate")
     assert code == 2
     assert err.splitlines() == [
-        "Lỗi: không có lệnh «agregate» (có phải «aggregate»?). Các lệnh: aggregate, demo, mail, "
+        "Lỗi: Không có lệnh «agregate» (có phải «aggregate»?). Các lệnh: aggregate, demo, mail, "
         "rules, status, templates, validate.",
         "Xem cách dùng: main --help",
     ]
@@ -114,4 +114,4 @@ def test_a_mistyped_command_gets_a_suggestion_and_the_list() -> None:
 def test_a_mistake_before_the_command_is_told_in_vietnamese_too() -> None:
     code, err = run("--lang", "en", "rules")
     assert code == 2
-    assert err.splitlines() == ["Lỗi: không có tuỳ chọn «--lang»", "Xem cách dùng: main --help"]
+    assert err.splitlines() == ["Lỗi: Không có tuỳ chọn «--lang».", "Xem cách dùng: main --help"]

@@ -164,7 +164,7 @@ def aggregate(
 def unusable_roster(path: Path, issues: Sequence[Issue]) -> str:
     """Why a roster without a single cell stops the run: every file would belong to no cell."""
     errors = [i.message for i in issues if i.severity is Severity.ERROR][:3]
-    why = " ".join(errors) or "không có chi bộ nào (no cell)."
+    why = " ".join(errors) or "không có chi bộ nào."
     return f"Không dùng được danh sách tổ chức đảng và đảng viên «{path.name}»: {why}"
 
 

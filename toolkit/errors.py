@@ -24,7 +24,7 @@ class OutputError(XeploaiError):
 
 
 _NO_RIGHT = (
-    "không có quyền (tệp đang mở trong Excel hay chương trình khác, hoặc thư mục chỉ cho đọc?)"
+    "không có quyền: tệp đang mở trong Excel hay chương trình khác, hoặc thư mục chỉ cho đọc?"
 )
 #: the system's reasons a user meets most, in Vietnamese
 _OS_REASONS = {
@@ -39,9 +39,12 @@ _OS_REASONS = {
 }
 
 
-def os_reason(exc: OSError, *, name_file: bool = True) -> str:
-    """Why a file could not be read or written: in Vietnamese where the reason is a common
-    one, the system's own words in brackets, and (``name_file``) the file the system names."""
+def os_reason(exc: BaseException, *, name_file: bool = True) -> str:
+    """Why a file could not be read or written: for the usual system errors in Vietnamese,
+    with the system's own words and (``name_file``) the file it names in brackets; any other
+    exception (a file that is not valid UTF-8, TOML, JSON...) in its own words."""
+    if not isinstance(exc, OSError):
+        return str(exc) or type(exc).__name__
     said = exc.strerror or type(exc).__name__
     if name_file and exc.filename:
         said = f"{said}; tệp «{exc.filename}»"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import io
+import re
 import sys
 import threading
 from collections.abc import Callable
@@ -17,7 +18,7 @@ from typing import NoReturn
 import click
 
 WORKER_LOST = (
-    "một tiến trình phụ (đọc hoặc ghi tệp song song) đã bị dừng đột ngột, thường do máy hết bộ "
+    "Một tiến trình phụ (đọc hoặc ghi tệp song song) đã bị dừng đột ngột, thường do máy hết bộ "
     "nhớ. Lệnh chưa hoàn tất. Hãy chạy lại; nếu lỗi lặp lại, dùng «--workers 1» (chậm hơn, "
     "ít bộ nhớ hơn)."
 )
@@ -45,12 +46,12 @@ def usage_problem(exc: click.UsageError) -> str:
     """A command-line mistake in Vietnamese (a value Click checked itself keeps its English
     detail: ``'abc' is not a valid integer``)."""
     if isinstance(exc, click.MissingParameter):
-        return f"thiếu {_hint(exc)} (missing)"
+        return f"Thiếu {_hint(exc)}."
     if isinstance(exc, click.BadParameter):
-        return f"giá trị không hợp lệ cho {_hint(exc)}: {exc.message}"
+        return f"Giá trị không hợp lệ cho {_hint(exc)}: {exc.message}"
     if isinstance(exc, click.NoSuchOption):
         maybe = ", ".join(f"«{p}»" for p in sorted(exc.possibilities or ()))
-        return f"không có tuỳ chọn «{exc.option_name}»" + (f"; có phải {maybe}?" if maybe else "")
+        return f"Không có tuỳ chọn «{exc.option_name}»" + (f"; có phải {maybe}?" if maybe else ".")
     return exc.format_message()
 
 
@@ -58,14 +59,17 @@ def unknown_command(name: str, commands: list[str]) -> str:
     """No command of that name: the likely one, and every one."""
     maybe = difflib.get_close_matches(name, commands, n=1)
     guess = f" (có phải «{maybe[0]}»?)" if maybe else ""
-    return f"không có lệnh «{name}»{guess}. Các lệnh: {', '.join(commands)}."
+    return f"Không có lệnh «{name}»{guess}. Các lệnh: {', '.join(commands)}."
 
 
 def _hint(exc: click.BadParameter) -> str:
-    if exc.param_hint is not None:
-        hint = exc.param_hint
-        return hint if isinstance(hint, str) else " / ".join(hint)
-    return exc.param.get_error_hint(exc.ctx) if exc.param is not None else "tham số"
+    """The parameter's names as Click gives them ('-o' / '--out'), in our quotes."""
+    hint = exc.param_hint
+    if hint is None:
+        hint = exc.param.get_error_hint(exc.ctx) if exc.param is not None else "tham số"
+    elif not isinstance(hint, str):
+        hint = " / ".join(hint)
+    return re.sub(r"'([^']*)'", r"«\1»", hint)
 
 
 def quiet_pool_race(

@@ -12,9 +12,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PathParam(click.Path):
-    """A path, as a ``Path``, refused in Vietnamese (Click's words are English, given in
-    brackets): one that must exist and does not, a folder where a file is wanted, a file where
-    a folder is wanted."""
+    """A path, as a ``Path``, refused in Vietnamese (Click's words are English): one that must
+    exist and does not, a folder where a file is wanted, a file where a folder is wanted."""
 
     def __init__(
         self, *, exists: bool = False, file_okay: bool = True, dir_okay: bool = True
@@ -25,11 +24,11 @@ class PathParam(click.Path):
         path = Path(value)
         if not path.exists():
             if self.exists:
-                self.fail(f"không tìm thấy «{value}» (not found)", param, ctx)
+                self.fail(f"không tìm thấy «{value}».", param, ctx)
         elif path.is_dir() and not self.dir_okay:
-            self.fail(f"«{value}» là một thư mục, cần một tệp (a folder, not a file)", param, ctx)
+            self.fail(f"«{value}» là một thư mục, cần một tệp.", param, ctx)
         elif not path.is_dir() and not self.file_okay:
-            self.fail(f"«{value}» là một tệp, cần một thư mục (a file, not a folder)", param, ctx)
+            self.fail(f"«{value}» là một tệp, cần một thư mục.", param, ctx)
         return super().convert(value, param, ctx)
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, os_reason
 from toolkit.mail.addresses import Recipient, check_recipient
 from toolkit.model import Issue
 
@@ -102,7 +102,7 @@ def load_config(path: str | Path) -> MailConfig:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Tệp cấu hình thư {file} sai cú pháp TOML: {exc}.") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Không đọc được tệp cấu hình thư {file}: {exc}.") from None
+        raise ConfigError(f"Không đọc được tệp cấu hình thư {file}: {os_reason(exc)}.") from None
     return parse_config(data, source=str(file), base_dir=file.parent)
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, os_reason
 
 RESULTS_FILE = "ket-qua.json"
 SCHEMA = "xeploai/ket-qua/1"
@@ -103,7 +103,7 @@ def _load_json(path: Path) -> Any:
             f"Không có {path}: thư mục này không phải kết quả của «xeploai aggregate»."
         ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"Không đọc được {path}: {exc}.") from None
+        raise InputError(f"Không đọc được {path}: {os_reason(exc)}.") from None
 
 
 def _cell(raw: Any) -> CellEntry:

@@ -72,7 +72,7 @@ class SentLog:
         except FileNotFoundError:
             return cls(path)
         except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"Không đọc được nhật ký gửi thư {path}: {exc}.") from None
+            raise InputError(f"Không đọc được nhật ký gửi thư {path}: {os_reason(exc)}.") from None
         entries = []
         for number, line in enumerate(text.splitlines(), start=1):
             if not line.strip():

@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.errors import ConfigError
+from toolkit.errors import ConfigError, os_reason
 from toolkit.model import LEVELS, Membership, NotRatedReason, OrgKind, VoteMethod
 from toolkit.resources import workbook_templates_dir
 
@@ -219,7 +219,7 @@ def load_declaration(kind: str) -> Declaration:
         with path.open("rb") as fh:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"Không đọc được khai báo biểu mẫu {path}: {exc}.") from None
+        raise ConfigError(f"Không đọc được khai báo biểu mẫu {path}: {os_reason(exc)}.") from None
     return parse_declaration(path.name, data)
 
 

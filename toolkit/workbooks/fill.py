@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from toolkit.errors import InputError
+from toolkit.errors import InputError, os_reason
 from toolkit.model import (
     Ballot,
     CellSelfAssessment,
@@ -57,7 +57,7 @@ class _Filler:
             data = Path(source).read_bytes()
             self.book = load_workbook(io.BytesIO(data))
         except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
-            raise InputError(f"Không mở được biểu mẫu {source}: {exc}.") from None
+            raise InputError(f"Không mở được biểu mẫu {source}: {os_reason(exc)}.") from None
         grid = [[c.value for c in row] for row in self.book[IDENTITY_SHEET].iter_rows()]
         identity = parse_identity(grid)
         if identity.kind != kind:

@@ -118,10 +118,14 @@ class _Book:
         ws.protect("", PROTECTION)
 
     def close(self) -> None:
+        from xlsxwriter.exceptions import FileCreateError
+
         try:
             self.book.close()
-        except OSError as exc:
-            raise OutputError(f"Không ghi được tệp: {exc}.") from None
+        except (FileCreateError, OSError) as exc:
+            # xlsxwriter wraps the system's error (a file open in Excel, a folder without rights)
+            cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
+            raise OutputError(f"Không ghi được biểu mẫu: {os_reason(cause)}.") from None
 
     def _print(self, ws: Any, *, landscape: bool, repeat: int | None = None) -> None:
         ws.set_paper(PAPER_A4)
