@@ -74,11 +74,6 @@ def ensure_dataset(name: str, workers: int) -> Path:
     return folder
 
 
-def _tree_rss_kb(root_pid: int) -> int:
-    """Resident memory of a process and all its descendants, from /proc (Linux)."""
-    return _tree_stats(root_pid)[0]
-
-
 def _tree_stats(root_pid: int) -> tuple[int, dict[int, int]]:
     """Resident memory (KB) of a process and all its descendants, and each one's own CPU time
     so far in clock ticks (user + system), from /proc (Linux)."""

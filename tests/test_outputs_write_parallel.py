@@ -51,14 +51,24 @@ def test_tasks_are_inherited_not_pickled(tmp_path: Path) -> None:
     assert len(list(tmp_path.glob("closure-*"))) == 3
 
 
+def wait_for(path: Path) -> None:
+    """This process's own part: slow until the child has taken the first task (and made
+    ``path``), so that the first task surely runs in the child."""
+    deadline = time.monotonic() + 30
+    while not path.exists() and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 def test_a_childs_oserror_is_raised_here_as_an_oserror(tmp_path: Path) -> None:
+    started = tmp_path / "started"
+
     def fails() -> None:
+        started.touch()
         raise PermissionError(13, "Không có quyền ghi", str(tmp_path / "tong-hop.xlsx"))
 
-    # the child takes the first task while this process writes its own part (slowly)
     tasks = [(fails, ())] + [(mark, (tmp_path, f"task-{i}")) for i in range(5)]
     with pytest.raises(PermissionError) as raised:
-        _forked(tasks, 1, lambda: mark(tmp_path, "here"), FORK)
+        _forked(tasks, 1, lambda: wait_for(started), FORK)
     assert raised.value.filename == str(tmp_path / "tong-hop.xlsx")
     assert multiprocessing.active_children() == []
 
@@ -80,12 +90,7 @@ def test_a_child_killed_without_a_word_breaks_the_run_like_a_pool(tmp_path: Path
         started.touch()
         os._exit(137)  # what the out-of-memory killer leaves: no exception, an exit code
 
-    def here() -> None:  # slow until the child has taken the first task (and died of it)
-        deadline = time.monotonic() + 30
-        while not started.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)
-
     tasks = [(killed, ())] + [(mark, (tmp_path, f"task-{i}")) for i in range(5)]
     with pytest.raises(BrokenProcessPool, match="137"):
-        _forked(tasks, 1, here, FORK)
+        _forked(tasks, 1, lambda: wait_for(started), FORK)
     assert multiprocessing.active_children() == []

@@ -409,23 +409,6 @@ class LeanSheet:
         return f'<sheetView{selected} workbookViewId="0">{pane}</sheetView>'
 
 
-def row_cells(
-    row: int,
-    values: Sequence[object],
-    numeric: Sequence[bool],
-    styles: Sequence[int],
-    blanks: bool,
-) -> tuple[str, int, int]:
-    """The ``<c>`` elements of one table row (0-based ``row``), and the first and last column
-    written (-1, -1 when none).
-
-    ``numeric[col]`` says whether a value is written as a number or as inline text, and
-    ``styles[col]`` is its cell-format index. None and "" are skipped, or written as formatted
-    blanks if ``blanks`` (a highlighted row stays highlighted across its empty cells).
-    """
-    return _row_cells(str(row + 1), values, numeric, _style_attributes(styles), blanks)
-
-
 def table_cells(
     row: int,
     values: Sequence[object],
@@ -433,7 +416,12 @@ def table_cells(
     styles: Sequence[int],
     blanks: bool,
 ) -> str:
-    """The ``<c>`` elements of one table row (0-based ``row``): see ``row_cells``."""
+    """The ``<c>`` elements of one table row (0-based ``row``).
+
+    ``numeric[col]`` says whether a value is written as a number or as inline text, and
+    ``styles[col]`` is its cell-format index. None and "" are skipped, or written as formatted
+    blanks if ``blanks`` (a highlighted row stays highlighted across its empty cells).
+    """
     return _row_cells(str(row + 1), values, numeric, _style_attributes(styles), blanks)[0]
 
 
