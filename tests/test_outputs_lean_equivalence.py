@@ -275,8 +275,7 @@ def test_the_spliced_summary_is_the_summary_xlsxwriter_writes(
 
     reference = io.BytesIO()
     with monkeypatch.context() as patch:
-        patch.setattr(summary_xlsx, "table_tail", rows_by_xlsxwriter)
-        patch.setattr(summary_sheets, "table_tail", rows_by_xlsxwriter)
+        patch.setattr(summary_sheets, "table_tail", rows_by_xlsxwriter)  # every spliced table
         patch.setattr(summary_xlsx, "append_rows", unchanged)
         write_summary(digest, reference)
     ours, theirs = parts_of(spliced.getvalue()), parts_of(reference.getvalue())

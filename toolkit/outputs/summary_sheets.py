@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from toolkit.outputs.columns import issue_columns, issue_rows
@@ -65,7 +65,7 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
             over = cand is not None and not cand.within_ceiling
             tones.append({8: q.tone, 15: q.tone if over else ""})
     write_title(ws, book, "Phân tích hạn mức HTXSNV theo phạm vi xét", subtitle(digest))
-    return _table(wb, ws, book, columns, rows, tones=tones)
+    return write_table(wb, ws, book, columns, rows, tones=tones)
 
 
 def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
@@ -134,7 +134,7 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> Tail:
     ]
     tones = ["warning" if c.conditions_broken else "" for c in digest.cell_ratings]
     write_title(ws, book, "Đánh giá, xếp loại chi bộ", subtitle(digest))
-    return _table(wb, ws, book, columns, rows, tones=tones)
+    return write_table(wb, ws, book, columns, rows, tones=tones)
 
 
 def write_issues(wb: Any, book: StyleBook, digest: Digest) -> Tail:
@@ -144,7 +144,7 @@ def write_issues(wb: Any, book: StyleBook, digest: Digest) -> Tail:
     write_title(ws, book, "Danh sách vấn đề phát hiện trong dữ liệu", subtitle(digest))
     rows = list(issue_rows(digest.issues, with_cell=True))
     tones = (i.severity for i in digest.issues)
-    return _table(wb, ws, book, columns, rows, tones=tones, freeze_cols=3)
+    return write_table(wb, ws, book, columns, rows, tones=tones, freeze_cols=3)
 
 
 def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> Tail:
@@ -165,22 +165,27 @@ def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         for n, f in enumerate(digest.inputs, start=1)
     ]
     write_title(ws, book, "Các tệp đầu vào đã đọc", subtitle(digest))
-    return _table(wb, ws, book, columns, rows)
+    return write_table(wb, ws, book, columns, rows)
 
 
-def _table(
+def write_table(
     wb: Any,
     ws: Any,
     book: StyleBook,
     columns: Sequence[Column],
-    rows: Sequence[Sequence[object]],
+    rows: Iterable[Sequence[object]],
     *,
+    count: int | None = None,
     tones: Tones | None = None,
     freeze_cols: int = 2,
 ) -> Tail:
-    """A table under the title: set up by xlsxwriter, its rows left to ``splice``."""
+    """A table under the title: set up by xlsxwriter, its rows left to ``splice``. ``count``:
+    how many ``rows`` there are, when they come one by one (a city's 52,000 members)."""
+    if count is None:
+        rows = list(rows)
+        count = len(rows)
     first = HEADER_ROW + 1
-    last = first + len(rows) - 1
+    last = first + count - 1
     setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=freeze_cols)
     return table_tail(wb, ws, book, columns, rows, first_row=first, last_row=last, tones=tones)
 

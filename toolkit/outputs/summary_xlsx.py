@@ -28,7 +28,6 @@ from toolkit.outputs.sheets import (
     print_setup,
     set_properties,
     setup_sheet,
-    table_tail,
     workbook_options,
     write_rows,
     write_title,
@@ -297,10 +296,9 @@ def _write_members(wb: Any, book: StyleBook, digest: Digest) -> Tail:
     ws = wb.add_worksheet(SHEET_MEMBERS)
     columns = member_columns(uses_scores=digest.uses_scores, with_cell=True)
     ordered = [m for c in digest.cells for m in digest.members.get(c.code, ())]
-    first = HEADER_ROW + 1
-    last = first + len(ordered) - 1
     write_title(ws, book, "Chi tiết kết quả đánh giá, xếp loại từng đảng viên", subtitle(digest))
-    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=3)
     values = member_rows(ordered, uses_scores=digest.uses_scores, with_cell=True)
     tones = (m.tone for m in ordered)
-    return table_tail(wb, ws, book, columns, values, first_row=first, last_row=last, tones=tones)
+    return summary_sheets.write_table(
+        wb, ws, book, columns, values, count=len(ordered), tones=tones, freeze_cols=3
+    )
