@@ -298,12 +298,30 @@ def test_same_inputs_give_byte_identical_outputs(district: DemoLayout, tmp_path:
     assert digests(first) == digests(second)
 
 
-def test_one_reader_or_two_give_the_same_outputs(district: DemoLayout, tmp_path: Path) -> None:
+def test_one_reader_or_two_give_the_same_outputs(
+    district: DemoLayout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import time
+
+    import toolkit.workbooks.inbox as inbox
+
+    parent, read, log = os.getpid(), inbox._read_checked, tmp_path / "readers.log"
+
+    def logged(path: Path) -> object:  # forked readers inherit it
+        with log.open("a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        if os.getpid() == parent:
+            time.sleep(0.02)  # this process reads slowly: the forked reader surely gets files
+        return read(path)
+
+    monkeypatch.setattr(inbox, "_read_checked", logged)
     for workers in ("1", "2"):
         out = tmp_path / workers
         run("aggregate", district.inbox, "--roster", district.roster, "-o", out, "-q",
             "--workers", workers)  # fmt: skip
     assert digests(tmp_path / "1") == digests(tmp_path / "2")
+    assert len(set(log.read_text().split())) == 2  # the second run's reader read files too
 
 
 SPAWNED = """
