@@ -16,6 +16,7 @@ from toolkit.outputs.cell_xlsx import cell_packs
 from toolkit.outputs.report_html import SPLIT_ABOVE_CELLS, report_pages, write_pages
 from toolkit.outputs.summary_xlsx import write_summary
 from toolkit.outputs.write_all import (
+    PAGES,
     PARALLEL_FROM_MEMBERS,
     plan_tasks,
     write_bundle,
@@ -207,7 +208,9 @@ def test_every_file_is_planned_once_and_the_main_page_stays_here(tmp_path: Path)
     bundled = [(args[0], args[1]) for f, args in pickled if f is write_bundle]
     assert sorted(p[0] for parts, _ in bundled for p in parts) == sorted(p[0] for p in pages[:-1])
     for parts, bundle in bundled:
-        assert {pack.cell.grassroots_code for pack in bundle} <= {parts[0][2].code}
+        assert {pack.cell.grassroots_code for pack in bundle} <= {p[2].code for p in parts}
+        assert len(parts) <= PAGES
+    assert len(bundled) > 1 and any(len(parts) > 1 for parts, _ in bundled)  # parts grouped
     cells = [p.cell.code for _, bundle in bundled for p in bundle]
     cells += [p.cell.code for f, args in pickled if f is write_cell_workbooks for p in args[0]]
     assert sorted(cells) == sorted(p.cell.code for p in packs)

@@ -144,7 +144,10 @@ def plan_tasks(
 
     ``pickled``: the tasks travel pickled to their workers (a fork server's). The summary is
     then left out (it would send the whole digest: this process writes it), and each part page
-    goes with the workbooks of its cells, so that their member rows are pickled once.
+    goes with the workbooks of its cells, so that their member rows are pickled once; part
+    pages follow one another in a task up to ``PAGES`` pages or ``CHUNK`` cells (a city has
+    hundreds of parts of a few cells each: a task apiece left the worker waiting for the next
+    one about a second in all).
     """
     if not pickled:
         return [
@@ -159,9 +162,17 @@ def plan_tasks(
     for pack in packs:
         by_part.setdefault(pack.cell.grassroots_code, []).append(pack)
     bundles: list[Task] = []
+    pages: list[Page] = []
+    cells: list[CellPack] = []
     for part in parts:
         code = part[2].code if isinstance(part[2], PartPage) else ""
-        bundles.append((write_bundle, ([part], by_part.pop(code, []), out_dir, templates)))
+        pages.append(part)
+        cells += by_part.pop(code, [])
+        if len(pages) >= PAGES or len(cells) >= CHUNK:
+            bundles.append((write_bundle, (pages, cells, out_dir, templates)))
+            pages, cells = [], []
+    if pages:
+        bundles.append((write_bundle, (pages, cells, out_dir, templates)))
     return [*bundles, *_pack_tasks([p for left in by_part.values() for p in left], out_dir)]
 
 
