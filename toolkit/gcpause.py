@@ -16,14 +16,31 @@ from contextlib import contextmanager
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """No collector passes inside the block; the collector as it was after it."""
+    """No collector passes inside the block; the collector as it was after it.
+
+    What the block built goes straight to the oldest generation, unexamined: left young, the
+    first collection after the block would walk all of it at once (for a city's readings, two
+    passes of 0.2 s and 0.26 s in a row, while the other CPU waited), to free nothing.
+    """
     collecting = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        _age()
         if collecting:
             gc.enable()
+
+
+def _age() -> None:
+    """Every object the collector tracks moved to its oldest generation, in constant time: a
+    freeze and a thaw (``gc.unfreeze`` puts the frozen objects there), which also resets the
+    counts that trigger a collection. Inside a ``frozen`` block they stay frozen with the rest
+    (they are thawed with it)."""
+    thaw = gc.get_freeze_count() == 0
+    gc.freeze()
+    if thaw:
+        gc.unfreeze()
 
 
 @contextmanager
