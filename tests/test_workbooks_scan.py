@@ -58,6 +58,7 @@ SPELLINGS = {
     "as Excel writes it": '<row r="2" spans="1:3"><c r="C2" s="1" t="s"><v>0</v></c></row>',
     "a cell past the last row element": '<row r="2"><c r="A900"><v>1</v></c></row>',
     "two-letter columns": '<row r="3"><c r="AB3"><v>1</v></c><c r="BD3"><v>2</v></c></row>',
+    "two-letter columns, a cell past the last row": '<row r="3"><c r="AB3"><v>1</v></c><c r="C4000"><v>2</v></c></row>',
     "r after another attribute": '<row spans="1:3" r="5"><c s="1" r="B5"><v>3</v></c></row>',
     "a line break before r": '<row\nr="5"><c\nr="C9"><v>1</v></c></row>',
     "a tab before r": '<row\tr="7"><c\tr="D7"><v>1</v></c></row>',
