@@ -177,16 +177,15 @@ def _plain_extent(xml: bytes, rows: list[int]) -> tuple[int, int]:
     the digits and letters of its references, exact when the bound fails; ``_any_extent`` if a
     cell tag is not plain after all."""
     top = max(rows, default=0)
-    digits = len(str(top))
-    if digits <= len(_BEYOND_NARROW):
-        if _BEYOND_NARROW[digits - 1].search(xml) is None:
-            bound = (10**digits - 1, 26)  # columns A-Z, no cell beyond the last row's digits
-        elif _BEYOND_WIDE[digits - 1].search(xml) is None:
-            bound = (10**digits - 1, MAX_COLS)
-        else:
-            bound = (0, 0)  # beyond ZZ, a cell below the last row, or not plain: see below
-        if bound[0] and not _too_large(*bound):
-            return bound
+    digits = len(str(top))  # 1 to 7: ``_ROW`` reads no longer number
+    if _BEYOND_NARROW[digits - 1].search(xml) is None:
+        bound = (10**digits - 1, 26)  # columns A-Z, no cell beyond the last row's digits
+    elif _BEYOND_WIDE[digits - 1].search(xml) is None:
+        bound = (10**digits - 1, MAX_COLS)
+    else:
+        bound = (0, 0)  # beyond ZZ, a cell below the last row, or not plain: see below
+    if bound[0] and not _too_large(*bound):
+        return bound
     if _CELL_NOT_PLAIN.search(xml):
         return _any_extent(xml)
     # a large sheet (or one with odd cells): the exact maxima
