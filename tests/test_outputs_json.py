@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +144,13 @@ def test_the_mail_command_reads_it(out: Path) -> None:
     assert (entries["CB-DM"].error_count, entries["CB-DM"].warning_count) == (2, 1)
     assert entries["CB-UBND"].status == "missing"
     assert all((out / c.result_file).is_file() for c in folder.cells if c.result_file)
+
+
+def test_compact_utf8_the_bytes_the_standard_library_writes(out: Path) -> None:
+    """Encoded by orjson for speed: the same bytes as ``json.dumps`` would give this document,
+    Vietnamese letters as they are, one line and a newline at the end."""
+    data = (out / "ket-qua.json").read_bytes()
+    document = json.loads(data)
+    expected = json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert data == expected.encode("utf-8")
+    assert "Quận ủy Liên Chiểu".encode() in data and data.count(b"\n") == 1
