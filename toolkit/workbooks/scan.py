@@ -64,6 +64,11 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
 _CELL_END = re.compile(rb"</(?:\w+:)?c>")
 _REF_ATTR = re.compile(rb' r="([A-Z]{1,4}\d{1,9})"')
+#: a plainly spelled cell holding a plain formula, and its cached value (none for ``<v/>``):
+#: every formula of a usual sheet in one search, instead of four searches per formula
+_PLAIN_FORMULA_CELL = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^<>]*)><f>([^<]*)</f>(?:<v>([^<]*)</v>|<v ?/>)?</c>'
+)
 _REF = re.compile(rb"([A-Z]{1,4})(\d{1,9})$")
 
 
@@ -117,15 +122,9 @@ def scan_sheet(xml: bytes) -> SheetScan:
     formulas: dict[tuple[int, int], str] = {}
     uncached: dict[tuple[int, int], str] = {}
     errors: dict[tuple[int, int], str] = {}
-    for start in _formula_starts(xml, prefixed):
-        cell = _cell_around(xml, start)
-        if cell is None:
-            continue
-        where, attrs, body = cell
-        formula = _FORMULA.search(body)
-        value = _VALUE.search(body)
-        text = "=" + ((formula.group(1) if formula else b"") or b"").decode("utf-8", "replace")
-        if value is None or (value.group(1) == b"" and b't="str"' not in attrs):
+    for where, attrs, formula, value in _formula_cells(xml, prefixed):
+        text = "=" + formula.decode("utf-8", "replace")
+        if value is None or (value == b"" and b't="str"' not in attrs):
             uncached[where] = text
         else:
             formulas[where] = text
@@ -133,8 +132,8 @@ def scan_sheet(xml: bytes) -> SheetScan:
     for match in _ERROR_ATTR.finditer(xml) if b' t="e"' in xml else ():
         cell = _cell_around(xml, match.end())
         if cell is not None:
-            value = _VALUE.search(cell[2])
-            errors[cell[0]] = value.group(1).decode("utf-8", "replace") if value else "#?"
+            shown = _VALUE.search(cell[2])
+            errors[cell[0]] = shown.group(1).decode("utf-8", "replace") if shown else "#?"
     return SheetScan(max_row, max_col, formulas, uncached, errors)
 
 
@@ -268,6 +267,40 @@ def _cell_around(xml: bytes, pos: int) -> tuple[tuple[int, int], bytes, bytes] |
     if end is None or end.start() < pos:
         return None  # ``pos`` is after that cell: not inside any cell (an extension's <xm:f>)
     return where, xml[start:tag_end], xml[tag_end + 1 : end.start()]
+
+
+FormulaCell = tuple[tuple[int, int], bytes, bytes, bytes | None]
+
+
+def _formula_cells(xml: bytes, prefixed: bool) -> list[FormulaCell]:
+    """(row, column), attributes, formula text and cached value (None without one) of every
+    cell holding a formula, in order: all at once when each formula sits plainly in a plain
+    cell (the usual sheet), else cell by cell around each formula tag."""
+    starts = _formula_starts(xml, prefixed)
+    if not starts:
+        return []
+    if not prefixed:
+        plain = list(_PLAIN_FORMULA_CELL.finditer(xml))
+        if [m.start(3) - 3 for m in plain] == starts:  # each "<f>" found is in a plain cell
+            return [(_at(m.group(1)), m.group(2), m.group(3), m.group(4)) for m in plain]
+    found = []
+    for start in starts:
+        cell = _cell_around(xml, start)
+        if cell is None:
+            continue
+        where, attrs, body = cell
+        formula = _FORMULA.search(body)
+        value = _VALUE.search(body)
+        text = (formula.group(1) if formula else b"") or b""
+        found.append((where, attrs, text, None if value is None else value.group(1)))
+    return found
+
+
+def _at(ref: bytes) -> tuple[int, int]:
+    """(row, 0-based column) of a plain reference (``_PLAIN_FORMULA_CELL`` matched it)."""
+    where = _position(ref)
+    assert where is not None
+    return where
 
 
 def _formula_starts(xml: bytes, prefixed: bool) -> list[int]:
