@@ -193,3 +193,12 @@ def test_formulas_with_and_without_a_cached_value(shared: bool) -> None:
     expected = {(2, 0): "=SUM(B2:C2)", (2, 3): '=""'}
     assert scan.formulas == ({**expected, (2, 4): "=A2"} if shared else expected)
     assert scan.uncached == {(2, 1): "=A2*2", (2, 2): "=A2*3"}
+
+
+def test_a_formula_reads_as_excel_shows_it_not_as_its_xml() -> None:
+    """The formula is echoed in the problem's message: «=IF(A2<B2,…)», not «A2&lt;B2»."""
+    xml = (
+        b'<worksheet><sheetData><row r="2"><c r="C2"><f>IF(A2&lt;B2,"a&amp;b",0)</f>'
+        b"<v>0</v></c></row></sheetData></worksheet>"
+    )
+    assert scan_sheet(xml).formulas == {(2, 2): '=IF(A2<B2,"a&b",0)'}

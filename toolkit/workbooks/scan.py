@@ -123,7 +123,8 @@ def scan_sheet(xml: bytes) -> SheetScan:
     uncached: dict[tuple[int, int], str] = {}
     errors: dict[tuple[int, int], str] = {}
     for where, attrs, formula, value in _formula_cells(xml, prefixed):
-        text = "=" + formula.decode("utf-8", "replace")
+        # as Excel shows it: the XML's escapes undone (``A1&lt;B1`` is ``A1<B1``)
+        text = "=" + html.unescape(formula.decode("utf-8", "replace"))
         if value is None or (value == b"" and b't="str"' not in attrs):
             uncached[where] = text
         else:
