@@ -11,6 +11,7 @@ depend on ``workers``: each file is the same function of the same rows.
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import json
 import multiprocessing
 import threading
@@ -237,7 +238,9 @@ def _writers(
 
 
 def _ready() -> None:
-    """A first task: by the time it runs, the worker has imported this module (every writer)."""
+    """A first task: by the time it runs, the worker has imported this module (every writer),
+    which its collector need never walk again (it did, every half second, 15 ms a time)."""
+    gc.freeze()
 
 
 def _forked(
