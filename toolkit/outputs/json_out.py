@@ -95,8 +95,9 @@ def write_results_json(document: Mapping[str, Any], stream: IO[bytes]) -> None:
     Compact (no indentation; ``python -m json.tool`` shows it indented), encoded by orjson:
     four times as fast as the standard library's C encoder for a city's 52,000 members, and
     the same bytes as ``json.dumps(..., ensure_ascii=False, separators=(",", ":"))`` for these
-    documents (a float below 1e-4 would be written ``0.00001`` rather than ``1e-05``). The cells
-    are encoded one by one, so a city's 40 MB are never one string in memory.
+    documents (only tiny floats, which they do not hold, are spelled otherwise: ``0.00001`` for
+    ``1e-05``). The cells are encoded one by one, so a city's 40 MB are never one string in
+    memory.
     """
     head = {k: v for k, v in document.items() if k != "cells"}
     keys = list(document)
