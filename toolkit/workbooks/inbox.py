@@ -287,7 +287,7 @@ class _Collector:
             )
             self.status[path] = "unknown"
             return None
-        if {i.code for i in issues} & _NOT_A_RETURN:
+        if not _is_cell_return(reading, issues):
             self.status[path] = "unknown"  # another year's file, or no cell of this roster
             return None
         return reading.identity.cell_code, reading.kind
@@ -417,6 +417,16 @@ def collect_returns(
     )
 
 
+def _is_cell_return(reading: WorkbookReading, issues: Iterable[Issue]) -> bool:
+    """A cell's self-assessment or ballot of this year, for a cell of this roster (``issues``:
+    the reading's own and its checks'): what may stand for the cell, errors or not."""
+    return (
+        reading.identity is not None
+        and reading.kind in CELL_KINDS
+        and not any(i.code in _NOT_A_RETURN for i in issues)
+    )
+
+
 class _EarlyReturns:
     """Cells whose self-assessment and ballot have both come in, one file each and neither with
     an error so far, told to ``hear`` as they come in (``collect_returns``'s ``early``)."""
@@ -433,13 +443,11 @@ class _EarlyReturns:
             if checked is None:  # a reader that did not know the roster: checked here, once
                 checked = check_reading(reading, expect)
             checked_chunk.append((reading, checked))
-            ident = reading.identity
-            if ident is None or reading.kind not in CELL_KINDS:
-                continue
             issues = (*reading.issues, *checked)
-            if any(i.code in _NOT_A_RETURN for i in issues):
+            if not _is_cell_return(reading, issues):
                 continue
-            code = ident.cell_code
+            assert reading.identity is not None  # a cell return has one
+            code = reading.identity.cell_code
             if reading.content is None or any(i.severity is Severity.ERROR for i in issues):
                 self.spoilt.add(code)
                 continue
