@@ -36,7 +36,8 @@ def _age() -> None:
     """Every object the collector tracks moved to its oldest generation, in constant time: a
     freeze and a thaw (``gc.unfreeze`` puts the frozen objects there), which also resets the
     counts that trigger a collection. Inside a ``frozen`` block they stay frozen with the rest
-    (they are thawed with it)."""
+    (they are thawed with it); so they do where something else froze objects first (Python
+    3.12 starts with a few hundred of its own), which a thaw must not release."""
     thaw = gc.get_freeze_count() == 0
     gc.freeze()
     if thaw:
@@ -47,7 +48,8 @@ def _age() -> None:
 def frozen() -> Iterator[None]:
     """Every object that exists on entry out of the collector's sight inside the block
     (``gc.freeze``), so that the processes forked there never walk, so copy, them; unfrozen
-    after it, unless an outer block froze them first (it unfreezes them)."""
+    after it, unless an outer block froze them first (it unfreezes them) or the runtime keeps
+    objects frozen of its own (``_age``)."""
     thaw = gc.get_freeze_count() == 0
     gc.freeze()
     try:
