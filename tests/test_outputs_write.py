@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from builders import SCHOOL, Case, lien_chieu, synthetic, write_case
+from builders import SCHOOL, lien_chieu, synthetic, write_case
 from test_outputs_summary import digest_of
 
 from toolkit.outputs import write_all
@@ -36,10 +36,6 @@ EXPECTED = [
 ]
 
 
-def write(case: Case, folder: Path, workers: int = 1) -> list[Path]:
-    return write_case(case, folder, workers=workers)
-
-
 def files_of(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
@@ -53,7 +49,7 @@ def sha256(data: bytes) -> str:
 
 
 def test_writes_every_output_and_the_manifest_last(tmp_path: Path) -> None:
-    paths = write(lien_chieu(), tmp_path / "out")
+    paths = write_case(lien_chieu(), tmp_path / "out")
     assert sorted(p.relative_to(tmp_path / "out").as_posix() for p in paths) == EXPECTED
     assert paths[-1].name == "manifest.json"
     assert sorted(files_of(tmp_path / "out")) == EXPECTED
@@ -62,7 +58,7 @@ def test_writes_every_output_and_the_manifest_last(tmp_path: Path) -> None:
 def test_manifest_hashes_every_input_and_output(tmp_path: Path) -> None:
     out = tmp_path / "out"
     case = lien_chieu()
-    write(case, out)
+    write_case(case, out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["schema"] == "xeploai/manifest/1" and manifest["toolkit_version"] == "0.1.0"
     assert manifest["ruleset"]["code"] == "QD124" and manifest["ruleset"]["overrides"] == []
@@ -80,7 +76,7 @@ def test_manifest_records_the_override_file_and_what_it_changed(tmp_path: Path) 
     local = tmp_path / "dia-phuong.toml"
     local.write_text("[rules.vote-majority]\ncumulative_downward = false\n", encoding="utf-8")
     case = dataclasses.replace(lien_chieu(), ruleset=load_ruleset(2023, local))
-    write(case, tmp_path / "out")
+    write_case(case, tmp_path / "out")
     rules = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))["ruleset"]
     assert rules["overrides_file"] == str(local)
     assert rules["overrides_file_sha256"] == sha256(local.read_bytes())
@@ -94,8 +90,8 @@ def test_manifest_records_the_override_file_and_what_it_changed(tmp_path: Path) 
 
 
 def test_the_same_inputs_give_byte_identical_outputs(tmp_path: Path) -> None:
-    write(lien_chieu(), tmp_path / "first")
-    write(lien_chieu(), tmp_path / "second")
+    write_case(lien_chieu(), tmp_path / "first")
+    write_case(lien_chieu(), tmp_path / "second")
     first, second = files_of(tmp_path / "first"), files_of(tmp_path / "second")
     assert sorted(first) == EXPECTED
     for name, data in first.items():
@@ -113,8 +109,8 @@ def test_cells_in_any_order_give_the_same_bytes(tmp_path: Path) -> None:
         ),
         inputs=tuple(reversed(case.inputs)),
     )
-    write(case, tmp_path / "a")
-    write(shuffled, tmp_path / "b")
+    write_case(case, tmp_path / "a")
+    write_case(shuffled, tmp_path / "b")
     assert files_of(tmp_path / "a") == files_of(tmp_path / "b")
 
 
@@ -131,8 +127,8 @@ def test_parallel_workers_write_the_same_bytes(
     monkeypatch.setattr(write_all, "FORK_BELOW_MEMBERS", fork_below)
     case = synthetic(SPLIT_ABOVE_CELLS + 10, members_per_cell=7)
     assert sum(len(c.members) for c in case.result.cells) >= PARALLEL_FROM_MEMBERS
-    serial = write(case, tmp_path / "serial", workers=1)
-    parallel = write(case, tmp_path / "parallel", workers=workers)
+    serial = write_case(case, tmp_path / "serial", workers=1)
+    parallel = write_case(case, tmp_path / "parallel", workers=workers)
     assert serial == [tmp_path / "serial" / p.relative_to(tmp_path / "parallel") for p in parallel]
     assert len(list((tmp_path / "parallel" / "bao-cao").glob("*.html"))) == 31
     assert files_of(tmp_path / "serial") == files_of(tmp_path / "parallel")
@@ -141,20 +137,20 @@ def test_parallel_workers_write_the_same_bytes(
 def test_a_rerun_removes_only_what_the_previous_run_wrote(tmp_path: Path) -> None:
     out = tmp_path / "out"
     case = lien_chieu()
-    write(case, out)
+    write_case(case, out)
     mine = out / "chi-bo" / "ghi-chu-cua-toi.txt"
     mine.write_text("của người dùng", encoding="utf-8")
     without_school = dataclasses.replace(
         case.result, cells=tuple(c for c in case.result.cells if c.cell.code != SCHOOL.code)
     )
-    write(dataclasses.replace(case, result=without_school), out)
+    write_case(dataclasses.replace(case, result=without_school), out)
     assert not (out / "chi-bo" / "CB-THPT.xlsx").exists()
     assert (out / "chi-bo" / "CB-DM.xlsx").exists() and mine.exists()
 
 
 def test_a_city_report_is_split_and_every_part_is_in_the_manifest(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    write(synthetic(301, members_per_cell=2), out)
+    write_case(synthetic(301, members_per_cell=2), out)
     parts = sorted(p.relative_to(out).as_posix() for p in (out / "bao-cao").glob("*.html"))
     assert len(parts) == 31
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -170,7 +166,9 @@ def test_unsafe_cell_codes_become_safe_file_names(tmp_path: Path) -> None:
         dataclasses.replace(c, cell=odd) if c.cell.code == SCHOOL.code else c
         for c in case.result.cells
     )
-    write(dataclasses.replace(case, result=dataclasses.replace(case.result, cells=cells)), tmp_path)
+    write_case(
+        dataclasses.replace(case, result=dataclasses.replace(case.result, cells=cells)), tmp_path
+    )
     assert (tmp_path / "chi-bo" / "CB-THPT-1.xlsx").is_file()
     results = json.loads((tmp_path / "ket-qua.json").read_text(encoding="utf-8"))
     entry = next(c for c in results["cells"] if c["code"] == "CB/THPT:1")
@@ -184,7 +182,7 @@ def test_an_output_folder_that_cannot_be_written_raises_oserror(
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     with pytest.raises(OSError):
-        write(lien_chieu(), blocker, workers=workers)
+        write_case(lien_chieu(), blocker, workers=workers)
 
 
 def test_every_file_is_planned_once_and_the_main_page_stays_here(tmp_path: Path) -> None:

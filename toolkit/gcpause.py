@@ -38,10 +38,8 @@ def _age() -> None:
     counts that trigger a collection. Inside a ``frozen`` block they stay frozen with the rest
     (they are thawed with it); so they do where something else froze objects first (Python
     3.12 starts with a few hundred of its own), which a thaw must not release."""
-    thaw = gc.get_freeze_count() == 0
-    gc.freeze()
-    if thaw:
-        gc.unfreeze()
+    with frozen():
+        pass
 
 
 @contextmanager

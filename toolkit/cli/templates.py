@@ -83,8 +83,7 @@ def templates(
         return
     if year is None:
         raise click.UsageError(say["year"])
-    rules = rules_file
-    outbox = make_cell_templates(roster_path, year, out_dir, rules)
+    outbox = make_cell_templates(roster_path, year, out_dir, rules_file)
     click.echo(issues_text(outbox.issues, lang), err=True, nl=False)
     if not outbox.written:
         click.echo(say["none"], err=True)

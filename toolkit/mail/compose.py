@@ -309,7 +309,7 @@ def _attachment_part(attachment: Attachment) -> MIMEPart:
     if hashlib.sha256(data).hexdigest() != attachment.sha256:
         raise InputError(
             f"Tệp {attachment.path} đã thay đổi trong khi đang gửi thư; hãy chạy lại "
-            "'xeploai mail' khi 'xeploai aggregate' đã xong."
+            "«xeploai mail» khi «xeploai aggregate» đã xong."
         )
     maintype, subtype = MEDIA_TYPES.get(
         attachment.path.suffix.lower(), ("application", "octet-stream")

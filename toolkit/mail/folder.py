@@ -90,7 +90,7 @@ def read_results(out_dir: str | Path) -> ResultsFolder:
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise InputError(
-            f"{path} thiếu hoặc sai khóa ({exc}); hãy chạy lại 'xeploai aggregate'."
+            f"{path} thiếu hoặc sai khóa ({exc}); hãy chạy lại «xeploai aggregate»."
         ) from None
 
 

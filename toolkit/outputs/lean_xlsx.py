@@ -18,6 +18,7 @@ give the same bytes.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import struct
 import zlib
 from collections.abc import Mapping
@@ -73,12 +74,8 @@ class ZipParts:
     def add_repeated(self, name: str, data: bytes) -> None:
         """``add`` for a part that repeats from workbook to workbook (styles, relationships,
         content types: the same for every cell's workbook): deflated once per process."""
-        found = _REPEATED.get(data)
-        if found is None:
-            if len(_REPEATED) >= _REPEATED_MAX:
-                _REPEATED.clear()  # a part that varies after all: keep the memory small
-            found = _REPEATED[data] = (deflate(data), zlib.crc32(data))
-        self.add_deflated(name, found[0], found[1], len(data))
+        raw, crc = _deflated_once(data)
+        self.add_deflated(name, raw, crc, len(data))
 
     def add_deflated(self, name: str, raw: bytes, crc: int, size: int) -> None:
         """A part whose raw deflate stream, CRC-32 and inflated size are already known."""
@@ -118,9 +115,10 @@ class ZipParts:
             target.write(data)
 
 
-#: repeated part → its raw deflate stream and CRC-32 (``ZipParts.add_repeated``)
-_REPEATED: dict[bytes, tuple[bytes, int]] = {}
-_REPEATED_MAX = 64
+@functools.lru_cache(maxsize=64)  # a part that varies after all keeps the memory small
+def _deflated_once(data: bytes) -> tuple[bytes, int]:
+    """A repeated part's raw deflate stream and CRC-32 (``ZipParts.add_repeated``)."""
+    return deflate(data), zlib.crc32(data)
 
 
 def deflate(data: bytes) -> bytes:
