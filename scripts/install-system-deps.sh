@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the real clients the tests drive, from Debian's packages, when they are missing:
-# LibreOffice (headless conversion of generated workbooks, formula recalculation) and
-# Chromium (rendering the HTML report).
+# LibreOffice (headless conversion of generated workbooks, formula recalculation, and of the
+# documents for signing to PDF), poppler (pdftotext, pdftoppm) and Chromium (the HTML report).
 set -euo pipefail
 need=()
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
+# Writer opens the documents for signing (.docx); poppler's pdftotext reads what it printed
+[ -e /usr/lib/libreoffice/program/libswlo.so ] || need+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 fc-list 2>/dev/null | grep -qi "liberation" || need+=(fonts-liberation)
 [ ${#need[@]} -eq 0 ] && exit 0

@@ -33,6 +33,13 @@ EXPECTED = [
     "ket-qua.json",
     "manifest.json",
     "tong-hop.xlsx",
+    "van-ban/bien-ban-kiem-phieu/CB-DM.docx",
+    "van-ban/bien-ban-kiem-phieu/CB-HKB-01.docx",
+    "van-ban/bien-ban-kiem-phieu/CB-HKB-02.docx",
+    "van-ban/bien-ban-kiem-phieu/CB-THPT.docx",
+    "van-ban/danh-sach-dang-vien-chua-danh-gia-xep-loai.docx",
+    "van-ban/danh-sach-de-nghi-cong-nhan-dang-vien.docx",
+    "van-ban/danh-sach-xep-loai-to-chuc-dang.docx",
 ]
 
 

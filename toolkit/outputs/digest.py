@@ -12,12 +12,15 @@ from toolkit.model import (
     LEVELS,
     InputFile,
     Issue,
+    Meeting,
     Member,
     Membership,
     OrgKind,
     OrgUnit,
     RatingLevel,
     Severity,
+    VoteMethod,
+    VoteTally,
 )
 from toolkit.outputs.numbers import format_percent
 from toolkit.outputs.paths import cell_file, unique_stems
@@ -29,6 +32,7 @@ from toolkit.outputs.view import (
     Digest,
     InputLine,
     IssueLine,
+    MeetingFigures,
     MemberLine,
     QuotaLine,
 )
@@ -340,6 +344,22 @@ def _cell_rating_line(cell: CellResult) -> CellRatingLine:
             f"{'Đạt' if c.met else 'Không đạt'}: {c.description}" for c in cell.conditions
         ),
         conditions_broken=len(broken),
+        meeting=_meeting_figures(meeting, tally) if meeting else None,
+    )
+
+
+def _meeting_figures(meeting: Meeting, tally: VoteTally | None) -> MeetingFigures:
+    return MeetingFigures(
+        official_total=meeting.official_total,
+        official_not_counted=meeting.official_not_counted,
+        present_probationary=meeting.present_probationary,
+        method=meeting.method.label,
+        secret_ballot=meeting.method is VoteMethod.SECRET_BALLOT,
+        ballots_issued=meeting.ballots_issued,
+        ballots_returned=meeting.ballots_returned,
+        ballots_valid=meeting.ballots_valid,
+        ballots_invalid=meeting.ballots_invalid,
+        cell_blank=tally.blank if tally else None,
     )
 
 

@@ -13,6 +13,12 @@ REPORT_PARTS_DIR = "bao-cao"
 CELLS_DIR = "chi-bo"
 RESULTS_JSON = "ket-qua.json"
 MANIFEST = "manifest.json"
+#: documents for signing (.docx)
+DOCS_DIR = "van-ban"
+MINUTES_DIR = f"{DOCS_DIR}/bien-ban-kiem-phieu"
+DOCS_MEMBERS = f"{DOCS_DIR}/danh-sach-de-nghi-cong-nhan-dang-vien.docx"
+DOCS_NOT_RATED = f"{DOCS_DIR}/danh-sach-dang-vien-chua-danh-gia-xep-loai.docx"
+DOCS_ORGANIZATIONS = f"{DOCS_DIR}/danh-sach-xep-loai-to-chuc-dang.docx"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # names Windows refuses whatever the extension (CON.xlsx is still CON)
@@ -58,6 +64,13 @@ def unique_stems(codes: Iterable[str]) -> dict[str, str]:
 def cell_file(stem: str) -> str:
     """The relative path of a cell's result workbook: ``chi-bo/<stem>.xlsx``."""
     return f"{CELLS_DIR}/{stem}.xlsx"
+
+
+def minutes_file(cell_file: str) -> str:
+    """A cell's Biên bản kiểm phiếu beside its result workbook's name:
+    ``chi-bo/<stem>.xlsx`` → ``van-ban/bien-ban-kiem-phieu/<stem>.docx``."""
+    stem = cell_file.rsplit("/", 1)[-1].removesuffix(".xlsx")
+    return f"{MINUTES_DIR}/{stem}.docx"
 
 
 def report_part_file(stem: str) -> str:

@@ -148,6 +148,24 @@ class CellRatingLine(NamedTuple):
     level: str
     conditions: str
     conditions_broken: int
+    #: the meeting's figures as the count minutes (biên bản kiểm phiếu) record them
+    meeting: MeetingFigures | None = None
+
+
+class MeetingFigures(NamedTuple):
+    """A cell's meeting as its ballot workbook records it: who was convened and present, the
+    ballots, and the blank votes in the vote on the cell itself."""
+
+    official_total: int
+    official_not_counted: int
+    present_probationary: int
+    method: str
+    secret_ballot: bool
+    ballots_issued: int
+    ballots_returned: int
+    ballots_valid: int
+    ballots_invalid: int
+    cell_blank: int | None
 
 
 class IssueLine(NamedTuple):

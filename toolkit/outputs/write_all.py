@@ -26,12 +26,25 @@ from toolkit.gcpause import collector_paused, frozen
 from toolkit.model import InputFile, OrgUnit
 from toolkit.outputs.cell_xlsx import CellPack, cell_packs, write_cell_workbook
 from toolkit.outputs.digest import build_digest, cell_stems
+from toolkit.outputs.documents import (
+    COMMITTEE_DOCUMENTS,
+    committee_documents,
+    count_minutes,
+    minutes_path,
+)
 from toolkit.outputs.json_out import results_document, write_results_json
 from toolkit.outputs.manifest import manifest_bytes, manifest_document
-from toolkit.outputs.paths import CELLS_DIR, MANIFEST, RESULTS_JSON, SUMMARY
+from toolkit.outputs.paths import (
+    CELLS_DIR,
+    MANIFEST,
+    MINUTES_DIR,
+    RESULTS_JSON,
+    SUMMARY,
+)
 from toolkit.outputs.report_html import PartPage, ReportPage, report_pages, write_pages
 from toolkit.outputs.summary_xlsx import write_summary
 from toolkit.outputs.view import Digest
+from toolkit.outputs.word import write_document
 from toolkit.results import DistrictResult
 from toolkit.rulebook import RuleSet
 
@@ -83,6 +96,9 @@ def write_outputs(
         cells_dir.mkdir(exist_ok=True)
         written: list[Path] = [out_dir / SUMMARY]
         written += [out_dir / p.cell.file for p in packs if p.cell.file]
+        (out_dir / MINUTES_DIR).mkdir(parents=True, exist_ok=True)
+        written += [out_dir / path for p in packs if (path := minutes_path(p))]
+        written += [out_dir / path for path in COMMITTEE_DOCUMENTS]
 
         pages = report_pages(digest)
         report = [out_dir / pages[-1][0], *(out_dir / path for path, _, _ in pages[:-1])]
@@ -96,6 +112,8 @@ def write_outputs(
             if pickled:  # the whole digest would be pickled (about 0.6 s for a city)
                 write_summary(digest, out_dir / SUMMARY)
             write_pages(pages[-1:], out_dir, templates)
+            for path, data in committee_documents(digest):
+                write_document(data, out_dir / path)
             document = results_document(
                 result,
                 digest,
@@ -199,6 +217,8 @@ def write_cell_workbooks(packs: Sequence[CellPack], out_dir: Path) -> None:
     for pack in packs:
         if pack.cell.file:
             write_cell_workbook(pack, out_dir / pack.cell.file)
+        if minutes := minutes_path(pack):
+            write_document(count_minutes(pack), out_dir / minutes)
 
 
 def _pooled(
