@@ -20,6 +20,14 @@ def resave(
 ) -> tuple[Path, subprocess.CompletedProcess[str]]:
     """Open each file in LibreOffice (headless, throw-away profile) and save it as .xlsx into
     a new folder; the folder and what LibreOffice said. Every file must come out."""
+    return convert(sources, tmp, "xlsx:Calc MS Excel 2007 XML", recalculate=recalculate)
+
+
+def convert(
+    sources: list[Path], tmp: Path, target: str, *, recalculate: bool = False
+) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    """Open each file in LibreOffice (headless, throw-away profile) and save it as ``target``
+    (a filter such as ``pdf``) into a new folder; the folder and what LibreOffice said."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is needed for this test: run `make sysdeps` (or make test)"
     profile = tmp / "profile"
@@ -35,12 +43,13 @@ def resave(
         "--headless",
         "--norestore",
         "--convert-to",
-        "xlsx:Calc MS Excel 2007 XML",
+        target,
         "--outdir",
         str(out),
         *map(str, sources),
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
-    missing = [s.name for s in sources if not (out / s.name).is_file()]
+    suffix = "." + target.split(":")[0]
+    missing = [s.name for s in sources if not (out / s.name).with_suffix(suffix).is_file()]
     assert not missing, f"LibreOffice did not convert {missing}: {done.stdout}\n{done.stderr}"
     return out, done

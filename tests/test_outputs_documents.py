@@ -4,13 +4,13 @@ the text a person would read on the printed page."""
 from __future__ import annotations
 
 import io
-import shutil
 import subprocess
 from pathlib import Path
 
 import docx
 import pytest
 from builders import FORMULA_NAME, SCRIPT_NAME, lien_chieu, write_case
+from libreoffice import convert
 from test_outputs_summary import digest_of
 
 from toolkit.outputs.cell_xlsx import CellPack, cell_packs
@@ -59,25 +59,11 @@ def printed(
 
 
 def _as_printed(sources: list[Path], folder: Path) -> list[tuple[Path, str, str]]:
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is needed for this test: run `make sysdeps` (or make test)"
-    profile = folder / "profile"
-    command = [
-        soffice,
-        f"-env:UserInstallation={profile.as_uri()}",
-        "--headless",
-        "--norestore",
-        "--convert-to",
-        "pdf",
-        "--outdir",
-        str(folder),
-        *map(str, sources),
-    ]
-    subprocess.run(command, capture_output=True, timeout=300, check=False)
+    """Each document's text as pdftotext reads LibreOffice's PDF: by layout, and in flow."""
+    pdfs, _ = convert(sources, folder, "pdf")
     texts = []
     for source in sources:
-        pdf = source.with_suffix(".pdf")
-        assert pdf.is_file(), f"LibreOffice did not convert {source.name}"
+        pdf = pdfs / f"{source.stem}.pdf"
         layout, flow = (
             subprocess.run(
                 ["pdftotext", *mode, str(pdf), "-"], capture_output=True, check=True, text=True

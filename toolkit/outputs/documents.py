@@ -76,58 +76,48 @@ COUNT_MINUTES = Layout(
     ),
 )
 
-MEMBERS_PROPOSED = Layout(
-    issuer_above="⟪issuer_above⟫",
-    issuer="⟪issuer⟫",
-    number="Số …… -DS",
-    place_date=_PLACE_DATE,
-    title="DANH SÁCH",
-    subtitle="đề nghị công nhận kết quả xếp loại chất lượng đảng viên năm ⟪rating_year⟫",
-    body=("⟪note⟫",),
-    columns=(
+
+def _committee_list(subtitle: str, columns: tuple[Column, ...], after: tuple[str, ...]) -> Layout:
+    """A list the deciding committee signs: its name, a number, a note, the table, totals."""
+    return Layout(
+        issuer_above="⟪issuer_above⟫",
+        issuer="⟪issuer⟫",
+        number="Số …… -DS",
+        place_date=_PLACE_DATE,
+        title="DANH SÁCH",
+        subtitle=subtitle,
+        body=("⟪note⟫",),
+        columns=columns,
+        after=after,
+        signatures=_COMMITTEE_SIGNATURE,
+    )
+
+
+MEMBERS_PROPOSED = _committee_list(
+    "đề nghị công nhận kết quả xếp loại chất lượng đảng viên năm ⟪rating_year⟫",
+    (
         Column("TT", 1.2, "center"),
         Column("Họ và tên", 6.3),
         Column("Mức xếp loại", 6.5, "center"),
         Column("Ghi chú", 2.5, "center"),
     ),
-    after=("⟪totals⟫", "⟪left_out⟫"),
-    signatures=_COMMITTEE_SIGNATURE,
+    ("⟪totals⟫", "⟪left_out⟫"),
 )
-
-MEMBERS_NOT_RATED = Layout(
-    issuer_above="⟪issuer_above⟫",
-    issuer="⟪issuer⟫",
-    number="Số …… -DS",
-    place_date=_PLACE_DATE,
-    title="DANH SÁCH",
-    subtitle="đảng viên chưa đánh giá, xếp loại chất lượng năm ⟪rating_year⟫",
-    body=("⟪note⟫",),
-    columns=(
-        Column("TT", 1.2, "center"),
-        Column("Họ và tên", 6.0),
-        Column("Lý do", 9.3),
-    ),
-    after=("⟪totals⟫", "⟪left_out⟫"),
-    signatures=_COMMITTEE_SIGNATURE,
+MEMBERS_NOT_RATED = _committee_list(
+    "đảng viên chưa đánh giá, xếp loại chất lượng năm ⟪rating_year⟫",
+    (Column("TT", 1.2, "center"), Column("Họ và tên", 6.0), Column("Lý do", 9.3)),
+    ("⟪totals⟫", "⟪left_out⟫"),
 )
-
-ORGANIZATIONS = Layout(
-    issuer_above="⟪issuer_above⟫",
-    issuer="⟪issuer⟫",
-    number="Số …… -DS",
-    place_date=_PLACE_DATE,
-    title="DANH SÁCH",
-    subtitle="đề nghị công nhận kết quả xếp loại chất lượng tổ chức đảng năm ⟪rating_year⟫",
-    body=("⟪note⟫",),
-    columns=(
+ORGANIZATIONS = _committee_list(
+    "đề nghị công nhận kết quả xếp loại chất lượng tổ chức đảng năm ⟪rating_year⟫",
+    (
         Column("TT", 1.0, "center"),
         Column("Tổ chức đảng", 5.9),
         Column("Loại hình", 2.5),
         Column("Mức xếp loại", 5.2, "center"),
         Column("Ghi chú", 1.9, "center"),
     ),
-    after=("⟪totals⟫",),
-    signatures=_COMMITTEE_SIGNATURE,
+    ("⟪totals⟫",),
 )
 
 _NOT_YET = "Chưa có"
