@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+import toolkit  # noqa: F401  (first: it keeps openpyxl on defusedxml, before a test imports it)
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(

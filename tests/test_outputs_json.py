@@ -45,6 +45,7 @@ def test_the_contract_keys(doc: dict[str, object]) -> None:
         "schema",
         "toolkit_version",
         "year",
+        "decision",
         "generated_on",
         "ruleset",
         "parent",

@@ -32,6 +32,7 @@ EXPECTED = [
     "chi-bo/CB-THPT.xlsx",
     "ket-qua.json",
     "manifest.json",
+    "quyet-dinh.xlsx",
     "tong-hop.xlsx",
     "van-ban/bien-ban-kiem-phieu/CB-DM.docx",
     "van-ban/bien-ban-kiem-phieu/CB-HKB-01.docx",

@@ -23,6 +23,8 @@ def shop(tmp_path_factory: pytest.TempPathFactory):
 
 def test_openpyxl_has_defusedxml_active() -> None:
     assert openpyxl.xml.DEFUSEDXML is True
+    # not lxml, though python-docx installs it: openpyxl would parse without defusedxml
+    assert openpyxl.xml.LXML is False
 
 
 @pytest.mark.parametrize("build", [billion_laughs, external_entity], ids=["laughs", "xxe"])

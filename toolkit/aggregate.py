@@ -81,8 +81,13 @@ def aggregate(
     workers: int = 1,
     generated_on: _dt.date | None = None,
     progress: Progress | None = None,
+    decisions_file: Path | None = None,
 ) -> AggregateRun:
-    """Check, tally, rate and write everything for one parent committee's returns."""
+    """Check, tally, rate and write everything for one parent committee's returns.
+
+    ``decisions_file``: the competent level's filled decisions workbook (``quyet-dinh.xlsx``
+    of an earlier run), applied where each decision stands (``engine.decisions``).
+    """
     from toolkit.workbooks.inbox import ReadAhead, collect_returns, detect_year
     from toolkit.workbooks.read import read_roster_file
 
@@ -145,6 +150,12 @@ def aggregate(
         InputFile(path=str(roster_path), sha256=roster_file.sha256, kind="roster"),
         *collected.inputs,
     )
+    proposals = result
+    if decisions_file is not None:
+        result, decisions_input = apply_decisions_file(
+            result, decisions_file, rules, parent_of(roster)
+        )
+        inputs = (*inputs, decisions_input)
     try:
         written = write_outputs(
             result,
@@ -154,11 +165,47 @@ def aggregate(
             parent=parent_of(roster),
             generated_on=generated_on or as_of(collected.returns, year),
             workers=workers,
+            proposals=proposals,
         )
     except OSError as exc:
         raise OutputError(f"Không ghi được kết quả vào {out_dir}: {os_reason(exc)}.") from None
     report("write", 1, 1)
     return AggregateRun(result, rules, inputs, tuple(written), out_dir)
+
+
+def apply_decisions_file(
+    result: DistrictResult, path: Path, rules: RuleSet, parent: OrgUnit | None
+) -> tuple[DistrictResult, InputFile]:
+    """``result`` with the decisions of the workbook at ``path`` applied, and the file as an
+    input. A workbook that cannot be read, has errors, or was made for another committee or
+    year applies nothing: its issues say why, and the results stay the proposals."""
+    from dataclasses import replace
+
+    from toolkit.engine.decisions import apply_decisions
+    from toolkit.workbooks.decisionbook import DecisionsContent, other_workbook
+    from toolkit.workbooks.read import read_workbook
+
+    reading = read_workbook(path)
+    issues = list(reading.issues)
+    content = reading.content
+    ident = reading.identity
+    if ident is not None and ident.kind != "decisions":
+        issues.append(other_workbook(path, ident.kind, "quyet-dinh.xlsx"))
+    elif ident is not None:
+        expected = (parent.code if parent else "", result.year)
+        if (ident.cell_code, ident.year) != expected:
+            found = f"{ident.cell_code or '?'} năm {ident.year}"
+            issues.append(other_workbook(path, found, f"{expected[0] or '?'} năm {expected[1]}"))
+    stands = isinstance(content, DecisionsContent) and not any(
+        i.severity is Severity.ERROR for i in issues
+    )
+    if isinstance(content, DecisionsContent) and stands:
+        result = apply_decisions(result, content.decisions, rules)
+    elif not issues:  # unreadable without a word would be a silent drop: never
+        issues.append(other_workbook(path, "?", "quyet-dinh.xlsx"))
+    result = replace(result, issues=(*result.issues, *issues))
+    status = "used" if stands else "rejected"
+    return result, reading.input_file(status)
 
 
 def unusable_roster(path: Path, issues: Sequence[Issue]) -> str:

@@ -466,3 +466,43 @@ class InputFile:
             "year": self.year,
             "status": self.status,
         }
+
+
+# ---------------------------------------------------------------------------------------------
+# The competent level's decisions (QĐ 366 Điều 12)
+
+
+@dataclass(frozen=True)
+class LevelDecision:
+    """One row of the decisions workbook: a member's (or, with no ``member_id``, an
+    organization's) level as the competent level decided it."""
+
+    unit_code: str
+    member_id: str
+    #: the proposal the row was made from, as its level code ("" when there was none)
+    proposed: str
+    #: None: not decided yet
+    decided: RatingLevel | None
+    reason: str
+    location: Location
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """The filled decisions workbook: the decision's reference and its rows."""
+
+    committee_code: str
+    year: int | None
+    number: str
+    decided_on: date | None
+    signer: str
+    members: tuple[LevelDecision, ...]
+    organizations: tuple[LevelDecision, ...]
+    #: the SHA-256 of the proposals the workbook was made from (its identity block)
+    made_from: str = ""
+
+    @property
+    def reference(self) -> str:
+        """ "Quyết định số 125-QĐ/ĐU ngày 20/12/2026", as explanations cite it."""
+        day = f" ngày {self.decided_on:%d/%m/%Y}" if self.decided_on else ""
+        return f"Quyết định số {self.number}{day}" if self.number else f"Quyết định{day}"

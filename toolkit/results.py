@@ -93,6 +93,8 @@ class MemberResult:
     explanation: str
     explanation_en: str
     issues: tuple[Issue, ...] = ()
+    #: the competent level's decision that set ``decided_level`` ("Quyết định số … ngày …")
+    decision: str = ""
 
     @property
     def rated(self) -> bool:
@@ -185,6 +187,9 @@ class CellResult:
     conditions: tuple[ConditionCheck, ...] = ()
     issues: tuple[Issue, ...] = ()
     source: CellReturn | None = None
+    #: the competent level's decision on the cell's own level, and where it is recorded
+    decided_level: RatingLevel | None = None
+    decision: str = ""
 
     @property
     def has_errors(self) -> bool:
@@ -212,3 +217,5 @@ class DistrictResult:
     rejected: tuple[OrgUnit, ...] = ()
     #: the roster's members of the rejected cells, so that their issues can name them
     rejected_members: tuple[Member, ...] = ()
+    #: the decision applied (``aggregate --decisions``): its reference, "" when none
+    decision: str = ""

@@ -34,6 +34,12 @@ from toolkit.run_summary import run_summary
 )
 @year_option
 @rules_option
+@click.option(
+    "--decisions",
+    "decisions_file",
+    type=PathParam(exists=True, dir_okay=False),
+    help="Tệp quyết định của cấp có thẩm quyền (quyet-dinh.xlsx đã điền) để áp dụng.",
+)
 @latest_option
 @workers_option(default=2)
 @quiet_option
@@ -44,13 +50,16 @@ def aggregate(
     out_dir: Path,
     year: int | None,
     rules_file: Path | None,
+    decisions_file: Path | None,
     latest: bool,
     workers: int,
     quiet: bool,
     lang: str,
 ) -> None:
     """Tổng hợp kết quả: kiểm tra mọi tệp gửi về, kiểm phiếu, áp dụng quy tắc và ghi
-    tong-hop.xlsx, bao-cao.html, chi-bo/<mã>.xlsx, ket-qua.json, manifest.json.
+    tong-hop.xlsx, bao-cao.html, chi-bo/<mã>.xlsx, ket-qua.json, manifest.json, biểu mẫu
+    quyết định quyet-dinh.xlsx và văn bản để ký (van-ban/). Với --decisions: áp dụng quyết
+    định của cấp có thẩm quyền, kết quả ghi cả mức đề xuất và mức quyết định.
 
     Mã thoát 0: mọi tệp hợp lệ; 1: có lỗi trong dữ liệu, chi bộ gửi tệp lỗi hoặc chưa gửi;
     2: lỗi tham số, cấu hình, đọc/ghi tệp.
@@ -59,6 +68,7 @@ def aggregate(
     Example:
       xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/
       xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/ --year 2023 --latest
+      xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/ --decisions qd.xlsx
     """
     from toolkit.aggregate import aggregate as run_aggregate
 
@@ -72,6 +82,7 @@ def aggregate(
             latest=latest,
             workers=workers,
             progress=report,
+            decisions_file=decisions_file,
         )
     if not quiet:
         click.echo(run_summary(run, lang), nl=False)

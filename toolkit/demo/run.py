@@ -7,14 +7,21 @@ from pathlib import Path
 
 from toolkit.aggregate import AggregateRun, Progress, aggregate
 from toolkit.demo.build import MISTAKES, DemoLayout, build_demo
+from toolkit.demo.decide import decide_as_committee
 from toolkit.demo.district import EDGE_CASES
+from toolkit.outputs.paths import DECISIONS
 from toolkit.run_summary import run_summary
+
+#: the decisions workbook as the demo's committee filled it, beside the outputs (an input)
+DECISIONS_FILLED = "quyet-dinh-da-dien.xlsx"
 
 
 @dataclass(frozen=True)
 class DemoRun:
     layout: DemoLayout
     run: AggregateRun
+    decisions: Path
+    settled: int
 
     def describe(self, lang: str = "vi") -> str:
         """What was built, what the run found, and where everything is."""
@@ -38,6 +45,10 @@ class DemoRun:
             ("  edge cases:       " if en else "  tình huống biên:  ") + edge,
             ("  planted mistakes: " if en else "  lỗi cài sẵn:      ") + mistakes,
             ("  never answered:   " if en else "  chưa gửi:         ") + ", ".join(d.silent),
+            ("  decisions:        " if en else "  quyết định:       ")
+            + f"{self.decisions} ({self.settled} "
+            + ("cases settled, applied" if en else "trường hợp đã quyết định, đã áp dụng")
+            + ")",
             "",
             run_summary(self.run, lang).rstrip("\n"),
             "",
@@ -67,4 +78,16 @@ def run_demo(
     run = aggregate(
         layout.inbox, layout.roster, layout.out_dir, year=year, workers=workers, progress=progress
     )
-    return DemoRun(layout, run)
+    # the competent level decides (QĐ 366 Điều 12); the results are written again with it
+    decided = layout.root / DECISIONS_FILLED
+    settled = decide_as_committee(run.result, run.ruleset, layout.out_dir / DECISIONS, decided)
+    run = aggregate(
+        layout.inbox,
+        layout.roster,
+        layout.out_dir,
+        year=year,
+        workers=workers,
+        progress=progress,
+        decisions_file=decided,
+    )
+    return DemoRun(layout, run, decided, settled)

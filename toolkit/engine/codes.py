@@ -380,3 +380,71 @@ define(
         "whole scope is incomplete. Ask those cells for their (corrected) returns.",
     ),
 )
+
+define(
+    # --- the competent level's decisions (QĐ 366 Điều 12) --------------------------------------
+    IssueType(
+        "decision-unknown-row",
+        E,
+        "Quyết định cho đảng viên hoặc tổ chức không có trong kết quả",
+        "A decision for a member or organization not in the results",
+        "Dòng quyết định cho «{who}» không khớp với đảng viên hay tổ chức nào trong kết quả "
+        "tổng hợp: không áp dụng. Dùng biểu mẫu quyết định lập từ chính kết quả này.",
+        "The decision row for «{who}» matches no member or organization of the results: not "
+        "applied. Use the decisions workbook made from these very results.",
+    ),
+    IssueType(
+        "decision-proposal-changed",
+        W,
+        "Mức đề xuất đã thay đổi từ khi lập biểu mẫu quyết định",
+        "The proposal changed since the decisions workbook was made",
+        "{who}: biểu mẫu quyết định lập khi mức đề xuất là «{before}», nay là «{now}» (chi bộ "
+        "đã gửi lại hồ sơ). Quyết định «{decided}» chưa được áp dụng: cấp có thẩm quyền xem lại "
+        "với mức đề xuất mới.",
+        "{who}: the decisions workbook was made when the proposal was «{before}», it is now "
+        "«{now}» (the cell sent its files again). The decision «{decided}» is not applied: "
+        "review it against the new proposal.",
+    ),
+    IssueType(
+        "decision-for-not-rated",
+        E,
+        "Quyết định mức xếp loại cho đảng viên không xếp loại",
+        "A level decided for a member who is not rated",
+        "{who} không xếp loại năm nay ({reason}) nhưng được quyết định «{decided}»: không áp "
+        "dụng. Để trống mức quyết định của dòng này.",
+        "{who} is not rated this year ({reason}) but was decided «{decided}»: not applied. "
+        "Leave the decided level of this row blank.",
+    ),
+    IssueType(
+        "decision-reason-missing",
+        E,
+        "Thiếu lý do của quyết định",
+        "The decision's reason is missing",
+        "{who}: quyết định «{decided}» {why} nên phải ghi lý do: chưa áp dụng. Ghi lý do vào "
+        "cột «Lý do».",
+        "{who}: the decision «{decided}» {why}, so it needs a reason: not applied. Write "
+        "the reason in the «Lý do» column.",
+    ),
+    IssueType(
+        "decision-over-ceiling",
+        E,
+        "Số HTXSNV được quyết định vượt trần",
+        "More HTXSNV decided than the ceiling allows",
+        "{scope}: quyết định {n_htxsnv} HTXSNV trong khi trần là {ceiling} ({ratio} của "
+        "{n_httnv} HTTNV). Cấp có thẩm quyền giảm số HTXSNV, hoặc ghi căn cứ được phép vượt "
+        "trong tệp quy tắc.",
+        "{scope}: {n_htxsnv} HTXSNV decided against a ceiling of {ceiling} ({ratio} of "
+        "{n_httnv} HTTNV). Decide fewer HTXSNV, or record the exception granted in the rules "
+        "file.",
+    ),
+    IssueType(
+        "decision-workbook-other",
+        E,
+        "Biểu mẫu quyết định của cấp ủy hoặc năm khác",
+        "A decisions workbook of another committee or year",
+        "Tệp quyết định lập cho {found}, không phải {expected}: không áp dụng quyết định nào. "
+        "Dùng biểu mẫu quyet-dinh.xlsx do lần tổng hợp này ghi ra.",
+        "The decisions workbook was made for {found}, not {expected}: no decision applied. "
+        "Use the quyet-dinh.xlsx written by this aggregation.",
+    ),
+)

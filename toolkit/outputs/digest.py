@@ -275,6 +275,7 @@ def _cell_line(cell: CellResult, stem: str, issues: Sequence[IssueLine]) -> Cell
         errors=errors,
         warnings=warnings,
         file=cell_file(stem),
+        decided=_code(cell.decided_level),
     )
 
 
@@ -438,6 +439,7 @@ def _member_line(
         explanation=m.explanation,
         errors=errors,
         warnings=warnings,
+        decision=m.decision,
     )
 
 

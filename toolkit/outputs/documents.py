@@ -258,6 +258,9 @@ def organizations(digest: Digest) -> bytes:
         note = ""
         if cell.status in ("rejected", "missing"):
             shown = f"{_NOT_YET} kết quả ({STATUS_LABELS[cell.status].lower()})"
+        elif cell.decided:
+            shown = _level_name(cell.decided)
+            rated += 1
         elif cell.level:
             shown, note = _level_name(cell.level), _PROPOSED
             rated += 1
@@ -274,9 +277,11 @@ def organizations(digest: Digest) -> bytes:
 
 
 def _member_level(member: MemberLine) -> tuple[str, bool]:
-    """The member's level and whether the competent level decided it (not yet recorded by
-    ``aggregate``: every level here is the cell's proposal)."""
-    return member.proposed, False
+    """The member's level (decided where the competent level decided, else the proposal after
+    the rules) and whether it was decided."""
+    if member.decision:
+        return member.decided, True
+    return member.decided or member.proposed, False
 
 
 def _left_out(digest: Digest) -> str:

@@ -62,6 +62,7 @@ def results_document(
         "schema": SCHEMA,
         "toolkit_version": __version__,
         "year": result.year,
+        "decision": result.decision,
         "generated_on": digest.generated_on.isoformat(),
         "ruleset": ruleset_entry(ruleset),
         "parent": {"code": parent.code, "name": parent.name} if parent else None,
@@ -248,6 +249,8 @@ def _cell(cell: CellResult, line: CellLine, issues: Sequence[Issue]) -> dict[str
         **_unit(cell.cell, line),
         "counts": counts_entry(cell.counts),
         "proposed_level": _level(cell.proposed_level),
+        "decided_level": _level(cell.decided_level),
+        "decision": cell.decision,
         "cell_vote": vote_entry(cell.cell_vote),
         "conditions": [
             {"rule_code": c.rule_code, "description": c.description, "met": c.met}
@@ -304,6 +307,7 @@ def _member(m: MemberResult) -> dict[str, Any]:
         ],
         "proposed_level": _level(m.proposed_level),
         "decided_level": _level(m.decided_level),
+        "decision": m.decision,
         "needs_higher_committee": m.needs_higher_committee,
         "explanation": m.explanation,
         "explanation_en": m.explanation_en,

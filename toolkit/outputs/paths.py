@@ -13,6 +13,8 @@ REPORT_PARTS_DIR = "bao-cao"
 CELLS_DIR = "chi-bo"
 RESULTS_JSON = "ket-qua.json"
 MANIFEST = "manifest.json"
+#: the decisions workbook for the competent level (``aggregate --decisions`` reads it filled)
+DECISIONS = "quyet-dinh.xlsx"
 #: documents for signing (.docx)
 DOCS_DIR = "van-ban"
 MINUTES_DIR = f"{DOCS_DIR}/bien-ban-kiem-phieu"

@@ -69,6 +69,8 @@ class CellLine(NamedTuple):
     warnings: int
     #: relative path of the cell's result workbook, None for a missing cell
     file: str | None
+    #: the competent level's decision on the cell's own level ("" while only proposed)
+    decided: str = ""
 
 
 class MemberLine(NamedTuple):
@@ -94,6 +96,8 @@ class MemberLine(NamedTuple):
     explanation: str
     errors: int
     warnings: int
+    #: the decision that set ``decided`` ("Quyết định số … ngày …"), "" while only proposed
+    decision: str = ""
 
     @property
     def tone(self) -> str:

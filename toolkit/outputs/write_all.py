@@ -36,6 +36,7 @@ from toolkit.outputs.json_out import results_document, write_results_json
 from toolkit.outputs.manifest import manifest_bytes, manifest_document
 from toolkit.outputs.paths import (
     CELLS_DIR,
+    DECISIONS,
     MANIFEST,
     MINUTES_DIR,
     RESULTS_JSON,
@@ -47,6 +48,7 @@ from toolkit.outputs.view import Digest
 from toolkit.outputs.word import write_document
 from toolkit.results import DistrictResult
 from toolkit.rulebook import RuleSet
+from toolkit.workbooks.decisionbook import write_decisions_workbook
 
 #: cells per task sent to a worker: large enough that sending them costs little
 CHUNK = 25
@@ -68,6 +70,7 @@ def write_outputs(
     generated_on: _dt.date,
     workers: int = 1,
     templates: Path | None = None,
+    proposals: DistrictResult | None = None,
 ) -> list[Path]:
     """Write every output of ``aggregate`` into ``out_dir``; returns the paths written.
 
@@ -99,6 +102,7 @@ def write_outputs(
         (out_dir / MINUTES_DIR).mkdir(parents=True, exist_ok=True)
         written += [out_dir / path for p in packs if (path := minutes_path(p))]
         written += [out_dir / path for path in COMMITTEE_DOCUMENTS]
+        written.append(out_dir / DECISIONS)
 
         pages = report_pages(digest)
         report = [out_dir / pages[-1][0], *(out_dir / path for path, _, _ in pages[:-1])]
@@ -114,6 +118,13 @@ def write_outputs(
             write_pages(pages[-1:], out_dir, templates)
             for path, data in committee_documents(digest):
                 write_document(data, out_dir / path)
+            write_decisions_workbook(
+                proposals or result,
+                parent=parent,
+                generated_on=generated_on,
+                rules=ruleset,
+                target=out_dir / DECISIONS,
+            )
             document = results_document(
                 result,
                 digest,

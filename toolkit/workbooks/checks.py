@@ -106,8 +106,8 @@ class _Issues:
 def check_reading(reading: WorkbookReading, expect: Expectations) -> tuple[Issue, ...]:
     """Issues of ``reading`` against the expected year, cell, roster and rules."""
     ident = reading.identity
-    if ident is None or ident.kind == "roster":
-        return ()
+    if ident is None or ident.kind not in ("self_assessment", "ballot"):
+        return ()  # the roster and the decisions workbook are not a cell's returns
     out = _Issues(reading)
     year = expect.year if expect.year is not None else ident.year
     if expect.year is not None and ident.year != expect.year:
@@ -125,7 +125,7 @@ def check_reading(reading: WorkbookReading, expect: Expectations) -> tuple[Issue
         if expect.roster_hash(cell) != ident.roster_hash:
             out.add("roster-changed")
     content = reading.content
-    if content is None:
+    if not isinstance(content, SelfAssessmentContent | BallotContent):
         return tuple(out.items)
     table_key = "members" if isinstance(content, SelfAssessmentContent) else "tally"
     table = load_declaration(ident.kind).layout(table_key, ident.features)

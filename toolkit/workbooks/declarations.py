@@ -25,7 +25,7 @@ from toolkit.errors import ConfigError, os_reason
 from toolkit.model import LEVELS, Membership, NotRatedReason, OrgKind, VoteMethod
 from toolkit.resources import workbook_templates_dir
 
-KINDS: tuple[str, ...] = ("roster", "self_assessment", "ballot")
+KINDS: tuple[str, ...] = ("roster", "self_assessment", "ballot", "decisions")
 TYPES = frozenset(
     {"id", "text", "int", "number", "date", "bool", "choice", "email", "formula", "heading"}
 )
@@ -56,6 +56,7 @@ KIND_TITLES: dict[str, tuple[str, str]] = {
     "roster": ("Danh sách tổ chức đảng và đảng viên", "roster"),
     "self_assessment": ("Tự đánh giá, xếp loại", "self-assessment"),
     "ballot": ("Biểu quyết, biên bản kiểm phiếu", "ballot and count"),
+    "decisions": ("Quyết định của cấp có thẩm quyền", "the competent level's decisions"),
 }
 
 

@@ -235,3 +235,32 @@ def _fill_papers(filler: _Filler, papers: Sequence[Ballot]) -> None:
         if ballot.choice is not None:
             cell = ws.cell(row=rows[ballot.paper_no], column=columns[ballot.member_id])
             cell.value = _typed(ballot.choice, level_codes=True)
+
+
+def fill_decisions(
+    template: Source,
+    target: Target,
+    *,
+    number: str,
+    decided_on: dt.date,
+    signer: str,
+    members: Mapping[str, tuple[RatingLevel | None, str]] = {},
+    organizations: Mapping[str, tuple[RatingLevel | None, str]] = {},
+    saved_at: dt.datetime | None = None,
+) -> None:
+    """Fill the decisions workbook as the competent level would: the decision's reference, and
+    a decided level with its reason for the members (by ID) and organizations (by code) named;
+    every other row keeps the pre-filled proposal."""
+    filler = _Filler(template, "decisions")
+    filler.form("decision", {"decision_number": number, "decision_date": decided_on,
+                             "signer": signer})  # fmt: skip
+    for key, decided in (("members", members), ("organizations", organizations)):
+        layout, ws = filler.layout(key), filler.sheet(key)
+        id_key = "member_id" if key == "members" else "unit_code"
+        col = layout.index(id_key) + 1
+        for row in range(layout.first_data_row, ws.max_row + 1):
+            found = ws.cell(row=row, column=col).value
+            if found is not None and str(found) in decided:
+                level, reason = decided[str(found)]
+                filler.row(key, row, {"decided": level, "reason": reason})
+    filler.save(target, saved_at)

@@ -413,3 +413,30 @@ def write_blank_roster(target: Target) -> None:
 def write_roster(roster: Roster, target: Target) -> None:
     """Write ``roster`` as a filled roster workbook (read back by ``read_roster``)."""
     _roster_book(target, roster)
+
+
+def write_declared_workbook(
+    kind: str,
+    *,
+    subtitle: str,
+    context: dict[str, object],
+    records: dict[str, Sequence[dict[str, object]]],
+    identity: Identity,
+    created: dt.datetime,
+    target: Target,
+) -> None:
+    """A workbook of ``kind`` whose forms are pre-filled from ``context`` and whose tables
+    hold ``records`` (by sheet key): the decisions workbook (``decisionbook``)."""
+    declaration = load_declaration(kind)
+    book = _Book(target, declaration, created)
+    book.instructions([line.format(**context) for line in declaration.instructions], subtitle)
+    for sheet in declaration.sheets:
+        layout = declaration.layout(sheet.key)
+        if sheet.layout == "form":
+            book.form(layout, subtitle, context)
+        else:
+            rows = records.get(sheet.key, ())
+            book.table(layout, subtitle, rows, rows=len(rows))
+    book.lists()
+    book.identity(identity)
+    book.close()

@@ -272,11 +272,11 @@ class _Collector:
             checked = check_reading(reading, self.expect)
         issues = [*reading.issues, *checked]
         self.issues[path] = issues
-        if reading.identity is None or reading.kind not in (*CELL_KINDS, "roster"):
+        if reading.identity is None or reading.kind not in KIND_TITLES:
             self.status[path] = "rejected"
             return None
-        if reading.kind == "roster":
-            title, title_en = KIND_TITLES["roster"]
+        if reading.kind not in CELL_KINDS:  # the roster, a decisions workbook: not a return
+            title, title_en = KIND_TITLES[reading.kind]
             issues.append(
                 catalogue.make(
                     "unexpected-kind",

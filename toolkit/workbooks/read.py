@@ -14,7 +14,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from toolkit import catalogue
 from toolkit.errors import os_reason
@@ -38,6 +38,9 @@ from toolkit.workbooks.package import MAX_FILE_BYTES, Package, Rejected, open_pa
 from toolkit.workbooks.rosterbook import EMPTY_ROSTER, build_roster
 from toolkit.workbooks.sheets import SheetContext, label_key, read_form, read_papers, read_table
 
+if TYPE_CHECKING:  # the decisions' module is loaded only where a decisions workbook is read
+    from toolkit.workbooks.decisionbook import DecisionsContent
+
 #: sheets a secretary may leave out without harm
 OPTIONAL_SHEETS = frozenset({"papers"})
 
@@ -52,7 +55,7 @@ class WorkbookReading:
     #: the workbook's own last-saved time (UTC), used by ``--latest``
     modified: dt.datetime | None
     issues: tuple[Issue, ...]
-    content: SelfAssessmentContent | BallotContent | None = None
+    content: SelfAssessmentContent | BallotContent | DecisionsContent | None = None
 
     @property
     def name(self) -> str:
@@ -239,12 +242,13 @@ def _sheet_names(opened: _Opened, declaration: Declaration) -> dict[str, str | N
 
 
 def read_workbook(path: Path | str) -> WorkbookReading:
-    """Read one returned cell workbook (self-assessment or ballot); never raises for bad input."""
+    """Read one returned workbook (a cell's self-assessment or ballot, or the decisions
+    workbook); never raises for bad input."""
     issues: list[Issue] = []
     data, sha = _load(path, issues)
     identity: Identity | None = None
     modified: dt.datetime | None = None
-    content: SelfAssessmentContent | BallotContent | None = None
+    content: SelfAssessmentContent | BallotContent | DecisionsContent | None = None
     if data is not None:
         try:
             opened = _open(path, data, issues)
@@ -269,13 +273,18 @@ def read_workbook(path: Path | str) -> WorkbookReading:
 
 def _read_content(
     opened: _Opened, identity: Identity, declaration: Declaration
-) -> SelfAssessmentContent | BallotContent | None:
+) -> SelfAssessmentContent | BallotContent | DecisionsContent | None:
     sheets = _sheet_names(opened, declaration)
     features = identity.features
 
     def context(key: str) -> SheetContext | None:
         name = sheets.get(key)
         return opened.context(name) if name else None
+
+    if identity.kind == "decisions":
+        from toolkit.workbooks.decisionbook import read_sheets
+
+        return read_sheets(context, declaration, identity)
 
     if identity.kind == "self_assessment":
         cell_ctx, members_ctx = context("cell"), context("members")
