@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -11,7 +12,7 @@ from test_engine_builders import QD124, cell_return, entry, many, rules_with
 
 from toolkit.engine import rate_cell
 from toolkit.engine.votes import count_vote, vote_denominator
-from toolkit.model import LEVELS, Meeting, RatingLevel, Severity, VoteTally
+from toolkit.model import LEVELS, Meeting, RatingLevel, Severity, VoteMethod, VoteTally
 from toolkit.results import VoteOutcome
 from toolkit.rulebook import Denominator, VoteRule
 
@@ -115,6 +116,35 @@ MEETING = Meeting(
 )
 def test_denominator_choices(denominator: Denominator, expected: int) -> None:
     assert vote_denominator(MEETING, denominator) == expected
+
+
+SHOW_OF_HANDS = Meeting(
+    official_total=12, official_not_counted=1, present_official=9, method=VoteMethod.SHOW_OF_HANDS
+)
+
+
+@pytest.mark.parametrize(
+    ("denominator", "expected"),
+    [
+        (Denominator.CONVENED_OFFICIAL_ADJUSTED, 11),
+        (Denominator.PRESENT_OFFICIAL, 9),
+        # no ballots at a show of hands: each official member present is one "ballot"
+        (Denominator.VALID_BALLOTS, 9),
+    ],
+)
+def test_denominator_of_a_show_of_hands(denominator: Denominator, expected: int) -> None:
+    assert vote_denominator(SHOW_OF_HANDS, denominator) == expected
+
+
+def test_valid_ballots_at_a_show_of_hands_rates_the_members() -> None:
+    rules = rules_with(2024, '[rules.vote-majority]\ndenominator = "valid_ballots"\n')
+    ret = cell_return([entry("M1", votes=(0, 6, 3, 0))], official_total=10, present=9, valid=0)
+    ret = replace(ret, meeting=replace(ret.meeting, method=VoteMethod.SHOW_OF_HANDS))
+    result = rate_cell(ret, rules, year=2024)
+    assert [i.code for i in result.issues if i.code == "vote-denominator-zero"] == []
+    m1 = result.members[0]
+    assert m1.vote is not None and m1.vote.denominator == 9
+    assert m1.proposed_level is HTT
 
 
 @pytest.mark.parametrize(

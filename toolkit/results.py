@@ -105,7 +105,8 @@ class MemberResult:
 
 @dataclass(frozen=True)
 class LevelCounts:
-    """Counts per level over rated members, and the not-rated by reason (R4)."""
+    """Counts per level over rated members, the not-rated by reason (R4), and apart from both
+    the undecided: members whose vote tied or carried no level (chưa xác định mức)."""
 
     roster: int
     #: in LEVELS order
@@ -116,7 +117,9 @@ class LevelCounts:
 
     @property
     def rated(self) -> int:
-        return self.roster - sum(self.not_rated.values())
+        """Members with a level: the roster less the not-rated and the undecided (chưa xác
+        định mức), so that the shares of the four levels add up to 100 %."""
+        return self.roster - sum(self.not_rated.values()) - self.undecided
 
     def count(self, level: RatingLevel) -> int:
         return self.levels[LEVELS.index(level)]

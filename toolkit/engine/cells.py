@@ -145,12 +145,13 @@ def quota_role(
 def member_conditions(members: Sequence[MemberResult], ctx: Context) -> tuple[ConditionCheck, ...]:
     """R16: the shares of rated members at HTNV or above and at HTTNV or above, met or not.
 
-    Shares are over rated members; a member whose level is still open counts for neither.
+    Shares are over members with a level: a member whose level is still open (a tie, no level
+    carried: chưa xác định mức) is counted apart, in neither the part nor the whole.
     """
     rule = ctx.active("cell-htxsnv-conditions")
     if rule is None:
         return ()
-    rated = [m for m in members if m.rated]
+    rated = [m for m in members if m.rated and m.proposed_level is not None]
     checks = []
     for key, floor_level in (
         ("min_htnv_share", RatingLevel.HTNV),
