@@ -317,10 +317,10 @@ _TYPES = (
         E,
         "Không phải là số",
         "Not a number",
-        "Ô «{field}» phải là số nhưng chứa «{value}». Hãy nhập số (chỉ gồm chữ số), không dùng "
-        "dấu chấm phân cách hàng nghìn hay chữ.",
-        'The "{field}" cell must be a number but holds "{value}". Type digits only, without '
-        "thousands separators or words.",
+        "Ô «{field}» phải là số nhưng chứa «{value}». Hãy nhập số như {accepted}: chữ số, "
+        "phần thập phân (nếu có) sau dấu phẩy, không dùng dấu chấm phân cách hàng nghìn hay chữ.",
+        'The "{field}" cell must be a number but holds "{value}". Type a number such as '
+        "{accepted}: digits, any decimals after a comma, without thousands separators or words.",
     ),
     IssueType(
         "number-as-text",
