@@ -208,6 +208,33 @@ def test_quorum_can_be_an_error_or_off() -> None:
 
 
 @pytest.mark.parametrize(
+    ("not_counted", "issues"),
+    [
+        (2, []),  # one exempt and one suspended official member, both left out: agreed
+        (0, [("not-counted-disagrees", W)]),
+        (3, [("not-counted-disagrees", W)]),  # e.g. one more on temporary activity elsewhere
+    ],
+)
+def test_not_counted_is_compared_with_the_self_assessment(
+    not_counted: int, issues: list[tuple[str, Severity]]
+) -> None:
+    entries = [
+        *many("T", "HTTNV", 8),
+        not_rated("E1", NotRatedReason.EXEMPT),
+        not_rated("S1", NotRatedReason.SUSPENDED),
+        not_rated("V1", NotRatedReason.ABSENT),  # absent is still convened
+    ]
+    ret = cell_return(entries, not_counted=not_counted, present=8)
+    result = rate_cell(ret, QD124, year=2024)
+    assert [c for c in cell_codes(result) if c[0] == "not-counted-disagrees"] == issues
+    if issues:
+        message = next(i.message for i in result.issues if i.code == "not-counted-disagrees")
+        assert f"biên bản ghi {not_counted} đảng viên chính thức" in message
+        assert "biểu mẫu tự đánh giá có 2 đảng viên chính thức" in message
+        assert "(E1, S1)" in message
+
+
+@pytest.mark.parametrize(
     ("held", "override", "issues"),
     [
         (date(2024, 12, 31), "", []),

@@ -268,6 +268,22 @@ define(
         "{needed} ({share}) are needed for a valid meeting ({rule}).",
     ),
     IssueType(
+        "not-counted-disagrees",
+        W,
+        "Số không tính vào số triệu tập khác với biểu mẫu tự đánh giá",
+        "Members not counted as convened disagree with the self-assessment",
+        "{cell}: biên bản ghi {typed} đảng viên chính thức không tính vào số triệu tập, còn "
+        "biểu mẫu tự đánh giá có {listed} đảng viên chính thức được miễn công tác và sinh hoạt "
+        "đảng hoặc bị đình chỉ sinh hoạt đảng ({names}). Số này quyết định mẫu số biểu quyết: "
+        "hãy đối chiếu hai biểu mẫu (người được miễn mà vẫn dự họp thì vẫn tính; người sinh "
+        "hoạt tạm thời nơi khác thì không tính).",
+        "{cell}: the ballot form records {typed} official members not counted as convened, "
+        "while the self-assessment lists {listed} official members exempt from work and "
+        "activities or suspended ({names}). This number decides the vote denominator: compare "
+        "the two forms (an exempt member who attended still counts; one on temporary activity "
+        "elsewhere does not).",
+    ),
+    IssueType(
         "meeting-quorum-unknown",
         W,
         "Không kiểm tra được số có mặt của hội nghị",
