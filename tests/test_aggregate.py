@@ -547,3 +547,65 @@ def test_every_planted_mistake_is_really_in_the_inbox(tmp_path: Path, seed: int)
     text = json.dumps(report, ensure_ascii=False)
     for cell_code in layout.mistakes:
         assert f'"{cell_code}"' in text
+
+
+@pytest.fixture(scope="module")
+def district_2026(tmp_path_factory: pytest.TempPathFactory) -> DemoLayout:
+    """A small 2026 district (QD366), for the local readings that exist from 2025 only."""
+    return build_demo(tmp_path_factory.mktemp("district-2026"), year=2026, cells=4, seed=7)
+
+
+def test_the_25_percent_exception_for_a_scope_not_on_the_roster_exits_2(
+    district_2026: DemoLayout, tmp_path: Path
+) -> None:
+    rules = tmp_path / "local.toml"
+    rules.write_text(
+        '[rules.quota]\nexception_scopes = [{ scope = "KHONG-CO", decision = "QĐ 1" }]\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        "aggregate", district_2026.inbox, "--roster", district_2026.roster,
+        "-o", tmp_path / "o", "--rules", rules, "-q",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert "«KHONG-CO»" in err and "exception_scopes" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_hd03_readings_are_recorded_in_every_output(
+    district_2026: DemoLayout, tmp_path: Path
+) -> None:
+    """The README's HD 03-HD/TVĐU file, its scope set to a real grassroots unit of the demo."""
+    grassroots = next(
+        u.code for u in district_2026.district.roster.tree.units.values() if u.kind.is_cell
+    )
+    block = README_HD03.replace('"DB01"', f'"{grassroots}"')
+    rules = tmp_path / "hd03.toml"
+    rules.write_text(block, encoding="utf-8")
+    run("aggregate", district_2026.inbox, "--roster", district_2026.roster,
+        "-o", tmp_path / "o", "--rules", rules, "-q")  # fmt: skip
+    results = json.loads((tmp_path / "o" / "ket-qua.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    for doc in (results, manifest):
+        switches = {s["name"]: s for s in doc["ruleset"]["switches"]}
+        assert switches["quota.rounding"]["value"] == "half_up"
+        assert switches["quota.rounding"]["changed"] is True
+        assert "HD 03-HD/TVĐU" in switches["quota.rounding"]["clause"]
+        assert switches["quota.exception_scopes"]["value"][0]["scope"] == grassroots
+    quotas = {q["scope_code"]: q for q in results["quotas"]}
+    assert all(q["rounding"] == "half_up" for q in results["quotas"])
+    granted = quotas.get(grassroots) or next(
+        c["quota"] for c in results["cells"] if c["code"] == grassroots
+    )
+    assert granted["ceiling_ratio_exact"] == "1/4"
+    assert granted["exception"].startswith("QĐ 15-QĐ/ĐU")
+    report = (tmp_path / "o" / "bao-cao.html").read_text(encoding="utf-8")
+    assert "quota.rounding = half_up" in report and "QĐ 15-QĐ/ĐU" in report
+
+
+README_HD03 = (
+    (Path(__file__).resolve().parents[1] / "README.md")
+    .read_text(encoding="utf-8")
+    .split("<!-- example:hd03-rules -->\n```toml\n", 1)[1]
+    .split("```", 1)[0]
+)

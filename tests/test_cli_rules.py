@@ -92,7 +92,7 @@ def test_a_bad_override_file_exits_2_with_a_clear_message(tmp_path: Path) -> Non
     assert (code, out) == (2, "")
     assert err == (
         f"Lỗi: {local}: khóa 'rules.quota.ceiling' không tồn tại. Các khóa hợp lệ: "
-        "cell_severity, deciding, enabled, ratio, scope, severity.\n"
+        "cell_severity, deciding, enabled, ratio, rounding, scope, severity.\n"
     )
 
 

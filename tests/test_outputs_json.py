@@ -26,14 +26,22 @@ def doc(out: Path) -> dict[str, Any]:
 
 
 def test_the_contract_keys(doc: dict[str, object]) -> None:
-    assert doc["schema"] == "xeploai/ket-qua/1"
+    assert (doc["schema"], doc["schema_version"]) == ("xeploai/ket-qua/1", 2)
     assert doc["toolkit_version"] == "0.1.0" and doc["year"] == 2023
     assert doc["generated_on"] == "2024-01-05"
-    assert doc["ruleset"] == {
+    ruleset = doc["ruleset"]
+    assert isinstance(ruleset, dict)
+    switches = {s["name"]: (s["value"], s["changed"]) for s in ruleset.pop("switches")}
+    assert ruleset == {
         "code": "QD124",
         "name": "Quy định 124-QĐ/TW ngày 04/10/2023 và Hướng dẫn 25-HD/BTCTW ngày 10/11/2023",
         "overrides_file": None,
         "overrides": [],
+    }
+    # the local readings, each with its value and whether the district changed it
+    assert switches == {
+        "vote-majority.preset": ("derived", False),
+        "quota.rounding": ("floor", False),
     }
     assert doc["parent"] == {"code": "QU-LC", "name": "Quận ủy Liên Chiểu"}
     assert doc["outputs"] == {
@@ -44,6 +52,7 @@ def test_the_contract_keys(doc: dict[str, object]) -> None:
     }
     assert list(doc) == [
         "schema",
+        "schema_version",
         "toolkit_version",
         "year",
         "generated_on",

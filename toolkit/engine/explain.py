@@ -242,11 +242,12 @@ def explain_not_rated(reason: NotRatedReason) -> Bilingual:
     )
 
 
-def explain_quota_lowered(scope: str, rank: int, ceiling: int) -> Bilingual:
-    """Appended when the higher committee's quota ranking moves a member to HTTNV (R10)."""
+def explain_quota_lowered(scope: str, rank: int, ceiling: int, basis: Bilingual) -> Bilingual:
+    """Appended when the higher committee's quota ranking moves a member to HTTNV (R10);
+    ``basis`` says how the ceiling was reached (the ratio, the 25 % exception, the rounding)."""
     return Bilingual(
         f" Cấp trên quyết định HTTNV: xếp thứ {rank} trong số đề xuất HTXSNV của {scope}, "
-        f"ngoài trần {ceiling}.",
+        f"ngoài trần {ceiling} ({basis.vi}).",
         f" Decided HTTNV by the higher committee: ranked {rank} among the HTXSNV proposals "
-        f"of {scope}, beyond the ceiling of {ceiling}.",
+        f"of {scope}, beyond the ceiling of {ceiling} ({basis.en}).",
     )

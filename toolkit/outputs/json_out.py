@@ -1,6 +1,8 @@
 """``ket-qua.json``: the same results for programs (the ``mail`` command reads it).
 
-Schema ``xeploai/ket-qua/1``. Levels are their codes ("HTXSNV"), reasons and outcomes their
+Schema ``xeploai/ket-qua/1`` (the contract ``mail`` reads), ``schema_version`` counting its
+additive revisions; the JSON Schema ships as ``toolkit/schemas/ket-qua.schema.json``. Levels are
+their codes ("HTXSNV"), reasons and outcomes their
 stable enum values, dates ISO 8601. Every share is given twice: a float rounded to 6 places
 and, where exactness matters (the 50 % threshold, the quota), the exact fraction as "a/b".
 Keys are written in a fixed order and lists are sorted, so the bytes depend on the inputs only.
@@ -29,8 +31,12 @@ from toolkit.results import (
     VoteResult,
 )
 from toolkit.rulebook import RuleSet
+from toolkit.rulebook_view import switches_as_list
 
 SCHEMA = "xeploai/ket-qua/1"
+#: 2: rules' switches, the two quota ratios, the 25 % exception, the undecided counted apart
+#: from the rated, the ballot's "chưa xếp loại" and invalid votes, the meeting's conclusion
+SCHEMA_VERSION = 2
 #: the contract has four cell statuses (ok, warnings, errors, missing; ``mail`` reads them):
 #: a rejected cell is "errors" there, told apart from a rated one by ``"aggregated": false``
 JSON_STATUS = {"rejected": "errors"}
@@ -60,6 +66,7 @@ def results_document(
     cells.sort(key=lambda c: str(c["code"]))
     return {
         "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
         "toolkit_version": __version__,
         "year": result.year,
         "generated_on": digest.generated_on.isoformat(),
@@ -126,6 +133,7 @@ def ruleset_entry(ruleset: RuleSet) -> dict[str, Any]:
         "name": ruleset.name,
         "overrides_file": ruleset.overrides_file,
         "overrides": list(ruleset.overrides),
+        "switches": switches_as_list(ruleset),
     }
 
 
@@ -205,10 +213,15 @@ def quota_entry(q: QuotaResult) -> dict[str, Any]:
         "n_htxsnv": q.n_htxsnv,
         "n_httnv": q.n_httnv,
         "ceiling": q.ceiling,
+        "ceiling_ratio_exact": fraction_text(q.ceiling_ratio),
+        "rounding": q.rounding,
+        "exception": q.exception or None,
         "over": q.over,
         "status": "over" if q.over else "within",
         "ratio": rounded(q.ratio),
         "ratio_exact": fraction_text(q.ratio),
+        "ratio_of_good": rounded(q.ratio_of_good),
+        "ratio_of_good_exact": fraction_text(q.ratio_of_good),
         "ranking": [
             {
                 "rank": rank,

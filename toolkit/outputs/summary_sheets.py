@@ -18,7 +18,14 @@ from toolkit.outputs.sheets import (
     write_title,
 )
 from toolkit.outputs.styles import StyleBook
-from toolkit.outputs.view import LEVEL_CODES, CandidateLine, Digest, QuotaLine
+from toolkit.outputs.view import (
+    LEVEL_CODES,
+    RATIO_LABEL,
+    RATIO_OF_GOOD_LABEL,
+    CandidateLine,
+    Digest,
+    QuotaLine,
+)
 
 HEADER_ROW = 3
 
@@ -44,8 +51,10 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column("Số HTTNV", 9, "int"),
         Column(f"Số HTXSNV tối đa ({digest.quota_percent} số HTTNV)", 11, "int"),
         Column("Số vượt", 7, "int"),
-        Column("Tỷ lệ HTXSNV/HTTNV", 10, "percent"),
+        Column(RATIO_LABEL, 10, "percent"),
+        Column(RATIO_OF_GOOD_LABEL, 12, "percent"),
         Column("Tình trạng", 16),
+        Column("Số tối đa tính theo", 22, "text_wrap"),
         Column("Thứ tự xếp hạng", 8, "int"),
         Column("Mã đảng viên", 13),
         Column("Họ và tên", 24),
@@ -63,7 +72,7 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         for cand in by_scope.get((q.scope_code, q.deciding)) or [None]:
             rows.append(_quota_row(q, cand))
             over = cand is not None and not cand.within_ceiling
-            tones.append({8: q.tone, 15: q.tone if over else ""})
+            tones.append({9: q.tone, 17: q.tone if over else ""})
     write_title(ws, book, "Phân tích hạn mức HTXSNV theo phạm vi xét", subtitle(digest))
     return write_table(wb, ws, book, columns, rows, tones=tones)
 
@@ -78,7 +87,9 @@ def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
         q.ceiling,
         q.over,
         q.ratio,
+        q.ratio_of_good,
         q.status,
+        q.basis,
     )
     if cand is None:
         return (*scope, None, None, None, None, None, None, None)

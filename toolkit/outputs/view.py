@@ -38,6 +38,11 @@ STATUS_TONES: Mapping[str, str] = {
 }
 #: states of a cell that has no results (no numbers, no members)
 UNRATED: frozenset[str] = frozenset({"rejected", "missing"})
+#: the two ratios, labelled apart: the ceiling is measured against HTTNV alone (QĐ 366 Điều
+#: 11.1), while local summary forms print HTXSNV over "HTTNV and above" (HD 03-HD/TVĐU Mẫu 15A)
+RATIO_LABEL = "Tỷ lệ HTXSNV/HTTNV"
+RATIO_OF_GOOD_SHORT = "Tỷ lệ HTXSNV/(HTXSNV+HTTNV)"
+RATIO_OF_GOOD_LABEL = f"{RATIO_OF_GOOD_SHORT} (xuất sắc trong số tốt trở lên)"
 
 
 class CellLine(NamedTuple):
@@ -69,6 +74,8 @@ class CellLine(NamedTuple):
     warnings: int
     #: relative path of the cell's result workbook, None for a missing cell
     file: str | None
+    #: HTXSNV ÷ (HTXSNV + HTTNV), what local summary forms print (quota_ratio is ÷ HTTNV)
+    quota_ratio_of_good: float | None = None
 
 
 class MemberLine(NamedTuple):
@@ -114,6 +121,10 @@ class QuotaLine(NamedTuple):
     ratio: float | None
     status: str
     tone: str
+    #: HTXSNV ÷ (HTXSNV + HTTNV) ("xuất sắc trong số tốt trở lên"); ``ratio`` is ÷ HTTNV
+    ratio_of_good: float | None = None
+    #: how the ceiling was reached: "20%", "25% được cho phép theo …", ", làm tròn từ 0,5 lên"
+    basis: str = ""
 
 
 class CandidateLine(NamedTuple):
@@ -209,6 +220,8 @@ class Digest:
     inputs: tuple[InputLine, ...]
     #: grassroots code → name, for grouping cells in the report
     grassroots_names: Mapping[str, str]
+    #: the local readings, one line each ("quota.rounding = half_up (mặc định: floor)")
+    switches: tuple[str, ...] = ()
 
     @property
     def present_cells(self) -> tuple[CellLine, ...]:
