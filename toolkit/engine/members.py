@@ -28,7 +28,7 @@ from toolkit.engine.explain import (
     threshold_percent,
 )
 from toolkit.engine.issues import issue, member_name
-from toolkit.engine.scores import score_issues
+from toolkit.engine.scores import below_band_note, score_issues
 from toolkit.engine.votes import ZERO_SHARES, count_vote, tied_levels
 from toolkit.model import LEVELS, Issue, Member, NotRatedReason, SelfAssessment, VoteTally
 from toolkit.results import MemberResult, VoteOutcome, VoteResult
@@ -74,6 +74,7 @@ def rate_member(
             issues.extend(cap_issue(c, member, a, vote.level, ctx) for c in lowering)
             text = explain_carried(vote, tally.votes, kind, threshold, proposed, lowering)
     issues.extend(score_issues(a.self_score, vote.level, ctx, member))
+    text += below_band_note(a.self_score, vote.level, ctx)
     return MemberResult(
         member=member,
         assessment=assessment,
