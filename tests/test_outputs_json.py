@@ -118,7 +118,10 @@ def test_every_cell_with_its_secretary_file_and_status(doc: dict[str, object]) -
 def test_members_levels_as_codes_fractions_exact(doc: dict[str, object]) -> None:
     members = {m["member_id"]: m for m in cells(doc)["CB-HKB-02"]["members"]}
     capped = members["CB-HKB-02-007"]
-    assert capped["votes"] == {"HTXSNV": 0, "HTTNV": 5, "HTNV": 2, "KHTNV": 0, "blank": 0}
+    assert capped["votes"] == {
+        "HTXSNV": 0, "HTTNV": 5, "HTNV": 2, "KHTNV": 0, "not_rated": 0, "blank": 0, "invalid": 0,
+    }  # fmt: skip
+    assert capped["conclusion"] is None
     assert capped["vote"]["level"] == "HTTNV" and capped["proposed_level"] == "KHTNV"
     assert capped["vote"]["shares"]["HTTNV"] == 0.714286
     assert capped["vote"]["shares_exact"]["HTTNV"] == "5/7"

@@ -52,6 +52,38 @@ define(
         "{basis}{cumulative} (best {best}). Report it to the higher committee ({rule}).",
     ),
     IssueType(
+        "meeting-conclusion-unsupported",
+        W,
+        "Kết luận của hội nghị không được số phiếu ủng hộ",
+        "The meeting's conclusion is not supported by the tally",
+        "Đảng viên {name}: hội nghị kết luận {conclusion}, nhưng theo ngưỡng quá {threshold} số "
+        "{basis} thì số phiếu {tally}. Kết luận được giữ làm mức đề xuất, không bị thay; cấp ủy "
+        "cấp trên xem xét ({rule}).",
+        "Member {name}: the meeting concluded {conclusion}, but under the threshold of more "
+        "than {threshold} of {basis} the tally {tally}. The conclusion stands as the proposal "
+        "and is not replaced; the higher committee decides ({rule}).",
+    ),
+    IssueType(
+        "meeting-conclusion-missing",
+        W,
+        "Thiếu kết luận của hội nghị",
+        "The meeting's conclusion is missing",
+        "Đảng viên {name}: cột «Kết luận của hội nghị» để trống, nên mức đề xuất được tính từ "
+        "số phiếu ({rule}). Hãy ghi kết luận của hội nghị.",
+        "Member {name}: the «Kết luận của hội nghị» column is empty, so the proposal comes from "
+        "the tally ({rule}). Enter the meeting's conclusion.",
+    ),
+    IssueType(
+        "meeting-conclusion-differs",
+        W,
+        "Kết luận của hội nghị khác mức tính từ số phiếu",
+        "The meeting's conclusion differs from the tally",
+        "Đảng viên {name}: hội nghị kết luận {conclusion}, còn số phiếu {tally}. Mức đề xuất "
+        "tính từ số phiếu ({rule}); hãy kiểm tra lại biên bản.",
+        "Member {name}: the meeting concluded {conclusion}, while the tally {tally}. The "
+        "proposal comes from the tally ({rule}); check the minutes.",
+    ),
+    IssueType(
         "vote-denominator-zero",
         E,
         "Mẫu số biểu quyết bằng 0",

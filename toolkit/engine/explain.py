@@ -176,6 +176,33 @@ def explain_carried(
     )
 
 
+def explain_conclusion(
+    conclusion: RatingLevel,
+    carried: RatingLevel | None,
+    proposed: RatingLevel,
+    lowering: tuple[CapApplied, ...],
+) -> Bilingual:
+    """``Đề xuất HTTNV: theo kết luận của hội nghị (HTTNV), số phiếu ủng hộ.`` (preset
+    ``meeting_conclusion``; caps appended as in ``explain_carried``)."""
+    c, p = conclusion.value, proposed.value
+    support = (
+        Bilingual("số phiếu ủng hộ", "the tally supports it")
+        if carried is conclusion
+        else Bilingual(
+            "số phiếu không ủng hộ, cấp trên xem xét",
+            "the tally does not support it; the higher committee decides",
+        )
+    )
+    text = Bilingual(
+        f"Đề xuất {p}: theo kết luận của hội nghị ({c}), {support.vi}",
+        f"Proposed {p}: as the meeting concluded ({c}), {support.en}",
+    )
+    if lowering:
+        why = joined([Bilingual(x.reason, x.reason_en) for x in lowering], "; ", "; ")
+        text += Bilingual(f"; hạ xuống {p} vì {why.vi}", f"; lowered to {p} because {why.en}")
+    return text + same(".")
+
+
 def explain_undecided(
     vote: VoteResult,
     votes: tuple[int, int, int, int],

@@ -295,7 +295,9 @@ def _member(m: MemberResult) -> dict[str, Any]:
     votes = None
     if t is not None:
         votes = dict(zip(LEVEL_CODES, t.votes, strict=True))
+        votes["not_rated"] = t.not_rated
         votes["blank"] = t.blank
+        votes["invalid"] = t.invalid
     return {
         "member_id": m.member.member_id,
         "full_name": m.member.full_name,
@@ -305,6 +307,7 @@ def _member(m: MemberResult) -> dict[str, Any]:
         "self_score": a.self_score if a else None,
         "not_rated_reason": reason._value_ if reason is not None else None,
         "votes": votes,
+        "conclusion": _level(t.conclusion) if t is not None else None,
         "vote": vote_entry(m.vote),
         "caps": [
             {

@@ -147,6 +147,16 @@ _TYPES = (
         "the data into the new template sent by the higher committee.",
     ),
     IssueType(
+        "template-older-version",
+        W,
+        "Biểu mẫu phiên bản trước, vẫn đọc được",
+        "Earlier template version, still read",
+        "Biểu mẫu được lập từ phiên bản {value}; tệp vẫn được đọc như trước. Phiên bản "
+        "{expected} thêm: {added}. Có thể dùng biểu mẫu mới ở lần sau.",
+        "The workbook was made from template version {value}; it is read as before. Version "
+        "{expected} adds: {added}. The new template may be used next time.",
+    ),
+    IssueType(
         "template-version-unknown",
         E,
         "Phiên bản biểu mẫu không rõ",

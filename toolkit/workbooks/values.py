@@ -23,7 +23,7 @@ from toolkit.model import (
     normalize_text,
     strip_accents,
 )
-from toolkit.workbooks.declarations import LISTS, Column
+from toolkit.workbooks.declarations import INVALID_CHOICE, LISTS, NOT_RATED_CHOICE, Column
 
 #: Excel's day zero for the 1900 date system (serial 1 is 1900-01-01; 1900-02-29 never existed)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -229,9 +229,20 @@ def _match_enum(cls: type[enum.Enum], raw: object, extra: dict[str, Any] | None 
     raise ValueError(f"not a {cls.__name__}: {raw!r}")
 
 
+#: a paper's two choices besides the levels, as ``read_papers`` counts them
+PAPER_NOT_RATED, PAPER_INVALID = "not_rated", "invalid"
+PAPER_EXTRA = {
+    _key(NOT_RATED_CHOICE): PAPER_NOT_RATED,
+    "chuaxeploai": PAPER_NOT_RATED,
+    "cxl": PAPER_NOT_RATED,
+    _key(INVALID_CHOICE): PAPER_INVALID,
+    "khl": PAPER_INVALID,
+}
+
 _CHOICE_PARSERS: dict[str, Any] = {
     "levels": RatingLevel.parse,
     "level_codes": RatingLevel.parse,
+    "paper_choices": lambda raw: PAPER_EXTRA.get(_key(raw)) or RatingLevel.parse(raw),
     "reasons": NotRatedReason.parse,
     "membership": lambda raw: _match_enum(
         Membership, raw, {"ct": Membership.OFFICIAL, "db": Membership.PROBATIONARY}
