@@ -10,8 +10,10 @@ Keys are written in a fixed order and lists are sorted, so the bytes depend on t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 from typing import IO, Any
 
 import orjson
@@ -94,6 +96,15 @@ def results_document(
         "issues": [i.as_dict() for i in issues],
         "inputs": [f.as_dict() for f in sorted(inputs, key=lambda f: (f.path, f.sha256))],
     }
+
+
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "ket-qua.schema.json"
+
+
+def results_schema() -> dict[str, Any]:
+    """The JSON Schema of ``ket-qua.json`` (draft 2020-12), shipped in the package."""
+    schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return schema
 
 
 def write_results_json(document: Mapping[str, Any], stream: IO[bytes]) -> None:
