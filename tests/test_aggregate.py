@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import toolkit.engine
 from toolkit.cli import main
 from toolkit.demo.build import DemoLayout, build_demo
-from toolkit.model import OrgTree, Roster
+from toolkit.model import OrgKind, OrgTree, Roster
 from toolkit.workbooks.generate import write_roster
 
 
@@ -576,9 +576,10 @@ def test_the_hd03_readings_are_recorded_in_every_output(
     district_2026: DemoLayout, tmp_path: Path
 ) -> None:
     """The README's HD 03-HD/TVĐU file, its scope set to a real grassroots unit of the demo."""
-    grassroots = next(
-        u.code for u in district_2026.district.roster.tree.units.values() if u.kind.is_cell
-    )
+    tree = district_2026.district.roster.tree
+    # a scope that decides its quota (so that the report lists it), and a cell inside it
+    grassroots = min(u.code for u in tree.units.values() if u.kind is OrgKind.GRASSROOTS_COMMITTEE)
+    cell = min(c.code for c in tree.cells() if tree.grassroots_of(c.code).code == grassroots)
     block = README_HD03.replace('"DB01"', f'"{grassroots}"')
     rules = tmp_path / "hd03.toml"
     rules.write_text(block, encoding="utf-8")
@@ -594,13 +595,20 @@ def test_the_hd03_readings_are_recorded_in_every_output(
         assert switches["quota.exception_scopes"]["value"][0]["scope"] == grassroots
     quotas = {q["scope_code"]: q for q in results["quotas"]}
     assert all(q["rounding"] == "half_up" for q in results["quotas"])
-    granted = quotas.get(grassroots) or next(
-        c["quota"] for c in results["cells"] if c["code"] == grassroots
-    )
+    granted = quotas[grassroots]
     assert granted["ceiling_ratio_exact"] == "1/4"
     assert granted["exception"].startswith("QĐ 15-QĐ/ĐU")
     report = (tmp_path / "o" / "bao-cao.html").read_text(encoding="utf-8")
-    assert "quota.rounding = half_up" in report and "QĐ 15-QĐ/ĐU" in report
+    footer = report[report.index('<footer class="page">') :]
+    assert "quota.rounding = half_up (mặc định: floor)" in footer
+    assert f"quota.exception_scopes = {grassroots} (QĐ 15-QĐ/ĐU" in footer
+    assert "Tối đa 25 % số HTTNV theo QĐ 15-QĐ/ĐU ngày 05/12/2026" in report
+    # the cell workbook says how its scope's ceiling was reached, on a row of its own (a label
+    # that long did not fit column A when rendered)
+    sheet = openpyxl.load_workbook(tmp_path / "o" / "chi-bo" / f"{cell}.xlsx").worksheets[0]
+    rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert rows["Số HTXSNV tối đa tính theo"].startswith("25 % số HTTNV theo QĐ 15-QĐ/ĐU")
+    assert rows["Số HTXSNV tối đa tính theo"].endswith(", làm tròn từ 0,5 lên")
 
 
 README_HD03 = (

@@ -387,7 +387,7 @@ def ceiling_basis(q: QuotaResult) -> str:
     """``20 % số HTTNV``, with the 25 % exception's decision and half-up rounding if any."""
     text = f"{format_percent(q.ceiling_ratio, 0)} số HTTNV"
     if q.exception:
-        text += f", được cho phép theo {q.exception}"
+        text += f" theo {q.exception}"
     if q.rounding == "half_up":
         text += ", làm tròn từ 0,5 lên"
     return text

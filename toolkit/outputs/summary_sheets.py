@@ -52,9 +52,8 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column(f"Số HTXSNV tối đa ({digest.quota_percent} số HTTNV)", 11, "int"),
         Column("Số vượt", 7, "int"),
         Column(RATIO_LABEL, 10, "percent"),
-        Column(RATIO_OF_GOOD_LABEL, 12, "percent"),
+        Column(RATIO_OF_GOOD_LABEL, 15, "percent"),
         Column("Tình trạng", 16),
-        Column("Số tối đa tính theo", 22, "text_wrap"),
         Column("Thứ tự xếp hạng", 8, "int"),
         Column("Mã đảng viên", 13),
         Column("Họ và tên", 24),
@@ -62,6 +61,8 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column("Tỷ lệ phiếu HTXSNV", 10, "percent"),
         Column("Điểm", 7, "decimal"),
         Column("Trong số tối đa", 9),
+        # last and unwrapped: a decision's reference is long, and spills into the empty right
+        Column("Số tối đa tính theo", 30),
     )
     by_scope: dict[tuple[str, bool], list[CandidateLine | None]] = {}
     for candidate in digest.candidates:
@@ -72,7 +73,7 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         for cand in by_scope.get((q.scope_code, q.deciding)) or [None]:
             rows.append(_quota_row(q, cand))
             over = cand is not None and not cand.within_ceiling
-            tones.append({9: q.tone, 17: q.tone if over else ""})
+            tones.append({9: q.tone, 16: q.tone if over else ""})
     write_title(ws, book, "Phân tích hạn mức HTXSNV theo phạm vi xét", subtitle(digest))
     return write_table(wb, ws, book, columns, rows, tones=tones)
 
@@ -89,10 +90,9 @@ def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
         q.ratio,
         q.ratio_of_good,
         q.status,
-        q.basis,
     )
     if cand is None:
-        return (*scope, None, None, None, None, None, None, None)
+        return (*scope, None, None, None, None, None, None, None, q.basis)
     return (
         *scope,
         cand.rank,
@@ -102,6 +102,7 @@ def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
         cand.share,
         cand.score,
         "Có" if cand.within_ceiling else "Không",
+        q.basis,
     )
 
 

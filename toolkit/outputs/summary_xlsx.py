@@ -103,7 +103,7 @@ def cell_columns(digest: Digest) -> tuple[tuple[str, Column], ...]:
     cols += [
         ("undecided", Column("Chưa xác định mức (báo cáo cấp trên)", 11, "int")),
         ("ratio", Column(RATIO_LABEL, 10, "percent")),
-        ("ratio_good", Column(RATIO_OF_GOOD_LABEL, 12, "percent")),
+        ("ratio_good", Column(RATIO_OF_GOOD_LABEL, 15, "percent")),
         ("ceiling", Column(f"Số HTXSNV tối đa ({digest.quota_percent} số HTTNV)", 10, "int")),
         ("over", Column("Số HTXSNV vượt", 8, "int")),
         ("quota", Column("Hạn mức HTXSNV", 16)),

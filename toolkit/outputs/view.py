@@ -41,8 +41,7 @@ UNRATED: frozenset[str] = frozenset({"rejected", "missing"})
 #: the two ratios, labelled apart: the ceiling is measured against HTTNV alone (QĐ 366 Điều
 #: 11.1), while local summary forms print HTXSNV over "HTTNV and above" (HD 03-HD/TVĐU Mẫu 15A)
 RATIO_LABEL = "Tỷ lệ HTXSNV/HTTNV"
-RATIO_OF_GOOD_SHORT = "Tỷ lệ HTXSNV/(HTXSNV+HTTNV)"
-RATIO_OF_GOOD_LABEL = f"{RATIO_OF_GOOD_SHORT} (xuất sắc trong số tốt trở lên)"
+RATIO_OF_GOOD_LABEL = "Tỷ lệ HTXSNV/(HTXSNV+HTTNV)"
 
 
 class CellLine(NamedTuple):
