@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import toolkit.engine
 from toolkit.cli import main
 from toolkit.demo.build import DemoLayout, build_demo
-from toolkit.model import OrgTree, Roster
+from toolkit.model import OrgKind, OrgTree, Roster
 from toolkit.workbooks.generate import write_roster
 
 
@@ -547,3 +547,73 @@ def test_every_planted_mistake_is_really_in_the_inbox(tmp_path: Path, seed: int)
     text = json.dumps(report, ensure_ascii=False)
     for cell_code in layout.mistakes:
         assert f'"{cell_code}"' in text
+
+
+@pytest.fixture(scope="module")
+def district_2026(tmp_path_factory: pytest.TempPathFactory) -> DemoLayout:
+    """A small 2026 district (QD366), for the local readings that exist from 2025 only."""
+    return build_demo(tmp_path_factory.mktemp("district-2026"), year=2026, cells=4, seed=7)
+
+
+def test_the_25_percent_exception_for_a_scope_not_on_the_roster_exits_2(
+    district_2026: DemoLayout, tmp_path: Path
+) -> None:
+    rules = tmp_path / "local.toml"
+    rules.write_text(
+        '[rules.quota]\nexception_scopes = [{ scope = "KHONG-CO", decision = "QĐ 1" }]\n',
+        encoding="utf-8",
+    )
+    code, out, err = run(
+        "aggregate", district_2026.inbox, "--roster", district_2026.roster,
+        "-o", tmp_path / "o", "--rules", rules, "-q",
+    )  # fmt: skip
+    assert (code, out) == (2, "")
+    assert "«KHONG-CO»" in err and "exception_scopes" in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_the_hd03_readings_are_recorded_in_every_output(
+    district_2026: DemoLayout, tmp_path: Path
+) -> None:
+    """The README's HD 03-HD/TVĐU file, its scope set to a real grassroots unit of the demo."""
+    tree = district_2026.district.roster.tree
+    # a scope that decides its quota (so that the report lists it), and a cell inside it
+    grassroots = min(u.code for u in tree.units.values() if u.kind is OrgKind.GRASSROOTS_COMMITTEE)
+    cell = min(c.code for c in tree.cells() if tree.grassroots_of(c.code).code == grassroots)
+    block = README_HD03.replace('"DB01"', f'"{grassroots}"')
+    rules = tmp_path / "hd03.toml"
+    rules.write_text(block, encoding="utf-8")
+    run("aggregate", district_2026.inbox, "--roster", district_2026.roster,
+        "-o", tmp_path / "o", "--rules", rules, "-q")  # fmt: skip
+    results = json.loads((tmp_path / "o" / "ket-qua.json").read_text(encoding="utf-8"))
+    manifest = json.loads((tmp_path / "o" / "manifest.json").read_text(encoding="utf-8"))
+    for doc in (results, manifest):
+        switches = {s["name"]: s for s in doc["ruleset"]["switches"]}
+        assert switches["quota.rounding"]["value"] == "half_up"
+        assert switches["quota.rounding"]["changed"] is True
+        assert "HD 03-HD/TVĐU" in switches["quota.rounding"]["clause"]
+        assert switches["quota.exception_scopes"]["value"][0]["scope"] == grassroots
+    quotas = {q["scope_code"]: q for q in results["quotas"]}
+    assert all(q["rounding"] == "half_up" for q in results["quotas"])
+    granted = quotas[grassroots]
+    assert granted["ceiling_ratio_exact"] == "1/4"
+    assert granted["exception"].startswith("QĐ 15-QĐ/ĐU")
+    report = (tmp_path / "o" / "bao-cao.html").read_text(encoding="utf-8")
+    footer = report[report.index('<footer class="page">') :]
+    assert "quota.rounding = half_up (mặc định: floor)" in footer
+    assert f"quota.exception_scopes = {grassroots} (QĐ 15-QĐ/ĐU" in footer
+    assert "Tối đa 25 % số HTTNV theo QĐ 15-QĐ/ĐU ngày 05/12/2026" in report
+    # the cell workbook says how its scope's ceiling was reached, on a row of its own (a label
+    # that long did not fit column A when rendered)
+    sheet = openpyxl.load_workbook(tmp_path / "o" / "chi-bo" / f"{cell}.xlsx").worksheets[0]
+    rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
+    assert rows["Số HTXSNV tối đa tính theo"].startswith("25 % số HTTNV theo QĐ 15-QĐ/ĐU")
+    assert rows["Số HTXSNV tối đa tính theo"].endswith(", làm tròn từ 0,5 lên")
+
+
+README_HD03 = (
+    (Path(__file__).resolve().parents[1] / "README.md")
+    .read_text(encoding="utf-8")
+    .split("<!-- example:hd03-rules -->\n```toml\n", 1)[1]
+    .split("```", 1)[0]
+)

@@ -92,7 +92,7 @@ def test_a_bad_override_file_exits_2_with_a_clear_message(tmp_path: Path) -> Non
     assert (code, out) == (2, "")
     assert err == (
         f"Lỗi: {local}: khóa 'rules.quota.ceiling' không tồn tại. Các khóa hợp lệ: "
-        "cell_severity, deciding, enabled, ratio, scope, severity.\n"
+        "cell_severity, deciding, enabled, ratio, rounding, scope, severity.\n"
     )
 
 
@@ -152,3 +152,39 @@ def test_the_readme_lists_every_overridable_key() -> None:
             assert f"`{rule.code}`" in section, rule.code
             for key in rule.params:
                 assert f"| `{rule.code}` | `{key}` |" in section, f"{rule.code}.{key}"
+
+
+def test_the_local_readings_are_printed_first_with_their_defaults_and_sources(
+    tmp_path: Path,
+) -> None:
+    local = tmp_path / "hd03.toml"
+    local.write_text(
+        '[rules.quota]\nrounding = "half_up"\n'
+        'exception_scopes = [{ scope = "DB01", decision = "QĐ 15-QĐ/ĐU" }]\n',
+        encoding="utf-8",
+    )
+    code, out, _ = run("--year", "2026", "--rules", str(local))
+    assert code == 0
+    head = out.split("\n\n")[1].splitlines()
+    assert head == [
+        "Cách hiểu theo địa phương (công tắc; căn cứ ghi ở từng quy tắc bên dưới):",
+        "    vote-majority.preset = derived (mặc định)",
+        "    quota.rounding = half_up (mặc định: floor)",
+        "    quota.exception_scopes = DB01 (QĐ 15-QĐ/ĐU) (mặc định: —)",
+        "    score-bands.direction = above (mặc định)",
+        head[5],
+    ]
+    assert "HTXSNV ÷ (HTXSNV + HTTNV)" in head[5]
+    # each switch cites its source under its rule
+    assert "        căn cứ: Văn bản không nói cách làm tròn." in out
+    assert "theo HD 03-HD/TVĐU (2026) (1,6 → 2)" in out
+    code, out, _ = run("--year", "2026", "--rules", str(local), "--format", "json")
+    switches = {s["name"]: s for s in json.loads(out)["switches"]}
+    assert switches["quota.rounding"]["changed"] is True
+    assert switches["score-bands.direction"] == {
+        "name": "score-bands.direction",
+        "value": "above",
+        "default": "above",
+        "changed": False,
+        "clause": switches["score-bands.direction"]["clause"],
+    }

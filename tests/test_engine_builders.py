@@ -34,6 +34,7 @@ from toolkit.rulebook import RuleSet, load_ruleset
 YEAR = 2024
 MEETING_DAY = date(2024, 11, 25)
 MEETING_DAY_2025 = date(2025, 11, 25)
+MEETING_DAY_2026 = date(2026, 11, 25)
 QD124 = load_ruleset(2024)
 QD366 = load_ruleset(2025)
 

@@ -66,10 +66,29 @@ def test_hai_duong_like_percentages_are_over_rated_members() -> None:
     assert percent(Fraction(604, counts.roster)).vi == "88,0%"
 
 
-def test_undecided_members_are_rated_but_at_no_level() -> None:
-    ret = cell_return([*many("T", "HTTNV", 9), entry("M1", votes=(4, 4, 1, 0))])
+@pytest.mark.parametrize(
+    "undecided",
+    [
+        entry("M1", votes=(4, 4, 1, 0)),  # a tie
+        entry("M1", votes=(1, 2, 1, 0), blank=6),  # no level carried, even counting down
+    ],
+)
+def test_undecided_members_are_counted_apart(undecided: Entry) -> None:
+    ret = cell_return([*many("T", "HTTNV", 9), undecided])
     counts = rate_cell(ret, QD124, year=2024).counts
-    assert (counts.rated, counts.undecided, sum(counts.levels)) == (10, 1, 9)
+    # chưa xác định mức: neither rated at a level nor "not rated"
+    assert (counts.roster, counts.rated, counts.undecided, sum(counts.levels)) == (10, 9, 1, 9)
+    assert sum(counts.share(level) for level in LEVELS) == 1
+
+
+def test_an_undecided_member_does_not_break_the_conditions_of_a_htxsnv_cell() -> None:
+    entries = [*many("T", "HTTNV", 9), entry("M1", votes=(4, 4, 1, 0))]
+    result = rate_cell(cell_return(entries, cell_votes="HTXSNV"), QD124, year=2024)
+    assert [c.met for c in result.conditions] == [True, True]
+    assert result.conditions[1].description == (
+        "cần ít nhất 80% đảng viên được xếp loại đạt HTTNV trở lên, có 9/9 (100,0%)"
+    )
+    assert "cell-htxsnv-conditions-not-met" not in [i.code for i in result.issues]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,6 +208,33 @@ def test_quorum_can_be_an_error_or_off() -> None:
 
 
 @pytest.mark.parametrize(
+    ("not_counted", "issues"),
+    [
+        (2, []),  # one exempt and one suspended official member, both left out: agreed
+        (0, [("not-counted-disagrees", W)]),
+        (3, [("not-counted-disagrees", W)]),  # e.g. one more on temporary activity elsewhere
+    ],
+)
+def test_not_counted_is_compared_with_the_self_assessment(
+    not_counted: int, issues: list[tuple[str, Severity]]
+) -> None:
+    entries = [
+        *many("T", "HTTNV", 8),
+        not_rated("E1", NotRatedReason.EXEMPT),
+        not_rated("S1", NotRatedReason.SUSPENDED),
+        not_rated("V1", NotRatedReason.ABSENT),  # absent is still convened
+    ]
+    ret = cell_return(entries, not_counted=not_counted, present=8)
+    result = rate_cell(ret, QD124, year=2024)
+    assert [c for c in cell_codes(result) if c[0] == "not-counted-disagrees"] == issues
+    if issues:
+        message = next(i.message for i in result.issues if i.code == "not-counted-disagrees")
+        assert f"biên bản ghi {not_counted} đảng viên chính thức" in message
+        assert "biểu mẫu tự đánh giá có 2 đảng viên chính thức" in message
+        assert "(E1, S1)" in message
+
+
+@pytest.mark.parametrize(
     ("held", "override", "issues"),
     [
         (date(2024, 12, 31), "", []),
@@ -292,7 +338,7 @@ def test_every_member_is_counted_once(entries: list[Entry]) -> None:
     result = rate_cell(cell_return(entries), QD124, year=2024)
     c = result.counts
     assert sum(c.levels) + c.undecided + sum(c.not_rated.values()) == c.roster == len(entries)
-    assert c.rated == sum(1 for m in result.members if m.rated)
+    assert c.rated == sum(1 for m in result.members if m.rated and m.decided_level is not None)
 
 
 RANKING = rules_with(2024, '[rules.quota]\ndeciding = "ranking"\nscope = "cell"\n')

@@ -267,7 +267,8 @@ def test_the_head_is_not_rated_above_the_cell(
         (0.0, "KHTNV", []),
         (100.0, "HTXSNV", []),
         (85.0, "HTXSNV", [("member-score-band-mismatch", W)]),
-        (90.0, "HTTNV", [("member-score-band-mismatch", W)]),
+        # below the band: information in the explanation, not an issue (direction = "above")
+        (90.0, "HTTNV", []),
         (49.9, "HTNV", [("member-score-band-mismatch", W)]),
         (None, "HTTNV", [("member-score-missing", E)]),
         (100.5, "HTXSNV", [("member-score-outside-scale", E)]),
@@ -280,6 +281,22 @@ def test_scores_under_qd366(
 ) -> None:
     m = rate_one(entry("M1", voted, self_score=score), QD366, cell_score=80.0)
     assert codes(m) == issues
+
+
+@pytest.mark.parametrize(
+    ("direction", "issues"),
+    [("above", []), ("both", [("member-score-band-mismatch", W)])],
+)
+def test_a_vote_below_the_score_band_is_information_unless_both_ways(
+    direction: str, issues: list[tuple[str, Severity]]
+) -> None:
+    rules = rules_with(2025, f'[rules.score-bands]\ndirection = "{direction}"\n')
+    m = rate_one(entry("M1", "HTTNV", self_score=92.0), rules, cell_score=80.0)
+    assert codes(m) == issues
+    note = "Điểm tự chấm 92 thuộc khung HTXSNV, cao hơn mức biểu quyết HTTNV (chỉ ghi để biết)."
+    assert m.explanation.endswith(note) is (direction == "above")
+    above = rate_one(entry("M2", "HTXSNV", self_score=75.0), rules, cell_score=80.0)
+    assert codes(above) == [("member-score-band-mismatch", W)]  # above the band: both ways
 
 
 def test_band_mismatch_names_the_band_in_both_languages() -> None:

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from test_engine_builders import (
+    MEETING_DAY_2026,
     QD124,
     QD366,
     cell_return,
@@ -21,8 +22,9 @@ from test_engine_builders import (
 )
 
 from toolkit.engine import rate_cell, rate_district
+from toolkit.errors import ConfigError
 from toolkit.model import LEVELS, NotRatedReason, OrgKind, Severity
-from toolkit.rulebook import QuotaRule, QuotaScope
+from toolkit.rulebook import QuotaRule, QuotaScope, load_ruleset
 
 HTXS, HTT, HT, KHT = LEVELS
 E, W = Severity.ERROR, Severity.WARNING
@@ -219,7 +221,7 @@ def test_ranking_decides_who_keeps_htxsnv_where_the_rulebook_says_so() -> None:
     assert [i.code for i in by_id["M2"].issues] == ["quota-lowered-by-ranking"]
     assert by_id["M2"].explanation.endswith(
         "Cấp trên quyết định HTTNV: xếp thứ 3 trong số đề xuất HTXSNV của Chi bộ CB01 (CB01), "
-        "ngoài trần 1."
+        "ngoài trần 1 (20%)."
     )
     assert quota_codes(result.issues) == []
     # counts show the decided levels
@@ -263,3 +265,129 @@ def test_the_ceiling_never_decreases_when_httnv_grows(
     quota = QuotaRule(Fraction(min(num, den), den), QuotaScope.GRASSROOTS, W, "error", E)
     assert quota.ceiling(n) <= quota.ceiling(n + more)
     assert quota.ceiling(n) <= quota.ratio * n < quota.ceiling(n) + 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Local readings: rounding and the 25 % exception (QĐ 366 Điều 11.1, HD 03-HD/TVĐU)
+
+HALF_UP = '[rules.quota]\nrounding = "half_up"\n'
+GRANT = 'exception_scopes = [{ scope = "CB01", decision = "QĐ 15-QĐ/ĐU ngày 05/12/2026" }]\n'
+
+
+@pytest.mark.parametrize(
+    ("n_httnv", "override", "ceiling"),
+    [
+        (8, "", 1),  # 20 % × 8 = 1,6 → 1
+        (8, HALF_UP, 2),  # HD 03-HD/TVĐU: "làm tròn từ 0,5 trở lên thành 1" → 2
+        (10, "[rules.quota]\n" + GRANT, 2),  # 25 % × 10 = 2,5 → 2
+        (10, HALF_UP + GRANT, 3),  # 2,5 → 3
+        (7, HALF_UP, 1),  # 1,4 → 1
+        (0, HALF_UP, 0),
+        (10, "", 2),
+    ],
+)
+def test_the_ceiling_rounds_as_the_rulebook_says(n_httnv: int, override: str, ceiling: int) -> None:
+    rules = rules_with(2026, override) if override else load_ruleset(2026)
+    assert rules.quota.ceiling(n_httnv, rules.quota.ratio_for("CB01")) == ceiling
+    ret = cell_return(
+        [*many("X", "HTXSNV", ceiling), *many("T", "HTTNV", n_httnv)], meeting_date=MEETING_DAY_2026
+    )
+    result = rate_cell(ret, rules, year=2026, tree=tree(unit()))
+    assert result.quota.ceiling == ceiling and result.quota.over == 0
+
+
+@pytest.mark.parametrize(
+    ("override", "codes"),
+    [
+        # domain.md §8 example 1 (2 HTXSNV, 8 HTTNV) at a chi bộ cơ sở that decides
+        ("", [("quota-exceeded", E)]),
+        (HALF_UP, []),
+    ],
+)
+def test_hoa_huong_duong_under_each_rounding(override: str, codes: list[object]) -> None:
+    rules = rules_with(2026, override) if override else load_ruleset(2026)
+    ret = cell_return(
+        [*many("X", "HTXSNV", 2), *many("T", "HTTNV", 8)], meeting_date=MEETING_DAY_2026
+    )
+    result = rate_cell(ret, rules, year=2026, tree=tree(unit()))
+    assert quota_codes(result.issues) == codes
+
+
+def test_son_ca_4_of_18_is_within_a_half_up_ceiling() -> None:
+    # domain.md §8 example 2: 20 % × 18 = 3,6 → 3 (floor, over by 1) or 4 (half up, within)
+    ret = cell_return(
+        [*many("X", "HTXSNV", 4), *many("T", "HTTNV", 18)], meeting_date=MEETING_DAY_2026
+    )
+    floor_result = rate_cell(ret, load_ruleset(2026), year=2026, tree=tree(unit()))
+    half_up = rate_cell(ret, rules_with(2026, HALF_UP), year=2026, tree=tree(unit()))
+    assert (floor_result.quota.ceiling, half_up.quota.ceiling) == (3, 4)
+    assert (floor_result.quota.over, half_up.quota.over) == (1, 0)
+
+
+def test_the_exception_is_named_in_the_ceiling_the_issue_and_the_explanation() -> None:
+    rules = rules_with(2026, '[rules.quota]\ndeciding = "ranking"\n' + GRANT)
+    ret = cell_return(
+        [
+            entry("M1", votes=(10, 3, 0, 0), self_score=95.0),
+            entry("M2", votes=(9, 4, 0, 0), self_score=95.0),
+            entry("M3", votes=(8, 5, 0, 0), self_score=95.0),
+            *many("T", "HTTNV", 10, self_score=80.0),
+        ],
+        meeting_date=MEETING_DAY_2026,
+    )
+    result = rate_cell(ret, rules, year=2026, tree=tree(unit()))
+    q = result.quota
+    assert (q.ceiling, q.ceiling_ratio, q.exception) == (2, Fraction(1, 4), GRANTED)
+    m3 = next(m for m in result.members if m.member.member_id == "M3")
+    assert m3.decided_level is HTT
+    assert m3.explanation.endswith(
+        "ngoài trần 2 (25% được cho phép theo QĐ 15-QĐ/ĐU ngày 05/12/2026 "
+        "(QĐ 366-QĐ/TW Điều 11 khoản 1))."
+    )
+    # without ranking, the excess is an issue that says the same
+    rules = rules_with(2026, "[rules.quota]\n" + GRANT)
+    result = rate_cell(ret, rules, year=2026, tree=tree(unit()))
+    assert quota_codes(result.issues) == [("quota-exceeded", E)]
+    exceeded = next(i for i in result.issues if i.code == "quota-exceeded")
+    assert f"vượt trần 2 (25% được cho phép theo {GRANTED}" in exceeded.message
+    # a scope without the grant keeps 20 %
+    assert rules.quota.ratio_for("CB02") == Fraction(1, 5)
+
+
+GRANTED = "QĐ 15-QĐ/ĐU ngày 05/12/2026"
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('exception_scopes = [{ scope = "DB01" }]\n', "mỗi mục là"),
+        ('exception_scopes = [{ scope = "DB01", decision = "" }]\n', "mỗi mục là"),
+        ('exception_scopes = ["DB01"]\n', "mỗi mục là"),
+        (
+            'exception_scopes = [{ scope = "DB01", decision = "a" }, '
+            '{ scope = "DB01", decision = "b" }]\n',
+            "được ghi hai lần",
+        ),
+        ('rounding = "ceil"\n', "floor, half_up"),
+    ],
+)
+def test_a_malformed_exception_or_rounding_is_a_configuration_error(
+    toml: str, message: str
+) -> None:
+    with pytest.raises(ConfigError, match=message):
+        rules_with(2026, "[rules.quota]\n" + toml)
+
+
+def test_the_exception_for_a_scope_that_does_not_exist_is_a_configuration_error() -> None:
+    rules = rules_with(2026, "[rules.quota]\n" + GRANT.replace("CB01", "CB99"))
+    rules.check_scopes({"CB99": unit("CB99")})  # granted to a scope on the roster: fine
+    with pytest.raises(ConfigError, match="«CB99»"):
+        rules.check_scopes(tree(unit()).units)
+
+
+def test_the_ratio_of_good_is_reported_beside_the_ceilings_ratio() -> None:
+    # Đồng Tháp 2012 as a local summary form prints it: HTXS 13 %, HTT 80,42 % of rated
+    ret = cell_return([*many("X", "HTXSNV", 1300), *many("T", "HTTNV", 8042)])
+    q = rate_cell(ret, QD124, year=2024).quota
+    assert round(float(q.ratio or 0) * 100, 2) == 16.17  # HTXSNV ÷ HTTNV: the ceiling's
+    assert round(float(q.ratio_of_good or 0) * 100, 2) == 13.92  # ÷ (HTXSNV + HTTNV)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from fractions import Fraction
 
 import pytest
@@ -11,7 +12,7 @@ from test_engine_builders import QD124, cell_return, entry, many, rules_with
 
 from toolkit.engine import rate_cell
 from toolkit.engine.votes import count_vote, vote_denominator
-from toolkit.model import LEVELS, Meeting, RatingLevel, Severity, VoteTally
+from toolkit.model import LEVELS, Meeting, RatingLevel, Severity, VoteMethod, VoteTally
 from toolkit.results import VoteOutcome
 from toolkit.rulebook import Denominator, VoteRule
 
@@ -115,6 +116,35 @@ MEETING = Meeting(
 )
 def test_denominator_choices(denominator: Denominator, expected: int) -> None:
     assert vote_denominator(MEETING, denominator) == expected
+
+
+SHOW_OF_HANDS = Meeting(
+    official_total=12, official_not_counted=1, present_official=9, method=VoteMethod.SHOW_OF_HANDS
+)
+
+
+@pytest.mark.parametrize(
+    ("denominator", "expected"),
+    [
+        (Denominator.CONVENED_OFFICIAL_ADJUSTED, 11),
+        (Denominator.PRESENT_OFFICIAL, 9),
+        # no ballots at a show of hands: each official member present is one "ballot"
+        (Denominator.VALID_BALLOTS, 9),
+    ],
+)
+def test_denominator_of_a_show_of_hands(denominator: Denominator, expected: int) -> None:
+    assert vote_denominator(SHOW_OF_HANDS, denominator) == expected
+
+
+def test_valid_ballots_at_a_show_of_hands_rates_the_members() -> None:
+    rules = rules_with(2024, '[rules.vote-majority]\ndenominator = "valid_ballots"\n')
+    ret = cell_return([entry("M1", votes=(0, 6, 3, 0))], official_total=10, present=9, valid=0)
+    ret = replace(ret, meeting=replace(ret.meeting, method=VoteMethod.SHOW_OF_HANDS))
+    result = rate_cell(ret, rules, year=2024)
+    assert [i.code for i in result.issues if i.code == "vote-denominator-zero"] == []
+    m1 = result.members[0]
+    assert m1.vote is not None and m1.vote.denominator == 9
+    assert m1.proposed_level is HTT
 
 
 @pytest.mark.parametrize(
@@ -262,3 +292,82 @@ def test_the_carried_level_always_passes_the_threshold(
     else:
         assert result.level is None
         assert all(s <= rule.threshold for s in result.shares) or denominator == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Vote presets: the meeting's conclusion stands, checked against the tally (N8)
+
+CONCLUSION = '[rules.vote-majority]\npreset = "meeting_conclusion"\n'
+
+
+def with_conclusion(
+    votes: tuple[int, int, int, int], conclusion: RatingLevel | None, rules_toml: str = "", **kw
+) -> tuple[RatingLevel | None, list[str], str]:
+    """M1's proposal, issue codes and explanation with ``votes`` of 10 and ``conclusion``."""
+    rules = rules_with(2024, rules_toml) if rules_toml else QD124
+    tally = VoteTally("M1", votes, 10 - sum(votes), conclusion=conclusion)
+    ret = cell_return(
+        [entry("M1", voted=False, **kw), *many("T", "HTTNV", 9)], extra_tallies={"M1": tally}
+    )
+    m1 = rate_cell(ret, rules, year=2024).members[0]
+    return m1.proposed_level, [i.code for i in m1.issues], m1.explanation
+
+
+@pytest.mark.parametrize(
+    ("votes", "conclusion", "level", "codes"),
+    [
+        # the tally carries the conclusion: it stands, nothing to report
+        ((2, 7, 1, 0), HTT, HTT, []),
+        # 4 of 10 for HTXSNV does not carry it (cumulative 4 + 5 carries HTTNV): kept, flagged
+        ((4, 5, 1, 0), HTXS, HTXS, ["meeting-conclusion-unsupported"]),
+        # a tie in the tally: the conclusion still stands, flagged instead of the tie
+        ((5, 5, 0, 0), HTT, HTT, ["meeting-conclusion-unsupported"]),
+        # no conclusion written: the tally decides, and the gap is reported
+        ((2, 7, 1, 0), None, HTT, ["meeting-conclusion-missing"]),
+        ((5, 5, 0, 0), None, None, ["meeting-conclusion-missing", "vote-tie"]),
+    ],
+)
+def test_the_meeting_conclusion_preset(
+    votes: tuple[int, int, int, int],
+    conclusion: RatingLevel | None,
+    level: RatingLevel | None,
+    codes: list[str],
+) -> None:
+    proposed, found, _ = with_conclusion(votes, conclusion, CONCLUSION)
+    assert (proposed, found) == (level, codes)
+
+
+def test_an_unsupported_conclusion_says_what_the_tally_gave() -> None:
+    rules = rules_with(2024, CONCLUSION)
+    tally = VoteTally("M1", (4, 5, 1, 0), 0, conclusion=HTXS)
+    ret = cell_return([entry("M1", voted=False)], official_total=10, extra_tallies={"M1": tally})
+    m1 = rate_cell(ret, rules, year=2024).members[0]
+    assert m1.issues[0].message == (
+        "Đảng viên Nguyễn Văn M1 (M1): hội nghị kết luận HTXSNV, nhưng theo ngưỡng quá 50% số "
+        "đảng viên chính thức được triệu tập thì số phiếu cho HTXSNV là 4/10 và đạt HTTNV. Kết luận được giữ làm mức đề xuất, không bị thay; cấp ủy cấp trên "
+        "xem xét (quy tắc vote-majority, Thực tiễn địa phương (chưa có văn bản trung ương))."
+    )
+    assert m1.explanation == (
+        "Đề xuất HTXSNV: theo kết luận của hội nghị (HTXSNV), số phiếu không ủng hộ, cấp trên "
+        "xem xét."
+    )
+
+
+def test_the_conclusion_is_still_capped_by_the_rules() -> None:
+    # disciplined in the year: the conclusion HTTNV is lowered to KHTNV, with its issue
+    proposed, found, text = with_conclusion(
+        (0, 10, 0, 0), HTT, CONCLUSION, disciplined_in_year=True
+    )
+    assert proposed is KHT and "capped-by-discipline" in found
+    assert text.startswith("Đề xuất KHTNV: theo kết luận của hội nghị (HTTNV), số phiếu ủng hộ; ")
+
+
+@pytest.mark.parametrize(
+    ("conclusion", "codes"),
+    [(HTT, []), (HTXS, ["meeting-conclusion-differs"]), (None, [])],
+)
+def test_under_the_derived_preset_a_differing_conclusion_is_reported(
+    conclusion: RatingLevel | None, codes: list[str]
+) -> None:
+    proposed, found, _ = with_conclusion((2, 7, 1, 0), conclusion)
+    assert (proposed, found) == (HTT, codes)  # the tally decides; nothing silently replaced

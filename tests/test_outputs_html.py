@@ -66,12 +66,21 @@ def test_totals_quota_problems_and_missing_cells(html: str) -> None:
     assert "<b>4/5</b>chi bộ đã tổng hợp" in overview
     assert "chưa tổng hợp</div>" not in overview  # no card for rejected cells when there are none
     assert "<b>41</b>đảng viên trong danh sách" in overview
-    assert "<b>36</b>đảng viên được đánh giá, xếp loại" in overview
-    assert "25 (69,4 %)" in overview  # Vietnamese number formatting in the chart
-    assert '<td class="n" data-v="0.694444">69,4 %</td>' in overview
+    assert "<b>34</b>đảng viên được đánh giá, xếp loại" in overview
+    assert "25 (73,5 %)" in overview  # Vietnamese number formatting in the chart
+    assert '<td class="n" data-v="0.735294">73,5 %</td>' in overview
     quota = html[html.index('id="han-muc"') : html.index('id="can-xu-ly"')]
     assert "DB-HKB — Đảng bộ phường Hòa Khánh Bắc" in quota and "Vượt 2 (lỗi)" in quota
-    assert "CB-HKB-01 — Chi bộ Khu dân cư số 1: 3 HTXSNV / 6 HTTNV (50,0 %), tối đa 1." in quota
+    assert (
+        "CB-HKB-01 — Chi bộ Khu dân cư số 1: 3 HTXSNV / 6 HTTNV (50,0 %; HTXSNV/(HTXSNV+HTTNV) "
+        "33,3 %), tối đa 1 (20 % số HTTNV)."
+    ) in quota
+    assert "Tỷ lệ HTXSNV/HTTNV</th>" in quota and "Tỷ lệ HTXSNV/(HTXSNV+HTTNV)</th>" in quota
+    footer = html[html.index('<footer class="page">') :]
+    assert (
+        "Cách hiểu theo địa phương: vote-majority.preset = derived (mặc định); "
+        "quota.rounding = floor (mặc định)."
+    ) in footer
     problems = html[html.index('id="can-xu-ly"') : html.index('id="chua-tong-hop"')]
     assert [c for c in ("CB-DM", "CB-HKB-01", "CB-HKB-02", "CB-THPT") if f"{c} —" in problems] == [
         "CB-DM",

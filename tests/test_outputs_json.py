@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import tempfile
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 from builders import lien_chieu, results_json, write_case
+from conftest import invalid_results_files
 
+import toolkit
 from toolkit.mail.folder import read_results
+from toolkit.outputs.json_out import SCHEMA_FILE, SCHEMA_VERSION, results_schema
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +31,22 @@ def doc(out: Path) -> dict[str, Any]:
 
 
 def test_the_contract_keys(doc: dict[str, object]) -> None:
-    assert doc["schema"] == "xeploai/ket-qua/1"
+    assert (doc["schema"], doc["schema_version"]) == ("xeploai/ket-qua/1", 2)
     assert doc["toolkit_version"] == "0.1.0" and doc["year"] == 2023
     assert doc["generated_on"] == "2024-01-05"
-    assert doc["ruleset"] == {
+    assert isinstance(doc["ruleset"], dict)
+    ruleset = dict(doc["ruleset"])  # a copy: the document is shared by the module's tests
+    switches = {s["name"]: (s["value"], s["changed"]) for s in ruleset.pop("switches")}
+    assert ruleset == {
         "code": "QD124",
         "name": "Quy định 124-QĐ/TW ngày 04/10/2023 và Hướng dẫn 25-HD/BTCTW ngày 10/11/2023",
         "overrides_file": None,
         "overrides": [],
+    }
+    # the local readings, each with its value and whether the district changed it
+    assert switches == {
+        "vote-majority.preset": ("derived", False),
+        "quota.rounding": ("floor", False),
     }
     assert doc["parent"] == {"code": "QU-LC", "name": "Quận ủy Liên Chiểu"}
     assert doc["outputs"] == {
@@ -43,6 +57,7 @@ def test_the_contract_keys(doc: dict[str, object]) -> None:
     }
     assert list(doc) == [
         "schema",
+        "schema_version",
         "toolkit_version",
         "year",
         "decision",
@@ -61,9 +76,11 @@ def test_the_contract_keys(doc: dict[str, object]) -> None:
 def test_totals_count_levels_rated_and_not_rated_by_reason(doc: dict[str, object]) -> None:
     totals = doc["totals"]
     assert isinstance(totals, dict)
-    assert (totals["roster"], totals["rated"], totals["undecided"]) == (41, 36, 2)
+    # the 2 undecided (chưa xác định mức) are neither rated at a level nor not rated
+    assert (totals["roster"], totals["rated"], totals["undecided"]) == (41, 34, 2)
     assert totals["levels"] == {"HTXSNV": 6, "HTTNV": 25, "HTNV": 2, "KHTNV": 1}
-    assert totals["shares"]["HTTNV"] == 0.694444 and totals["shares_exact"]["HTTNV"] == "25/36"
+    assert totals["shares"]["HTTNV"] == 0.735294 and totals["shares_exact"]["HTTNV"] == "25/34"
+    assert sum(Fraction(s) for s in totals["shares_exact"].values()) == 1
     assert totals["not_rated"] == {
         "mien": 1,
         "dinh_chi": 0,
@@ -107,7 +124,10 @@ def test_every_cell_with_its_secretary_file_and_status(doc: dict[str, object]) -
 def test_members_levels_as_codes_fractions_exact(doc: dict[str, object]) -> None:
     members = {m["member_id"]: m for m in cells(doc)["CB-HKB-02"]["members"]}
     capped = members["CB-HKB-02-007"]
-    assert capped["votes"] == {"HTXSNV": 0, "HTTNV": 5, "HTNV": 2, "KHTNV": 0, "blank": 0}
+    assert capped["votes"] == {
+        "HTXSNV": 0, "HTTNV": 5, "HTNV": 2, "KHTNV": 0, "not_rated": 0, "blank": 0, "invalid": 0,
+    }  # fmt: skip
+    assert capped["conclusion"] is None
     assert capped["vote"]["level"] == "HTTNV" and capped["proposed_level"] == "KHTNV"
     assert capped["vote"]["shares"]["HTTNV"] == 0.714286
     assert capped["vote"]["shares_exact"]["HTTNV"] == "5/7"
@@ -155,3 +175,84 @@ def test_compact_utf8_the_bytes_the_standard_library_writes(out: Path) -> None:
     expected = json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n"
     assert data == expected.encode("utf-8")
     assert "Quận ủy Liên Chiểu".encode() in data and data.count(b"\n") == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# The JSON Schema shipped in the package (every ket-qua.json the suite writes is also checked
+# against it at the end of the session: see conftest.py)
+
+
+def test_the_document_validates_against_the_shipped_schema(doc: dict[str, object]) -> None:
+    schema = results_schema()
+    jsonschema.Draft202012Validator.check_schema(schema)
+    jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+    assert schema["properties"]["schema_version"] == {
+        "const": SCHEMA_VERSION,
+        "description": schema["properties"]["schema_version"]["description"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d["totals"].pop("undecided"), "totals"),
+        (lambda d: d["quotas"][0].update(ratio_of_good="0.2"), "quotas/0/ratio_of_good"),
+        (
+            lambda d: d["cells"][0]["members"][0]["votes"].update(spoiled=1),
+            "cells/0/members/0/votes",
+        ),
+        (lambda d: d["ruleset"]["switches"][0].pop("clause"), "ruleset/switches/0"),
+        (lambda d: d.update(schema_version=1), "schema_version"),
+    ],
+)
+def test_the_schema_rejects_what_the_contract_does_not_say(
+    doc: dict[str, object], change: Any, path: str
+) -> None:
+    broken = json.loads(json.dumps(doc))
+    change(broken)
+    errors = list(jsonschema.Draft202012Validator(results_schema()).iter_errors(broken))
+    assert sorted({"/".join(str(p) for p in e.absolute_path) for e in errors}) == [path]
+
+
+def schema_fields(node: object) -> set[str]:
+    """Every property name anywhere in the schema."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                found |= set(value)
+            found |= schema_fields(value)
+    elif isinstance(node, list):
+        for item in node:
+            found |= schema_fields(item)
+    return found
+
+
+def test_the_readme_describes_every_field_of_the_schema() -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- ket-qua-schema -->", 1)[1].split("<!-- /ket-qua-schema -->")[0]
+    missing = sorted(f for f in schema_fields(results_schema()) if f"`{f}`" not in section)
+    assert missing == []
+
+
+def test_the_schema_travels_inside_the_package() -> None:
+    assert SCHEMA_FILE.parent.parent == Path(toolkit.__file__).resolve().parent
+
+
+def test_the_session_check_finds_a_bad_document_and_skips_hand_made_ones(
+    doc: dict[str, object],
+) -> None:
+    # outside the session's temporary folder, so that the session's own check does not see it
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "good").mkdir()
+        (root / "good" / "ket-qua.json").write_text(json.dumps(doc), encoding="utf-8")
+        (root / "legacy").mkdir()  # a mail test's hand-made contract: no schema_version
+        (root / "legacy" / "ket-qua.json").write_text('{"schema": "x"}', encoding="utf-8")
+        bad = json.loads(json.dumps(doc))
+        del bad["totals"]["rated"]
+        (root / "bad").mkdir()
+        (root / "bad" / "ket-qua.json").write_text(json.dumps(bad), encoding="utf-8")
+        problems = invalid_results_files(root)
+    assert problems and all("/bad/ket-qua.json: totals: " in p for p in problems)
+    assert "'rated' is a required property" in problems[0]

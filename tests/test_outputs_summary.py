@@ -77,9 +77,11 @@ def test_each_cell_has_counts_shares_quota_and_level(summary: Path) -> None:
     row = dict(zip(header, rows_by_code(ws)["CB-HKB-01"], strict=True))
     assert row["Tổng số đảng viên"] == 11
     assert row["Không đánh giá: Vắng mặt, chưa đánh giá"] == 1
-    assert row["Số được đánh giá, xếp loại"] == 10
-    assert (row["HTXSNV: số lượng"], row["HTXSNV: tỷ lệ"]) == (3, 0.3)  # over rated, not roster
-    assert (row["HTTNV: số lượng"], row["HTTNV: tỷ lệ"]) == (6, 0.6)
+    # one member's vote tied: chưa xác định mức, counted apart from the rated
+    assert row["Số được đánh giá, xếp loại"] == 9
+    assert row["Chưa xác định mức (báo cáo cấp trên)"] == 1
+    assert (row["HTXSNV: số lượng"], row["HTXSNV: tỷ lệ"]) == (3, pytest.approx(1 / 3))
+    assert (row["HTTNV: số lượng"], row["HTTNV: tỷ lệ"]) == (6, pytest.approx(2 / 3))
     assert row["Chưa xác định mức (báo cáo cấp trên)"] == 1  # the tie
     assert row["Tỷ lệ HTXSNV/HTTNV"] == 0.5
     assert row["Số HTXSNV tối đa (20 % số HTTNV)"] == 1
@@ -104,8 +106,8 @@ def test_totals_are_live_formulas_carrying_their_values(summary: Path) -> None:
     assert formulas[f"H{totals}"].value == "=SUM(H5:H9)"
     assert values[f"H{totals}"].value == 41
     assert formulas[f"R{totals}"].value == "=IF(P10=0,0,Q10/P10)"
-    assert values[f"Q{totals}"].value == 6 and values[f"P{totals}"].value == 36
-    assert values[f"R{totals}"].value == pytest.approx(6 / 36)
+    assert values[f"Q{totals}"].value == 6 and values[f"P{totals}"].value == 34
+    assert values[f"R{totals}"].value == pytest.approx(6 / 34)
     assert formulas[f"Z{totals}"].value == '=IF(S10=0,"",Q10/S10)'
     assert values[f"Z{totals}"].value == pytest.approx(6 / 25)
     # every formula on the sheet has a cached value
@@ -210,9 +212,15 @@ def test_quota_analysis_lists_each_scope_with_its_ranking(summary: Path) -> None
     ws = openpyxl.load_workbook(summary)["Hạn mức HTXSNV"]
     rows = [r for r in ws.iter_rows(min_row=5, values_only=True) if r[0]]
     ward = [r for r in rows if r[0] == "DB-HKB" and r[2] == "Quyết định"]
-    assert [r[9] for r in ward] == [1, 2, 3, 4]  # four candidates ranked
-    assert [r[15] for r in ward] == ["Có", "Có", "Không", "Không"]  # ceiling 2
-    assert ward[0][3:9] == (4, 11, 2, 2, pytest.approx(4 / 11), "Vượt 2 (lỗi)")
+    assert [r[10] for r in ward] == [1, 2, 3, 4]  # four candidates ranked
+    assert [r[16] for r in ward] == ["Có", "Có", "Không", "Không"]  # ceiling 2
+    # both ratios, labelled apart: ÷ HTTNV (the ceiling's) and ÷ (HTXSNV + HTTNV)
+    assert ward[0][3:10] == (
+        4, 11, 2, 2, pytest.approx(4 / 11), pytest.approx(4 / 15), "Vượt 2 (lỗi)"
+    )  # fmt: skip
+    assert ward[0][17] == "20 % số HTTNV"  # how the ceiling was reached
+    header = [c.value for c in ws[4]]
+    assert header[7:9] == ["Tỷ lệ HTXSNV/HTTNV", "Tỷ lệ HTXSNV/(HTXSNV+HTTNV)"]
     assert [r[2] for r in rows].index("Tham khảo") > [r[2] for r in rows].index("Quyết định")
 
 

@@ -94,8 +94,9 @@ def test_the_district_totals_as_libreoffice_computes_them(
     converted: dict[str, tuple[Path, Path]],
 ) -> None:
     ws = openpyxl.load_workbook(converted["district"][1], data_only=True)[SHEET_CELLS]
-    assert (ws["H10"].value, ws["P10"].value, ws["Q10"].value, ws["S10"].value) == (41, 36, 6, 25)
-    assert ws["Z10"].value == pytest.approx(6 / 25)
+    assert (ws["H10"].value, ws["P10"].value, ws["Q10"].value, ws["S10"].value) == (41, 34, 6, 25)
+    assert ws["Z10"].value == pytest.approx(6 / 25)  # HTXSNV ÷ HTTNV
+    assert ws["AA10"].value == pytest.approx(6 / 31)  # HTXSNV ÷ (HTXSNV + HTTNV)
 
 
 def test_the_control_proves_libreoffice_did_recalculate(

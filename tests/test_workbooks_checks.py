@@ -84,13 +84,13 @@ CASES: list[tuple[str, Filing, set[tuple[str, str, str]], bool]] = [
      {(SA, "value-not-allowed", "F8")}, True),
     ("an absent member still rated", cb01_filing().with_raw({f"{SA}!F6": "Vắng mặt, chưa đánh giá"}),
      {(SA, "rating-for-not-rated", "E6"), (SA, "rating-for-not-rated", "M6"),
-      (TALLY, "rating-for-not-rated", "E6:I6")}, True),
+      (TALLY, "rating-for-not-rated", "E6:K6")}, True),
     ("an exempt member voted on", dataclasses.replace(no_papers()).with_raw(
         ballot={f"{TALLY}!F8": 4}),
-     {(TALLY, "rating-for-not-rated", "E8:I8")}, True),
+     {(TALLY, "rating-for-not-rated", "E8:K8")}, True),
     ("a rated member nobody voted on", no_papers().with_raw(
-        ballot={f"{TALLY}!{c}7": None for c in "EFGHI"}),
-     {(TALLY, "required-missing", "E7:I7")}, True),
+        ballot={f"{TALLY}!{c}7": None for c in "EFGHIJK"}),
+     {(TALLY, "required-missing", "E7:K7")}, True),
     ("the cell's own level left out", cb01_filing().with_raw({f"{CELL}!B7": None}),
      {(CELL, "required-missing", "B7")}, True),
     ("months of leave above twelve", cb01_filing().with_raw({f"{SA}!K7": 13}),
@@ -115,7 +115,7 @@ CASES: list[tuple[str, Filing, set[tuple[str, str, str]], bool]] = [
     ("a quorum not met", no_papers().with_raw(ballot={f"{BB}!B11": 2}),
      {(BB, "quorum-not-met", "B11")}, False),
     ("a member's votes do not add up", no_papers().with_raw(ballot={f"{TALLY}!G5": 1}),
-     {(TALLY, "votes-sum-mismatch", "E5:I5")}, True),
+     {(TALLY, "votes-sum-mismatch", "E5:K5")}, True),
     ("the cell's own votes do not add up", cb01_filing().with_raw(ballot={f"{BB}!B21": 3}),
      {(BB, "votes-sum-mismatch", "B20:B24")}, True),
     ("the cell's own vote left out", cb01_filing().with_raw(

@@ -103,9 +103,14 @@ def test_times_new_roman_a4_frozen_headers_and_print_titles(made) -> None:
 
 def test_the_tally_total_is_a_locked_formula(made) -> None:
     ws = load(made["CB01", "ballot"])["Kiểm phiếu"]
-    assert ws["J4"].value == "Cộng"
-    assert ws["J5"].value == "=SUM(E5:I5)"
-    assert ws["J5"].protection.locked
+    # the four levels, "Chưa đánh giá, xếp loại", blank and invalid add up to the valid ballots
+    assert [ws.cell(4, c).value for c in range(5, 14)] == [
+        "HTXSNV", "HTTNV", "HTNV", "KHTNV", "Chưa đánh giá, xếp loại", "Không chọn mức nào",
+        "Không hợp lệ", "Cộng", "Kết luận của hội nghị",
+    ]  # fmt: skip
+    assert ws["L5"].value == "=SUM(E5:K5)"
+    assert ws["L5"].protection.locked
+    assert not ws["M5"].protection.locked
 
 
 def test_the_papers_sheet_has_a_column_per_member_and_a_row_per_official_member(made) -> None:
@@ -114,7 +119,7 @@ def test_the_papers_sheet_has_a_column_per_member_and_a_row_per_official_member(
     assert ids == ["DV001", "DV002", "DV003", "DV004", "DV005", "DV006", "DV007"]
     assert ws.cell(5, 2).value == "Lê Văn Bình"
     validations = {str(dv.sqref): dv.formula1 for dv in ws.data_validations.dataValidation}
-    assert validations["B6:H10"] == "ds_level_codes"  # five official members: five papers
+    assert validations["B6:H10"] == "ds_paper_choices"  # five official members: five papers
 
 
 def test_the_instructions_name_the_cell_the_year_and_the_regulation(made) -> None:

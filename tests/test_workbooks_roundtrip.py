@@ -123,6 +123,34 @@ def test_each_mistake_of_a_secretary_is_pinned_to_its_cell(made, roster_file, tm
     assert "18/12/2022" in by_cell["B8"].message
 
 
+@pytest.mark.parametrize(
+    ("typed", "months", "code"),
+    [
+        ("3,5", 3.5, "number-as-text"),  # the decimal comma the instructions show ("1,5")
+        ("1,5", 1.5, "number-as-text"),
+        ("4", 4.0, "number-as-text"),
+        ("3.5", None, "not-a-number"),  # a point is never read: "80.000" is 80 or 80,000
+        ("3 tháng", None, "not-a-number"),
+    ],
+)
+def test_leave_months_typed_as_text(
+    made, tmp_path, typed: str, months: float | None, code: str
+) -> None:
+    filing = cb01_filing().with_raw(assessment={"Tự đánh giá!K7": typed})
+    sa, _ = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
+
+    reading = read_workbook(sa)
+
+    assert [(i.code, i.location.cell, i.value) for i in reading.issues] == [(code, "K7", typed)]
+    if months is not None:
+        assert isinstance(reading.content, SelfAssessmentContent)
+        assert reading.content.assessments[2].sick_leave_months == months  # DV003, row 7
+        return
+    message = reading.issues[0].message
+    # what was typed, and what would be accepted
+    assert f"chứa «{typed}»" in message and "«3», «1,5»" in message
+
+
 def test_everything_else_still_reads_back_when_there_are_mistakes(made, tmp_path) -> None:
     filing = cb01_filing().with_raw(
         assessment={"Tự đánh giá!E6": "Tốt", "Tự đánh giá!L9": "4"},

@@ -107,6 +107,7 @@ def aggregate(
         if year is None:
             year = detect_year(files)
         rules = load_ruleset(year, rules_file)
+        rules.check_scopes(roster.tree.units)  # the 25 % exception names real scopes
         rated: dict[str, tuple[CellReturn, CellResult]] = {}
 
         def rate_early(ret: CellReturn) -> None:

@@ -347,13 +347,21 @@ class VoteTally:
     votes: tuple[int, int, int, int] = (0, 0, 0, 0)
     #: valid ballots that chose no level for this member
     blank: int = 0
+    #: valid ballots that chose "Chưa đánh giá, xếp loại" for this member (HD 03-HD/TVĐU Mẫu 11)
+    not_rated: int = 0
+    #: valid ballots that were invalid for this member (several boxes ticked, say)
+    invalid: int = 0
+    #: the level the meeting concluded for this member ("Kết luận của hội nghị"), if written
+    conclusion: RatingLevel | None = None
 
     def votes_for(self, level: RatingLevel) -> int:
         return self.votes[LEVELS.index(level)]
 
     @property
     def total(self) -> int:
-        return sum(self.votes) + self.blank
+        """Every ballot counted for this member: the four levels, "chưa đánh giá, xếp loại",
+        blank and invalid; equal to the valid ballots (or those present at a show of hands)."""
+        return sum(self.votes) + self.blank + self.not_rated + self.invalid
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,8 @@ class MemberResult:
 
 @dataclass(frozen=True)
 class LevelCounts:
-    """Counts per level over rated members, and the not-rated by reason (R4)."""
+    """Counts per level over rated members, the not-rated by reason (R4), and apart from both
+    the undecided: members whose vote tied or carried no level (chưa xác định mức)."""
 
     roster: int
     #: in LEVELS order
@@ -118,7 +119,9 @@ class LevelCounts:
 
     @property
     def rated(self) -> int:
-        return self.roster - sum(self.not_rated.values())
+        """Members with a level: the roster less the not-rated and the undecided (chưa xác
+        định mức), so that the shares of the four levels add up to 100 %."""
+        return self.roster - sum(self.not_rated.values()) - self.undecided
 
     def count(self, level: RatingLevel) -> int:
         return self.levels[LEVELS.index(level)]
@@ -153,6 +156,12 @@ class QuotaResult:
     ceiling: int
     #: HTXSNV candidates ranked by vote share, then score
     ranking: tuple[QuotaCandidate, ...] = ()
+    #: the ratio the ceiling was computed with: 1/5, or 1/4 where the exception was granted
+    ceiling_ratio: Fraction = Fraction(1, 5)
+    #: "floor" or "half_up" (QuotaRounding's value)
+    rounding: str = "floor"
+    #: the decision granting this scope the 25 % exception (QĐ 366 Điều 11.1); "" when none
+    exception: str = ""
 
     @property
     def over(self) -> int:
@@ -160,8 +169,15 @@ class QuotaResult:
 
     @property
     def ratio(self) -> Fraction | None:
-        """HTXSNV / HTTNV, or None when there is no HTTNV."""
+        """HTXSNV ÷ HTTNV (what the ceiling is measured against), or None without HTTNV."""
         return Fraction(self.n_htxsnv, self.n_httnv) if self.n_httnv else None
+
+    @property
+    def ratio_of_good(self) -> Fraction | None:
+        """HTXSNV ÷ (HTXSNV + HTTNV): "tỷ lệ xuất sắc trong số tốt trở lên", the share local
+        summary forms print (HD 03-HD/TVĐU Mẫu 15A/15B); None when both are 0."""
+        good = self.n_htxsnv + self.n_httnv
+        return Fraction(self.n_htxsnv, good) if good else None
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import enum
 import itertools
 import json
+import math
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -30,9 +31,10 @@ from toolkit.model import RatingLevel, Severity
 RULESETS_DIR = Path(__file__).resolve().parent / "rulesets"
 RULESET_CODES: tuple[str, ...] = ("QD124", "QD366")
 
-#: keys of a rule table that are not parameters
+#: keys of a rule table that are not parameters; ``clauses`` cites the source of a parameter
+#: that is a local reading (a switch: ``RuleSet.switches``)
 META_KEYS = frozenset(
-    {"title", "title_en", "clause", "confidence", "severity", "enabled", "choices"}
+    {"title", "title_en", "clause", "confidence", "severity", "enabled", "choices", "clauses"}
 )
 #: the metadata a district may override besides parameters
 OVERRIDABLE_META = frozenset({"severity", "enabled"})
@@ -68,6 +70,22 @@ class Denominator(enum.Enum):
         }[self]
 
 
+class VotePreset(enum.Enum):
+    """Where a member's proposed level comes from (the 2025 texts set no threshold: N8)."""
+
+    #: the level the tally carries under the threshold and denominator (R12–R14)
+    DERIVED = "derived"
+    #: the meeting's conclusion per member stands; the tally is checked against it
+    MEETING_CONCLUSION = "meeting_conclusion"
+
+
+class QuotaRounding(enum.Enum):
+    """How ``ratio × HTTNV`` becomes a whole ceiling (N9)."""
+
+    FLOOR = "floor"  # never above the ratio: 20 % × 8 = 1,6 → 1
+    HALF_UP = "half_up"  # HD 03-HD/TVĐU: "làm tròn từ 0,5 trở lên thành 1": 1,6 → 2
+
+
 class QuotaScope(enum.Enum):
     """Where the 20% ceiling is enforced (R9)."""
 
@@ -88,6 +106,8 @@ class Rule:
     enabled: bool
     params: Mapping[str, Any]
     choices: Mapping[str, tuple[str, ...]]
+    #: the source of each parameter that is a local reading (see ``RuleSet.switches``)
+    clauses: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
     def fraction(self, key: str) -> Fraction:
         return _to_fraction(self.params[key])
@@ -99,6 +119,7 @@ class VoteRule:
     denominator: Denominator
     cumulative_downward: bool
     severity: Severity
+    preset: VotePreset = VotePreset.DERIVED
 
 
 @dataclass(frozen=True)
@@ -110,10 +131,40 @@ class QuotaRule:
     #: at the deciding level: "error" flags the excess, "ranking" also proposes who keeps HTXSNV
     deciding: str
     severity: Severity
+    rounding: QuotaRounding = QuotaRounding.FLOOR
+    #: the ratio the competent level may allow an organization with outstanding results
+    exception_ratio: Fraction = Fraction(1, 4)
+    #: scope code → the decision that granted it ``exception_ratio`` (QĐ 366 Điều 11.1)
+    exceptions: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
-    def ceiling(self, n_httnv: int) -> int:
-        """``floor(ratio × HTTNV)``: the most HTXSNV the scope may have (R8)."""
-        return int(self.ratio * n_httnv)  # Fraction → exact floor for non-negative counts
+    def ratio_for(self, scope_code: str) -> Fraction:
+        """The ceiling's ratio in one scope: 25 % where granted, else 20 %."""
+        return self.exception_ratio if scope_code in self.exceptions else self.ratio
+
+    def ceiling(self, n_httnv: int, ratio: Fraction | None = None) -> int:
+        """``ratio × HTTNV`` rounded as the rulebook says: the most HTXSNV a scope may have (R8).
+
+        Floor: 20 % × 8 = 1,6 → 1. Half up (HD 03-HD/TVĐU): 1,6 → 2, 1,5 → 2, 1,4 → 1.
+        """
+        exact = (self.ratio if ratio is None else ratio) * n_httnv
+        if self.rounding is QuotaRounding.HALF_UP:
+            return math.floor(exact + Fraction(1, 2))
+        return math.floor(exact)
+
+
+@dataclass(frozen=True)
+class Switch:
+    """A local reading: a parameter, its value and default, and the clause it comes from."""
+
+    rule_code: str
+    key: str
+    value: Any
+    default: Any
+    clause: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.rule_code}.{self.key}"
 
 
 @dataclass(frozen=True)
@@ -166,18 +217,56 @@ class RuleSet:
             denominator=Denominator(r.params["denominator"]),
             cumulative_downward=bool(r.params["cumulative_downward"]),
             severity=r.severity,
+            preset=VotePreset(r.params.get("preset", VotePreset.DERIVED.value)),
         )
 
     @property
     def quota(self) -> QuotaRule:
         r = self.rules["quota"]
+        granted = r.params.get("exception_scopes", [])
         return QuotaRule(
             ratio=r.fraction("ratio"),
             scope=QuotaScope(r.params["scope"]),
             cell_severity=Severity(r.params["cell_severity"]),
             deciding=str(r.params["deciding"]),
             severity=r.severity,
+            rounding=QuotaRounding(r.params.get("rounding", QuotaRounding.FLOOR.value)),
+            exception_ratio=_to_fraction(r.params.get("exception_ratio", "1/4")),
+            exceptions=MappingProxyType({g["scope"]: g["decision"] for g in granted}),
         )
+
+    @property
+    def score_band_both_ways(self) -> bool:
+        """True when a voted level below the self-score band is a problem too (not only above)."""
+        return bool(self.rules["score-bands"].params.get("direction", "above") == "both")
+
+    @property
+    def switches(self) -> tuple[Switch, ...]:
+        """The local readings (every parameter with a cited source), with their defaults."""
+        base = _read_toml(RULESETS_DIR / f"{self.code}.toml")["rules"]
+        return tuple(
+            Switch(
+                rule_code=r.code,
+                key=key,
+                value=r.params[key],
+                default=base[r.code][key],
+                clause=clause,
+            )
+            for r in self.rules.values()
+            for key, clause in r.clauses.items()
+            if key in r.params
+        )
+
+    def check_scopes(self, units: Collection[str]) -> None:
+        """``ConfigError`` when the 25 % exception is granted to a scope not in ``units``."""
+        for code in self.quota.exceptions:
+            if code not in units:
+                where = self.overrides_file or f"{self.code}.toml"
+                raise ConfigError(
+                    f"{where}: khóa 'rules.quota.exception_scopes' cho phạm vi «{code}» hưởng "
+                    "tỷ lệ 25 %, nhưng danh sách tổ chức đảng không có mã này. Hãy sửa mã cho "
+                    "đúng mã tổ chức cơ sở đảng (hoặc chi bộ) trong danh sách."
+                )
 
     @property
     def quorum(self) -> Fraction | None:
@@ -318,6 +407,7 @@ def _build_rule(code: str, table: Mapping[str, Any]) -> Rule:
         enabled=table.get("enabled", True),
         params=MappingProxyType(params),
         choices=MappingProxyType({k: tuple(v) for k, v in table.get("choices", {}).items()}),
+        clauses=MappingProxyType(dict(table.get("clauses", {}))),
     )
 
 
@@ -419,6 +509,10 @@ def _check_rule(where: str, rule: Rule) -> None:
     """Checks that span several keys of one rule: the score bands, the deadline date."""
     if rule.code == "score-bands":
         _check_bands(f"{where}, khóa 'bands'", rule.params["bands"])
+    elif rule.code == "quota" and "exception_scopes" in rule.params:
+        _check_exception_scopes(
+            f"{where}, khóa 'exception_scopes'", rule.params["exception_scopes"]
+        )
     elif rule.code == "meeting-date":
         month, day = rule.params["last_month"], rule.params["last_day"]
         try:
@@ -427,6 +521,25 @@ def _check_rule(where: str, rule: Rule) -> None:
             raise ConfigError(
                 f"{where}: ngày {day}/{month} (last_day/last_month) không có thật."
             ) from None
+
+
+def _check_exception_scopes(where: str, granted: object) -> None:
+    """Each grant of the 25 % exception names a scope code and the decision that granted it."""
+    assert isinstance(granted, list)  # _checked_param made sure
+    seen: set[str] = set()
+    for g in granted:
+        if (
+            not isinstance(g, dict)
+            or set(g) != {"scope", "decision"}
+            or not all(isinstance(g[k], str) and g[k].strip() for k in ("scope", "decision"))
+        ):
+            raise ConfigError(
+                f'{where}: mỗi mục là {{ scope = "<mã tổ chức>", decision = "<số, ngày quyết '
+                f'định cho phép>" }}; có {g!r}.'
+            )
+        if g["scope"] in seen:
+            raise ConfigError(f"{where}: phạm vi «{g['scope']}» được ghi hai lần.")
+        seen.add(g["scope"])
 
 
 def _check_bands(where: str, bands: object) -> None:

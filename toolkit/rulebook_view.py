@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from toolkit.rulebook import ALWAYS_ON, Rule, RuleSet
+from toolkit.rulebook import ALWAYS_ON, Rule, RuleSet, Switch
 
 _CONFIDENCE = {"high": "cao", "medium": "trung bình", "low": "thấp"}
 _OPEN_END = 9999
@@ -30,10 +30,42 @@ def ruleset_as_dict(ruleset: RuleSet) -> dict[str, Any]:
                 "always_on": r.code in ALWAYS_ON,
                 "params": dict(r.params),
                 "choices": {k: list(v) for k, v in r.choices.items()},
+                "clauses": dict(r.clauses),
             }
             for r in ruleset.rules.values()
         ],
+        "switches": switches_as_list(ruleset),
     }
+
+
+def switches_as_list(ruleset: RuleSet) -> list[dict[str, Any]]:
+    """The local readings as JSON data (``rules --format json``, ``ket-qua.json``, manifest)."""
+    return [
+        {
+            "name": s.name,
+            "value": s.value,
+            "default": s.default,
+            "changed": s.value != s.default,
+            "clause": s.clause,
+        }
+        for s in ruleset.switches
+    ]
+
+
+def switch_text(s: Switch, en: bool = False) -> str:
+    """``quota.rounding = half_up (mặc định: floor)``: one switch on one line, no clause."""
+    value = _switch_value(s.value)
+    if s.value == s.default:
+        return f"{s.name} = {value}" + (" (default)" if en else " (mặc định)")
+    default = _switch_value(s.default)
+    return f"{s.name} = {value}" + (f" (default: {default})" if en else f" (mặc định: {default})")
+
+
+def _switch_value(value: object) -> str:
+    if isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        # the 25 % exception: "DB01 theo QĐ 15-QĐ/ĐU …"
+        return "; ".join(f"{v.get('scope')} ({v.get('decision')})" for v in value) or "—"
+    return _show(value)
 
 
 def ruleset_as_text(ruleset: RuleSet, lang: str = "vi") -> str:
@@ -43,6 +75,20 @@ def ruleset_as_text(ruleset: RuleSet, lang: str = "vi") -> str:
     if ruleset.overrides_file:
         head = "Overrides from" if en else "Ghi đè từ tệp"
         lines.append(f"{head} {ruleset.overrides_file}: {'; '.join(ruleset.overrides)}")
+    lines.append("")
+    lines.append(
+        "Local readings (switches; each rule below cites its source):"
+        if en
+        else "Cách hiểu theo địa phương (công tắc; căn cứ ghi ở từng quy tắc bên dưới):"
+    )
+    lines.extend(f"    {switch_text(s, en)}" for s in ruleset.switches)
+    lines.append(
+        "    ratio: HTXSNV ÷ HTTNV (the ceiling's) and HTXSNV ÷ (HTXSNV + HTTNV) (local summary "
+        "forms) are both shown, labelled"
+        if en
+        else "    tỷ lệ: cả HTXSNV ÷ HTTNV (dùng cho hạn mức) và HTXSNV ÷ (HTXSNV + HTTNV) (tỷ lệ "
+        "xuất sắc trong số tốt trở lên của mẫu tổng hợp, HD 03-HD/TVĐU Mẫu 15A/15B) đều được in"
+    )
     lines.append("")
     for r in ruleset.rules.values():
         lines.extend(_rule_lines(r, en))
@@ -81,6 +127,8 @@ def _rule_lines(r: Rule, en: bool) -> list[str]:
         if choices:
             shown += f"  ({'one of' if en else 'chọn'}: {' | '.join(choices)})"
         lines.append(f"    {key} = {shown}")
+        if key in r.clauses:
+            lines.append(f"        {'source' if en else 'căn cứ'}: {r.clauses[key]}")
     return lines
 
 

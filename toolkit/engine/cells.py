@@ -14,7 +14,7 @@ from types import MappingProxyType
 from toolkit.engine.context import Context, make_context
 from toolkit.engine.explain import Bilingual, joined, percent, rule_ref, threshold_percent
 from toolkit.engine.issues import issue, unit_name
-from toolkit.engine.meeting import meeting_issues, vote_count_issues
+from toolkit.engine.meeting import meeting_issues, not_counted_issues, vote_count_issues
 from toolkit.engine.members import rate_member, undecided_issue
 from toolkit.engine.quota import lower_by_ranking, quota_issues, quota_result
 from toolkit.engine.scores import score_issues
@@ -46,6 +46,7 @@ def rate_cell(
     ctx = make_context(cell, ret.meeting, rules, year)
     has_votes = bool(ret.tallies) or ret.cell_tally is not None
     issues = meeting_issues(ctx, has_votes)
+    issues.extend(not_counted_issues(ret, ctx))
     cell_vote, cell_level, cell_issues = _cell_level(ret, ctx)
     issues.extend(cell_issues)
     ctx = replace(ctx, cell_level=cell_level)
@@ -145,12 +146,13 @@ def quota_role(
 def member_conditions(members: Sequence[MemberResult], ctx: Context) -> tuple[ConditionCheck, ...]:
     """R16: the shares of rated members at HTNV or above and at HTTNV or above, met or not.
 
-    Shares are over rated members; a member whose level is still open counts for neither.
+    Shares are over members with a level: a member whose level is still open (a tie, no level
+    carried: chưa xác định mức) is counted apart, in neither the part nor the whole.
     """
     rule = ctx.active("cell-htxsnv-conditions")
     if rule is None:
         return ()
-    rated = [m for m in members if m.rated]
+    rated = [m for m in members if m.rated and m.proposed_level is not None]
     checks = []
     for key, floor_level in (
         ("min_htnv_share", RatingLevel.HTNV),

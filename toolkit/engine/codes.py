@@ -52,6 +52,38 @@ define(
         "{basis}{cumulative} (best {best}). Report it to the higher committee ({rule}).",
     ),
     IssueType(
+        "meeting-conclusion-unsupported",
+        W,
+        "Kết luận của hội nghị không được số phiếu ủng hộ",
+        "The meeting's conclusion is not supported by the tally",
+        "Đảng viên {name}: hội nghị kết luận {conclusion}, nhưng theo ngưỡng quá {threshold} số "
+        "{basis} thì số phiếu {tally}. Kết luận được giữ làm mức đề xuất, không bị thay; cấp ủy "
+        "cấp trên xem xét ({rule}).",
+        "Member {name}: the meeting concluded {conclusion}, but under the threshold of more "
+        "than {threshold} of {basis} the tally {tally}. The conclusion stands as the proposal "
+        "and is not replaced; the higher committee decides ({rule}).",
+    ),
+    IssueType(
+        "meeting-conclusion-missing",
+        W,
+        "Thiếu kết luận của hội nghị",
+        "The meeting's conclusion is missing",
+        "Đảng viên {name}: cột «Kết luận của hội nghị» để trống, nên mức đề xuất được tính từ "
+        "số phiếu ({rule}). Hãy ghi kết luận của hội nghị.",
+        "Member {name}: the «Kết luận của hội nghị» column is empty, so the proposal comes from "
+        "the tally ({rule}). Enter the meeting's conclusion.",
+    ),
+    IssueType(
+        "meeting-conclusion-differs",
+        W,
+        "Kết luận của hội nghị khác mức tính từ số phiếu",
+        "The meeting's conclusion differs from the tally",
+        "Đảng viên {name}: hội nghị kết luận {conclusion}, còn số phiếu {tally}. Mức đề xuất "
+        "tính từ số phiếu ({rule}); hãy kiểm tra lại biên bản.",
+        "Member {name}: the meeting concluded {conclusion}, while the tally {tally}. The "
+        "proposal comes from the tally ({rule}); check the minutes.",
+    ),
+    IssueType(
         "vote-denominator-zero",
         E,
         "Mẫu số biểu quyết bằng 0",
@@ -266,6 +298,22 @@ define(
         "{needed} ({share}) để hội nghị hợp lệ ({rule}).",
         "{cell}: {present} of {convened} convened official members were present; at least "
         "{needed} ({share}) are needed for a valid meeting ({rule}).",
+    ),
+    IssueType(
+        "not-counted-disagrees",
+        W,
+        "Số không tính vào số triệu tập khác với biểu mẫu tự đánh giá",
+        "Members not counted as convened disagree with the self-assessment",
+        "{cell}: biên bản ghi {typed} đảng viên chính thức không tính vào số triệu tập, còn "
+        "biểu mẫu tự đánh giá có {listed} đảng viên chính thức được miễn công tác và sinh hoạt "
+        "đảng hoặc bị đình chỉ sinh hoạt đảng ({names}). Số này quyết định mẫu số biểu quyết: "
+        "hãy đối chiếu hai biểu mẫu (người được miễn mà vẫn dự họp thì vẫn tính; người sinh "
+        "hoạt tạm thời nơi khác thì không tính).",
+        "{cell}: the ballot form records {typed} official members not counted as convened, "
+        "while the self-assessment lists {listed} official members exempt from work and "
+        "activities or suspended ({names}). This number decides the vote denominator: compare "
+        "the two forms (an exempt member who attended still counts; one on temporary activity "
+        "elsewhere does not).",
     ),
     IssueType(
         "meeting-quorum-unknown",

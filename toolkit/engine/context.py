@@ -36,6 +36,9 @@ class Context:
     #: the score bands when the rule-set uses scores, else None
     bands: tuple[ScoreBand, ...] | None
     scores_required: bool
+    #: a voted level below the score band is a problem too (``score-bands.direction = "both"``);
+    #: otherwise it is information in the member's explanation
+    score_both_ways: bool
     #: the rules that are switched on, by code
     switched_on: Mapping[str, Rule]
 
@@ -68,6 +71,7 @@ def make_context(
         cell_level=cell_level,
         bands=rules.score_bands if rules.uses_scores else None,
         scores_required=rules.scores_required,
+        score_both_ways=rules.uses_scores and rules.score_band_both_ways,
         switched_on={code: rule for code, rule in rules.rules.items() if rule.enabled},
     )
 

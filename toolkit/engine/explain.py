@@ -176,6 +176,33 @@ def explain_carried(
     )
 
 
+def explain_conclusion(
+    conclusion: RatingLevel,
+    carried: RatingLevel | None,
+    proposed: RatingLevel,
+    lowering: tuple[CapApplied, ...],
+) -> Bilingual:
+    """``Đề xuất HTTNV: theo kết luận của hội nghị (HTTNV), số phiếu ủng hộ.`` (preset
+    ``meeting_conclusion``; caps appended as in ``explain_carried``)."""
+    c, p = conclusion.value, proposed.value
+    support = (
+        Bilingual("số phiếu ủng hộ", "the tally supports it")
+        if carried is conclusion
+        else Bilingual(
+            "số phiếu không ủng hộ, cấp trên xem xét",
+            "the tally does not support it; the higher committee decides",
+        )
+    )
+    text = Bilingual(
+        f"Đề xuất {p}: theo kết luận của hội nghị ({c}), {support.vi}",
+        f"Proposed {p}: as the meeting concluded ({c}), {support.en}",
+    )
+    if lowering:
+        why = joined([Bilingual(x.reason, x.reason_en) for x in lowering], "; ", "; ")
+        text += Bilingual(f"; hạ xuống {p} vì {why.vi}", f"; lowered to {p} because {why.en}")
+    return text + same(".")
+
+
 def explain_undecided(
     vote: VoteResult,
     votes: tuple[int, int, int, int],
@@ -242,11 +269,12 @@ def explain_not_rated(reason: NotRatedReason) -> Bilingual:
     )
 
 
-def explain_quota_lowered(scope: str, rank: int, ceiling: int) -> Bilingual:
-    """Appended when the higher committee's quota ranking moves a member to HTTNV (R10)."""
+def explain_quota_lowered(scope: str, rank: int, ceiling: int, basis: Bilingual) -> Bilingual:
+    """Appended when the higher committee's quota ranking moves a member to HTTNV (R10);
+    ``basis`` says how the ceiling was reached (the ratio, the 25 % exception, the rounding)."""
     return Bilingual(
         f" Cấp trên quyết định HTTNV: xếp thứ {rank} trong số đề xuất HTXSNV của {scope}, "
-        f"ngoài trần {ceiling}.",
+        f"ngoài trần {ceiling} ({basis.vi}).",
         f" Decided HTTNV by the higher committee: ranked {rank} among the HTXSNV proposals "
-        f"of {scope}, beyond the ceiling of {ceiling}.",
+        f"of {scope}, beyond the ceiling of {ceiling} ({basis.en}).",
     )

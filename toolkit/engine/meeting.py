@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from toolkit.engine.context import Context, make_context
 from toolkit.engine.explain import basis, day, rule_ref, threshold_percent
 from toolkit.engine.issues import issue, member_name
-from toolkit.model import Issue, Meeting, OrgUnit
+from toolkit.model import CellReturn, Issue, Meeting, Membership, NotRatedReason, OrgUnit
 from toolkit.results import MemberResult
 from toolkit.rulebook import RuleSet
 
@@ -148,6 +148,43 @@ def vote_count_issues(members: Sequence[MemberResult], ctx: Context) -> list[Iss
             )
         )
     return issues
+
+
+#: reasons in the self-assessment that take an official member out of the convened count
+_NOT_CONVENED = (NotRatedReason.EXEMPT, NotRatedReason.SUSPENDED)
+
+
+def not_counted_issues(ret: CellReturn, ctx: Context) -> list[Issue]:
+    """The ballot form's "not counted as convened" against the self-assessment (R12).
+
+    The self-assessment names the official members who are exempt or suspended; the ballot
+    form counts those not convened (exempt and absent, suspended, on temporary activity
+    elsewhere). The two need not agree (an exempt member may attend), but a difference changes
+    the denominator, so it is shown with both numbers. Nothing to compare without a meeting.
+    """
+    m = ctx.meeting
+    if m.official_total <= 0:
+        return []
+    listed = sorted(
+        member.member_id
+        for member in ret.members
+        if member.membership is Membership.OFFICIAL
+        and (a := ret.assessments.get(member.member_id)) is not None
+        and a.not_rated_reason in _NOT_CONVENED
+    )
+    if len(listed) == m.official_not_counted:
+        return []
+    return [
+        issue(
+            "not-counted-disagrees",
+            unit_code=ctx.cell.code,
+            value=m.official_not_counted,
+            cell=ctx.cell_label,
+            typed=m.official_not_counted,
+            listed=len(listed),
+            names=", ".join(listed) if listed else "—",
+        )
+    ]
 
 
 def _examples(members: Sequence[MemberResult]) -> str:

@@ -19,6 +19,7 @@ from toolkit.engine.explain import (
     basis,
     day,
     explain_carried,
+    explain_conclusion,
     explain_not_rated,
     explain_undecided,
     joined,
@@ -28,10 +29,11 @@ from toolkit.engine.explain import (
     threshold_percent,
 )
 from toolkit.engine.issues import issue, member_name
-from toolkit.engine.scores import score_issues
+from toolkit.engine.scores import below_band_note, score_issues
 from toolkit.engine.votes import ZERO_SHARES, count_vote, tied_levels
 from toolkit.model import LEVELS, Issue, Member, NotRatedReason, SelfAssessment, VoteTally
 from toolkit.results import MemberResult, VoteOutcome, VoteResult
+from toolkit.rulebook import VotePreset
 
 
 def rate_member(
@@ -56,11 +58,15 @@ def rate_member(
                 name=member_name(member),
             )
         )
-        text, proposed = NO_TALLY, None
+        text, proposed, voted = NO_TALLY, None, None
     else:
         vote = count_vote(tally, ctx.denominator, ctx.vote)
         kind, threshold = ctx.vote.denominator, ctx.vote.threshold
-        if vote.level is None:
+        issues.extend(conclusion_issues(vote, tally, ctx, member))
+        # with the meeting_conclusion preset the conclusion is the proposal (checked above)
+        by_meeting = ctx.vote.preset is VotePreset.MEETING_CONCLUSION and tally.conclusion
+        voted = tally.conclusion if by_meeting else vote.level
+        if voted is None:
             proposed = None
             tied = tied_levels(tally, ctx.vote, vote.denominator) if vote.denominator else ()
             text = explain_undecided(
@@ -69,11 +75,15 @@ def rate_member(
             if vote.denominator > 0:  # a zero denominator is one issue for the whole cell
                 issues.append(undecided_issue(vote, tally, tied, ctx, member))
         else:
-            proposed = capped(vote.level, caps) if caps else vote.level
-            lowering = tuple(c for c in caps if c.max_level < vote.level)
-            issues.extend(cap_issue(c, member, a, vote.level, ctx) for c in lowering)
-            text = explain_carried(vote, tally.votes, kind, threshold, proposed, lowering)
-    issues.extend(score_issues(a.self_score, vote.level, ctx, member))
+            proposed = capped(voted, caps) if caps else voted
+            lowering = tuple(c for c in caps if c.max_level < voted)
+            issues.extend(cap_issue(c, member, a, voted, ctx) for c in lowering)
+            if by_meeting:
+                text = explain_conclusion(voted, vote.level, proposed, lowering)
+            else:
+                text = explain_carried(vote, tally.votes, kind, threshold, proposed, lowering)
+    issues.extend(score_issues(a.self_score, voted, ctx, member))
+    text += below_band_note(a.self_score, voted, ctx)
     return MemberResult(
         member=member,
         assessment=assessment,
@@ -87,6 +97,56 @@ def rate_member(
         explanation_en=text.en,
         issues=tuple(issues),
     )
+
+
+def conclusion_issues(
+    vote: VoteResult, tally: VoteTally, ctx: Context, member: Member
+) -> list[Issue]:
+    """The meeting's conclusion against the tally (``vote-majority.preset``).
+
+    With ``meeting_conclusion`` the conclusion stands: one the tally does not carry under the
+    threshold and denominator is an issue, a missing one another (the tally decides then).
+    With ``derived`` the tally decides: a conclusion written that differs is an issue. Never
+    is one silently replaced by the other.
+    """
+    rule = ctx.rule("vote-majority")
+    conclusion = tally.conclusion
+    by_meeting = ctx.vote.preset is VotePreset.MEETING_CONCLUSION
+    if conclusion is None:
+        if not by_meeting or vote.denominator <= 0:
+            return []
+        code = "meeting-conclusion-missing"
+        return [issue(code, unit_code=ctx.cell.code, member_id=member.member_id,
+                      severity=rule.severity, name=member_name(member), rule=rule_ref(rule))]  # fmt: skip
+    if vote.level is conclusion or vote.denominator <= 0:
+        return []
+    i = LEVELS.index(conclusion)
+    d = vote.denominator
+    if vote.level is None:
+        got = Bilingual(
+            f"cho {conclusion.value} là {tally.votes[i]}/{d}, không mức nào đạt",
+            f"gives {conclusion.value} {tally.votes[i]}/{d} and carries no level",
+        )
+    else:
+        got = Bilingual(
+            f"cho {conclusion.value} là {tally.votes[i]}/{d} và đạt {vote.level.value}",
+            f"gives {conclusion.value} {tally.votes[i]}/{d} and carries {vote.level.value}",
+        )
+    return [
+        issue(
+            "meeting-conclusion-unsupported" if by_meeting else "meeting-conclusion-differs",
+            unit_code=ctx.cell.code,
+            member_id=member.member_id,
+            value=conclusion.value,
+            severity=rule.severity,
+            name=member_name(member),
+            conclusion=conclusion.value,
+            threshold=threshold_percent(ctx.vote.threshold),
+            basis=basis(ctx.vote.denominator),
+            tally=got,
+            rule=rule_ref(rule),
+        )
+    ]
 
 
 def undecided_issue(

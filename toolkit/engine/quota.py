@@ -15,7 +15,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from fractions import Fraction
 
-from toolkit.engine.explain import explain_quota_lowered, joined, rule_ref, same, threshold_percent
+from toolkit.engine.explain import (
+    Bilingual,
+    explain_quota_lowered,
+    joined,
+    rule_ref,
+    same,
+    threshold_percent,
+)
 from toolkit.engine.issues import issue, member_name
 from toolkit.model import Issue, RatingLevel, Severity
 from toolkit.results import MemberResult, QuotaCandidate, QuotaResult
@@ -41,7 +48,8 @@ def quota_result(
             candidates.append(m)
         elif m.proposed_level is _HTTNV:
             n_httnv += 1
-    ceiling = quota.ceiling(n_httnv)
+    ratio = quota.ratio_for(scope_code)
+    ceiling = quota.ceiling(n_httnv, ratio)
     candidates.sort(key=rank_key)
     ranking = tuple(
         QuotaCandidate(
@@ -63,6 +71,9 @@ def quota_result(
         n_httnv=n_httnv,
         ceiling=ceiling,
         ranking=ranking,
+        ceiling_ratio=ratio,
+        rounding=quota.rounding.value,
+        exception=quota.exceptions.get(scope_code, ""),
     )
 
 
@@ -70,6 +81,20 @@ def rank_key(m: MemberResult) -> tuple[Fraction, tuple[int, float], str]:
     """Higher HTXSNV share first, then higher score (no score last), then member id."""
     score = _score(m)
     return (-_share(m), (0, -score) if score is not None else (1, 0.0), m.member.member_id)
+
+
+def ceiling_basis(q: QuotaResult) -> Bilingual:
+    """How a scope's ceiling was reached: ``20%``, ``20%, làm tròn từ 0,5 lên``, or ``25% được
+    cho phép theo <decision> (QĐ 366-QĐ/TW Điều 11 khoản 1)`` where the exception was granted."""
+    text = threshold_percent(q.ceiling_ratio)
+    if q.exception:
+        text += Bilingual(
+            f" được cho phép theo {q.exception} (QĐ 366-QĐ/TW Điều 11 khoản 1)",
+            f" allowed by {q.exception} (QĐ 366-QĐ/TW Article 11.1)",
+        )
+    if q.rounding == "half_up":
+        text += Bilingual(", làm tròn từ 0,5 lên", ", rounded half up")
+    return text
 
 
 def _share(m: MemberResult) -> Fraction:
@@ -96,7 +121,7 @@ def quota_issues(
         "count": q.n_htxsnv,
         "httnv": q.n_httnv,
         "ceiling": q.ceiling,
-        "ratio": threshold_percent(quota.ratio),
+        "ratio": ceiling_basis(q),
         "rule": rule_ref(rule),
     }
     if not q.deciding:
@@ -166,7 +191,7 @@ def lower_by_ranking(
         if rank is None or m.proposed_level is not _HTXSNV:
             out.append(m)
             continue
-        more = explain_quota_lowered(label, rank, q.ceiling)
+        more = explain_quota_lowered(label, rank, q.ceiling, ceiling_basis(q))
         found = issue(
             "quota-lowered-by-ranking",
             unit_code=unit_code,

@@ -1,5 +1,9 @@
 """The 100-point scale (R22, QĐ 366): a score is required, within 0–100, and its band must
-agree with the level the vote carried. The same checks serve a member and the cell itself."""
+agree with the level the vote carried. The same checks serve a member and the cell itself.
+
+Only a voted level above the band is a problem by default: below it is normal (the quota and
+the HTXSNV conditions lower levels, never scores), so it is information in the member's
+explanation, unless the rulebook's ``score-bands.direction = "both"`` asks for both ways."""
 
 from __future__ import annotations
 
@@ -67,6 +71,8 @@ def score_issues(
     band = band_for(ctx.bands, score)
     if band is None or voted is None or band.level is voted:
         return []
+    if voted < band.level and not ctx.score_both_ways:
+        return []  # below the band is normal under the quota and conditions: see below_band_note
     return [
         issue(
             f"{prefix}-score-band-mismatch",
@@ -82,3 +88,22 @@ def score_issues(
             extra=who,
         )
     ]
+
+
+def below_band_note(score: float | None, voted: RatingLevel | None, ctx: Context) -> Bilingual:
+    """A sentence for the explanation when the vote is below the self-score's band and that is
+    information only (``score-bands.direction = "above"``); empty otherwise."""
+    if ctx.bands is None or ctx.score_both_ways or score is None or voted is None:
+        return Bilingual("", "")
+    if math.isnan(score) or not 0 <= score <= 100:
+        return Bilingual("", "")
+    band = band_for(ctx.bands, score)
+    if band is None or not voted < band.level:
+        return Bilingual("", "")
+    s, lv = number(score), band.level.value
+    return Bilingual(
+        f" Điểm tự chấm {s.vi} thuộc khung {lv}, cao hơn mức biểu quyết {voted.value} "
+        "(chỉ ghi để biết).",
+        f" The self-score {s.en} falls in the {lv} band, above the voted {voted.value} "
+        "(for information).",
+    )

@@ -11,7 +11,7 @@ from __future__ import annotations
 from fractions import Fraction
 from functools import lru_cache
 
-from toolkit.model import LEVELS, Meeting, VoteTally
+from toolkit.model import LEVELS, Meeting, VoteMethod, VoteTally
 from toolkit.results import VoteOutcome, VoteResult
 from toolkit.rulebook import Denominator, VoteRule
 
@@ -23,11 +23,14 @@ def vote_denominator(meeting: Meeting, denominator: Denominator) -> int:
     """The number every level's votes are divided by, as the rule-set chooses it (R12).
 
     Probationary members never count: every choice is a count of official members or of the
-    ballots they cast.
+    ballots they cast. A show of hands has no ballots (the template leaves those fields blank):
+    there every official member present casts one "ballot", as the vote-sum check counts them.
     """
     if denominator is Denominator.CONVENED_OFFICIAL_ADJUSTED:
         return meeting.convened_official_adjusted
     if denominator is Denominator.PRESENT_OFFICIAL:
+        return meeting.present_official
+    if meeting.method is VoteMethod.SHOW_OF_HANDS:
         return meeting.present_official
     return meeting.ballots_valid
 

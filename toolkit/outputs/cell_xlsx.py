@@ -28,6 +28,8 @@ from toolkit.outputs.sheets import (
 )
 from toolkit.outputs.styles import DEFAULT_FORMAT, StyleBook, register
 from toolkit.outputs.view import (
+    RATIO_LABEL,
+    RATIO_OF_GOOD_LABEL,
     STATUS_LABELS,
     STATUS_TONES,
     CellLine,
@@ -198,8 +200,14 @@ def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitl
         write.text(f"Hạn mức HTXSNV tại {scope} ({role})", q.status, tone=q.tone)
         write.number(f"Số HTXSNV tại {scope}", q.n_htxsnv)
         write.number(f"Số HTTNV tại {scope}", q.n_httnv)
-        write.percent(f"Tỷ lệ HTXSNV/HTTNV tại {scope}", q.ratio)
-        write.number(f"Số HTXSNV tối đa ({pack.quota_percent} số HTTNV)", q.ceiling)
+        write.percent(f"{RATIO_LABEL} tại {scope}", q.ratio)
+        # "Tỷ lệ" left out: with a long scope name the label must still fit column A
+        write.percent(f"{RATIO_OF_GOOD_LABEL.removeprefix('Tỷ lệ ')} tại {scope}", q.ratio_of_good)
+        if q.basis == f"{pack.quota_percent} số HTTNV":
+            write.number(f"Số HTXSNV tối đa ({q.basis})", q.ceiling)
+        else:  # the 25 % exception's decision or the rounding: too long for a label
+            write.number(f"Số HTXSNV tối đa tại {scope}", q.ceiling)
+            write.text("Số HTXSNV tối đa tính theo", q.basis)
     write.gap()
     r = pack.rating
     if r is not None:

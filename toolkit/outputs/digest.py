@@ -45,6 +45,7 @@ from toolkit.results import (
     VoteOutcome,
 )
 from toolkit.rulebook import RuleSet
+from toolkit.rulebook_view import switch_text
 
 INPUT_KINDS: Mapping[str, str] = {
     "roster": "Danh sách đảng viên",
@@ -116,6 +117,7 @@ def build_digest(
         ruleset_name=ruleset.name,
         overrides_file=ruleset.overrides_file,
         overrides=ruleset.overrides,
+        switches=tuple(switch_text(s) for s in ruleset.switches),
         uses_scores=ruleset.uses_scores,
         quota_percent=format_percent(ruleset.quota.ratio, 0),
         parent_code=parent.code if parent else "",
@@ -267,6 +269,7 @@ def _cell_line(cell: CellResult, stem: str, issues: Sequence[IssueLine]) -> Cell
         levels=tuple(counts.levels),
         shares=tuple(float(counts.share(level)) for level in LEVELS),
         quota_ratio=None if q.ratio is None else float(q.ratio),
+        quota_ratio_of_good=None if q.ratio_of_good is None else float(q.ratio_of_good),
         quota_ceiling=q.ceiling,
         quota_over=q.over,
         quota_status=quota_status(q),
@@ -396,7 +399,19 @@ def _quota_line(q: QuotaResult) -> QuotaLine:
         ratio=None if q.ratio is None else float(q.ratio),
         status=quota_status(q),
         tone=q.severity.value if q.over else "",
+        ratio_of_good=None if q.ratio_of_good is None else float(q.ratio_of_good),
+        basis=ceiling_basis(q),
     )
+
+
+def ceiling_basis(q: QuotaResult) -> str:
+    """``20 % số HTTNV``, with the 25 % exception's decision and half-up rounding if any."""
+    text = f"{format_percent(q.ceiling_ratio, 0)} số HTTNV"
+    if q.exception:
+        text += f" theo {q.exception}"
+    if q.rounding == "half_up":
+        text += ", làm tròn từ 0,5 lên"
+    return text
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """``ket-qua.json``: the same results for programs (the ``mail`` command reads it).
 
-Schema ``xeploai/ket-qua/1``. Levels are their codes ("HTXSNV"), reasons and outcomes their
+Schema ``xeploai/ket-qua/1`` (the contract ``mail`` reads), ``schema_version`` counting its
+additive revisions; the JSON Schema ships as ``toolkit/schemas/ket-qua.schema.json``. Levels are
+their codes ("HTXSNV"), reasons and outcomes their
 stable enum values, dates ISO 8601. Every share is given twice: a float rounded to 6 places
 and, where exactness matters (the 50 % threshold, the quota), the exact fraction as "a/b".
 Keys are written in a fixed order and lists are sorted, so the bytes depend on the inputs only.
@@ -8,8 +10,10 @@ Keys are written in a fixed order and lists are sorted, so the bytes depend on t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from pathlib import Path
 from typing import IO, Any
 
 import orjson
@@ -29,8 +33,12 @@ from toolkit.results import (
     VoteResult,
 )
 from toolkit.rulebook import RuleSet
+from toolkit.rulebook_view import switches_as_list
 
 SCHEMA = "xeploai/ket-qua/1"
+#: 2: rules' switches, the two quota ratios, the 25 % exception, the undecided counted apart
+#: from the rated, the ballot's "chưa xếp loại" and invalid votes, the meeting's conclusion
+SCHEMA_VERSION = 2
 #: the contract has four cell statuses (ok, warnings, errors, missing; ``mail`` reads them):
 #: a rejected cell is "errors" there, told apart from a rated one by ``"aggregated": false``
 JSON_STATUS = {"rejected": "errors"}
@@ -60,6 +68,7 @@ def results_document(
     cells.sort(key=lambda c: str(c["code"]))
     return {
         "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
         "toolkit_version": __version__,
         "year": result.year,
         "decision": result.decision,
@@ -88,6 +97,15 @@ def results_document(
         "issues": [i.as_dict() for i in issues],
         "inputs": [f.as_dict() for f in sorted(inputs, key=lambda f: (f.path, f.sha256))],
     }
+
+
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "ket-qua.schema.json"
+
+
+def results_schema() -> dict[str, Any]:
+    """The JSON Schema of ``ket-qua.json`` (draft 2020-12), shipped in the package."""
+    schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return schema
 
 
 def write_results_json(document: Mapping[str, Any], stream: IO[bytes]) -> None:
@@ -127,6 +145,7 @@ def ruleset_entry(ruleset: RuleSet) -> dict[str, Any]:
         "name": ruleset.name,
         "overrides_file": ruleset.overrides_file,
         "overrides": list(ruleset.overrides),
+        "switches": switches_as_list(ruleset),
     }
 
 
@@ -206,10 +225,15 @@ def quota_entry(q: QuotaResult) -> dict[str, Any]:
         "n_htxsnv": q.n_htxsnv,
         "n_httnv": q.n_httnv,
         "ceiling": q.ceiling,
+        "ceiling_ratio_exact": fraction_text(q.ceiling_ratio),
+        "rounding": q.rounding,
+        "exception": q.exception or None,
         "over": q.over,
         "status": "over" if q.over else "within",
         "ratio": rounded(q.ratio),
         "ratio_exact": fraction_text(q.ratio),
+        "ratio_of_good": rounded(q.ratio_of_good),
+        "ratio_of_good_exact": fraction_text(q.ratio_of_good),
         "ranking": [
             {
                 "rank": rank,
@@ -285,7 +309,9 @@ def _member(m: MemberResult) -> dict[str, Any]:
     votes = None
     if t is not None:
         votes = dict(zip(LEVEL_CODES, t.votes, strict=True))
+        votes["not_rated"] = t.not_rated
         votes["blank"] = t.blank
+        votes["invalid"] = t.invalid
     return {
         "member_id": m.member.member_id,
         "full_name": m.member.full_name,
@@ -295,6 +321,7 @@ def _member(m: MemberResult) -> dict[str, Any]:
         "self_score": a.self_score if a else None,
         "not_rated_reason": reason._value_ if reason is not None else None,
         "votes": votes,
+        "conclusion": _level(t.conclusion) if t is not None else None,
         "vote": vote_entry(m.vote),
         "caps": [
             {

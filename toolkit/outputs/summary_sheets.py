@@ -18,7 +18,14 @@ from toolkit.outputs.sheets import (
     write_title,
 )
 from toolkit.outputs.styles import StyleBook
-from toolkit.outputs.view import LEVEL_CODES, CandidateLine, Digest, QuotaLine
+from toolkit.outputs.view import (
+    LEVEL_CODES,
+    RATIO_LABEL,
+    RATIO_OF_GOOD_LABEL,
+    CandidateLine,
+    Digest,
+    QuotaLine,
+)
 
 HEADER_ROW = 3
 
@@ -44,7 +51,8 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column("Số HTTNV", 9, "int"),
         Column(f"Số HTXSNV tối đa ({digest.quota_percent} số HTTNV)", 11, "int"),
         Column("Số vượt", 7, "int"),
-        Column("Tỷ lệ HTXSNV/HTTNV", 10, "percent"),
+        Column(RATIO_LABEL, 10, "percent"),
+        Column(RATIO_OF_GOOD_LABEL, 15, "percent"),
         Column("Tình trạng", 16),
         Column("Thứ tự xếp hạng", 8, "int"),
         Column("Mã đảng viên", 13),
@@ -53,6 +61,8 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column("Tỷ lệ phiếu HTXSNV", 10, "percent"),
         Column("Điểm", 7, "decimal"),
         Column("Trong số tối đa", 9),
+        # last and unwrapped: a decision's reference is long, and spills into the empty right
+        Column("Số tối đa tính theo", 30),
     )
     by_scope: dict[tuple[str, bool], list[CandidateLine | None]] = {}
     for candidate in digest.candidates:
@@ -63,7 +73,7 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         for cand in by_scope.get((q.scope_code, q.deciding)) or [None]:
             rows.append(_quota_row(q, cand))
             over = cand is not None and not cand.within_ceiling
-            tones.append({8: q.tone, 15: q.tone if over else ""})
+            tones.append({9: q.tone, 16: q.tone if over else ""})
     write_title(ws, book, "Phân tích hạn mức HTXSNV theo phạm vi xét", subtitle(digest))
     return write_table(wb, ws, book, columns, rows, tones=tones)
 
@@ -78,10 +88,11 @@ def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
         q.ceiling,
         q.over,
         q.ratio,
+        q.ratio_of_good,
         q.status,
     )
     if cand is None:
-        return (*scope, None, None, None, None, None, None, None)
+        return (*scope, None, None, None, None, None, None, None, q.basis)
     return (
         *scope,
         cand.rank,
@@ -91,6 +102,7 @@ def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
         cand.share,
         cand.score,
         "Có" if cand.within_ceiling else "Không",
+        q.basis,
     )
 
 

@@ -35,7 +35,16 @@ from toolkit.outputs.sheets import (
 from toolkit.outputs.splice import append_rows
 from toolkit.outputs.styles import FONT, StyleBook, register_fixed
 from toolkit.outputs.summary_sheets import subtitle
-from toolkit.outputs.view import LEVEL_CODES, REASONS, STATUS_LABELS, STATUS_TONES, CellLine, Digest
+from toolkit.outputs.view import (
+    LEVEL_CODES,
+    RATIO_LABEL,
+    RATIO_OF_GOOD_LABEL,
+    REASONS,
+    STATUS_LABELS,
+    STATUS_TONES,
+    CellLine,
+    Digest,
+)
 from toolkit.xlsxwriter_text import Workbook
 
 SHEET_CELLS = "Tổng hợp chi bộ"
@@ -93,7 +102,8 @@ def cell_columns(digest: Digest) -> tuple[tuple[str, Column], ...]:
         cols.append((f"p:{code}", Column(f"{code}: tỷ lệ", 9, "percent")))
     cols += [
         ("undecided", Column("Chưa xác định mức (báo cáo cấp trên)", 11, "int")),
-        ("ratio", Column("Tỷ lệ HTXSNV/HTTNV", 10, "percent")),
+        ("ratio", Column(RATIO_LABEL, 10, "percent")),
+        ("ratio_good", Column(RATIO_OF_GOOD_LABEL, 15, "percent")),
         ("ceiling", Column(f"Số HTXSNV tối đa ({digest.quota_percent} số HTTNV)", 10, "int")),
         ("over", Column("Số HTXSNV vượt", 8, "int")),
         ("quota", Column("Hạn mức HTXSNV", 16)),
@@ -108,7 +118,7 @@ def cell_columns(digest: Digest) -> tuple[tuple[str, Column], ...]:
 def _cell_row(n: int, c: CellLine) -> tuple[object, ...]:
     counts: tuple[object, ...]
     if c.levels is None or c.shares is None or c.not_rated is None:
-        counts = (None,) * (len(REASONS) + 1 + 2 * len(LEVEL_CODES) + 5)
+        counts = (None,) * (len(REASONS) + 1 + 2 * len(LEVEL_CODES) + 6)
     else:
         per_level = tuple(v for pair in zip(c.levels, c.shares, strict=True) for v in pair)
         counts = (
@@ -117,6 +127,7 @@ def _cell_row(n: int, c: CellLine) -> tuple[object, ...]:
             *per_level,
             c.undecided,
             c.quota_ratio,
+            c.quota_ratio_of_good,
             c.quota_ceiling,
             c.quota_over,
             c.quota_status,
@@ -193,6 +204,11 @@ def _write_totals(
     ratio: float | str = n_htxsnv / n_httnv if n_httnv else ""
     formula = f'=IF({ref("n:HTTNV")}=0,"",{ref("n:HTXSNV")}/{ref("n:HTTNV")})'
     ws.write_formula(row, col["ratio"], formula, book["total_percent"], ratio)
+    good = n_htxsnv + n_httnv
+    of_good: float | str = n_htxsnv / good if good else ""
+    x, t = ref("n:HTXSNV"), ref("n:HTTNV")
+    formula = f'=IF({x}+{t}=0,"",{x}/({x}+{t}))'
+    ws.write_formula(row, col["ratio_good"], formula, book["total_percent"], of_good)
 
 
 # ---------------------------------------------------------------------------------------------

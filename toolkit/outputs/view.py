@@ -38,6 +38,10 @@ STATUS_TONES: Mapping[str, str] = {
 }
 #: states of a cell that has no results (no numbers, no members)
 UNRATED: frozenset[str] = frozenset({"rejected", "missing"})
+#: the two ratios, labelled apart: the ceiling is measured against HTTNV alone (QĐ 366 Điều
+#: 11.1), while local summary forms print HTXSNV over "HTTNV and above" (HD 03-HD/TVĐU Mẫu 15A)
+RATIO_LABEL = "Tỷ lệ HTXSNV/HTTNV"
+RATIO_OF_GOOD_LABEL = "Tỷ lệ HTXSNV/(HTXSNV+HTTNV)"
 
 
 class CellLine(NamedTuple):
@@ -71,6 +75,8 @@ class CellLine(NamedTuple):
     file: str | None
     #: the competent level's decision on the cell's own level ("" while only proposed)
     decided: str = ""
+    #: HTXSNV ÷ (HTXSNV + HTTNV), what local summary forms print (quota_ratio is ÷ HTTNV)
+    quota_ratio_of_good: float | None = None
 
 
 class MemberLine(NamedTuple):
@@ -118,6 +124,10 @@ class QuotaLine(NamedTuple):
     ratio: float | None
     status: str
     tone: str
+    #: HTXSNV ÷ (HTXSNV + HTTNV) ("xuất sắc trong số tốt trở lên"); ``ratio`` is ÷ HTTNV
+    ratio_of_good: float | None = None
+    #: how the ceiling was reached: "20%", "25% được cho phép theo …", ", làm tròn từ 0,5 lên"
+    basis: str = ""
 
 
 class CandidateLine(NamedTuple):
@@ -231,6 +241,8 @@ class Digest:
     inputs: tuple[InputLine, ...]
     #: grassroots code → name, for grouping cells in the report
     grassroots_names: Mapping[str, str]
+    #: the local readings, one line each ("quota.rounding = half_up (mặc định: floor)")
+    switches: tuple[str, ...] = ()
 
     @property
     def present_cells(self) -> tuple[CellLine, ...]:

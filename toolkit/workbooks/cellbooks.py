@@ -9,7 +9,7 @@ Checks that need the roster or the rule-set live in ``checks``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from toolkit.model import (
@@ -24,8 +24,18 @@ from toolkit.model import (
 from toolkit.workbooks.declarations import Layout, cell_ref
 from toolkit.workbooks.sheets import Papers, Record, SheetContext
 
-#: the vote columns of the tally, in LEVELS order, then blanks
-VOTE_KEYS = ("votes_htxsnv", "votes_httnv", "votes_htnv", "votes_khtnv", "votes_blank")
+#: the vote columns of the tally in sheet order: LEVELS order, "chưa đánh giá, xếp loại",
+#: blanks, invalid; the second and the last come with the "local_ballot" template feature and
+#: are absent from a file made before it (``vote_keys``)
+VOTE_KEYS = (
+    "votes_htxsnv",
+    "votes_httnv",
+    "votes_htnv",
+    "votes_khtnv",
+    "votes_not_rated",
+    "votes_blank",
+    "votes_invalid",
+)
 CELL_VOTE_KEYS = ("cell_htxsnv", "cell_httnv", "cell_htnv", "cell_khtnv", "cell_blank")
 #: a member's values that amount to a rating (R3: not allowed with a must-not-rate reason)
 RATING_KEYS = ("self_level", "self_score", "committee_proposal")
@@ -226,15 +236,16 @@ def build_ballot(
     rows, tallies = [], []
     for member, record in _member_rows(tally_ctx, records):
         votes = [record[k] for k in VOTE_KEYS]
-        tally = _tally(member.member_id, votes) if any(v is not None for v in votes) else None
+        conclusion = record["conclusion"]
+        tally = None
+        if conclusion is not None or any(v is not None for v in votes):
+            tally = replace(_tally(member.member_id, votes), conclusion=conclusion)
         if papers is not None and papers_ctx is not None:
             tally = _against_papers(tally_ctx, tally_layout, member, tally, papers)
         if tally is not None and base is not None and tally.total != base:
-            first, last = tally_layout.index(VOTE_KEYS[0]), tally_layout.index(VOTE_KEYS[-1])
-            span = f"{cell_ref(member.row, first)}:{cell_ref(member.row, last)}"
             tally_ctx.add(
                 "votes-sum-mismatch",
-                span,
+                vote_span(tally_layout, member.row),
                 value=tally.total,
                 expected=base,
                 member_id=member.member_id,
@@ -248,14 +259,29 @@ def build_ballot(
     )
 
 
+def vote_keys(layout: Layout) -> tuple[str, ...]:
+    """The vote columns this file's tally sheet has (a file of an older template has fewer)."""
+    return tuple(k for k in VOTE_KEYS if layout.has(k))
+
+
+def vote_span(layout: Layout, row: int) -> str:
+    """The range of one member's vote columns, e.g. ``E6:K6``."""
+    keys = vote_keys(layout)
+    return f"{cell_ref(row, layout.index(keys[0]))}:{cell_ref(row, layout.index(keys[-1]))}"
+
+
 def span_of_cell_vote(layout: Layout) -> str:
     """The range of the cell's own vote on the meeting sheet, e.g. ``B20:B24``."""
     return f"{layout.ref(CELL_VOTE_KEYS[0])}:{layout.ref(CELL_VOTE_KEYS[-1])}"
 
 
 def _tally(member_id: str | None, votes: list[Any]) -> VoteTally:
+    """A tally from the cell vote's five values or a member's seven (``VOTE_KEYS`` order)."""
     counts = [v or 0 for v in votes]
-    return VoteTally(member_id, (counts[0], counts[1], counts[2], counts[3]), counts[4])
+    levels = (counts[0], counts[1], counts[2], counts[3])
+    if len(counts) == len(CELL_VOTE_KEYS):
+        return VoteTally(member_id, levels, counts[4])
+    return VoteTally(member_id, levels, counts[5], not_rated=counts[4], invalid=counts[6])
 
 
 def _check_meeting(ctx: SheetContext, layout: Layout, m: Meeting, typed: frozenset[str]) -> None:
@@ -323,14 +349,24 @@ def _against_papers(
         member.member_id,
         (counts[0], counts[1], counts[2], counts[3]),
         papers.blanks[member.member_id],
+        not_rated=counts[4],
+        invalid=counts[5],
+        conclusion=typed.conclusion if typed is not None else None,
     )
     if typed is None:
         # a member nobody chose a level for was not voted on (not rated this year)
         return recount if any(recount.votes) else None
-    if typed.votes == recount.votes and typed.blank == recount.blank:
+    if typed == recount:
         return recount  # the usual case: the typed tally is the recount
-    pairs = [*zip(typed.votes, recount.votes, strict=True), (typed.blank, recount.blank)]
+    pairs = [
+        *zip(typed.votes, recount.votes, strict=True),
+        (typed.not_rated, recount.not_rated),
+        (typed.blank, recount.blank),
+        (typed.invalid, recount.invalid),
+    ]
     for key, (typed_n, counted_n) in zip(VOTE_KEYS, pairs, strict=True):
+        if not layout.has(key):
+            continue  # a column of a newer template: the recount stands
         if typed_n != counted_n and (member.row, layout.index(key)) not in ctx.invalid:
             column = layout.column(key)
             ctx.add(

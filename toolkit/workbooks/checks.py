@@ -27,8 +27,8 @@ from toolkit.model import (
     normalize_text,
 )
 from toolkit.rulebook import RuleSet
-from toolkit.workbooks.cellbooks import VOTE_KEYS, BallotContent, MemberRow, SelfAssessmentContent
-from toolkit.workbooks.declarations import Layout, cell_ref, load_declaration
+from toolkit.workbooks.cellbooks import BallotContent, MemberRow, SelfAssessmentContent, vote_span
+from toolkit.workbooks.declarations import Layout, load_declaration
 from toolkit.workbooks.identity import roster_hash
 from toolkit.workbooks.read import WorkbookReading
 
@@ -306,7 +306,6 @@ def check_pair(
     assert ballot.identity is not None
     out = _Issues(ballot)
     table = load_declaration("ballot").layout("tally", ballot.identity.features)
-    first, last = table.index(VOTE_KEYS[0]), table.index(VOTE_KEYS[-1])
     reasons = {a.member_id: a.not_rated_reason for a in sa.assessments}
     for row, tally in zip(bb.rows, bb.tallies, strict=True):
         if row.member_id not in reasons or row.member_id in sa.unclear:
@@ -319,7 +318,7 @@ def check_pair(
             out.add(
                 "rating-for-not-rated",
                 table.sheet.name,
-                f"{cell_ref(row.row, first)}:{cell_ref(row.row, last)}",
+                vote_span(table, row.row),
                 value=row.member_id,
                 member_id=row.member_id,
                 severity=severity,
@@ -330,7 +329,7 @@ def check_pair(
             out.add(
                 "required-missing",
                 table.sheet.name,
-                f"{cell_ref(row.row, first)}:{cell_ref(row.row, last)}",
+                vote_span(table, row.row),
                 member_id=row.member_id,
                 field=f"kết quả biểu quyết của đảng viên {row.member_id}",
             )

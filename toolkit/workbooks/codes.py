@@ -147,6 +147,16 @@ _TYPES = (
         "the data into the new template sent by the higher committee.",
     ),
     IssueType(
+        "template-older-version",
+        W,
+        "Biểu mẫu phiên bản trước, vẫn đọc được",
+        "Earlier template version, still read",
+        "Biểu mẫu được lập từ phiên bản {value}; tệp vẫn được đọc như trước. Phiên bản "
+        "{expected} thêm: {added}. Có thể dùng biểu mẫu mới ở lần sau.",
+        "The workbook was made from template version {value}; it is read as before. Version "
+        "{expected} adds: {added}. The new template may be used next time.",
+    ),
+    IssueType(
         "template-version-unknown",
         E,
         "Phiên bản biểu mẫu không rõ",
@@ -317,10 +327,10 @@ _TYPES = (
         E,
         "Không phải là số",
         "Not a number",
-        "Ô «{field}» phải là số nhưng chứa «{value}». Hãy nhập số (chỉ gồm chữ số), không dùng "
-        "dấu chấm phân cách hàng nghìn hay chữ.",
-        'The "{field}" cell must be a number but holds "{value}". Type digits only, without '
-        "thousands separators or words.",
+        "Ô «{field}» phải là số nhưng chứa «{value}». Hãy nhập số như {accepted}: chữ số, "
+        "phần thập phân (nếu có) sau dấu phẩy, không dùng dấu chấm phân cách hàng nghìn hay chữ.",
+        'The "{field}" cell must be a number but holds "{value}". Type a number such as '
+        "{accepted}: digits, any decimals after a comma, without thousands separators or words.",
     ),
     IssueType(
         "number-as-text",

@@ -32,8 +32,22 @@ TYPES = frozenset(
 LAYOUTS = frozenset({"table", "form", "papers"})
 #: the only conditions a column's ``required_when`` may name (see ``checks`` and ``read``)
 CONDITIONS = frozenset({"rated", "scores_required", "secret_ballot"})
-#: optional parts of a workbook, chosen by the rule-set (``features_for``)
-FEATURES = frozenset({"scores", "scores_required"})
+#: optional parts of a workbook, chosen by the rule-set (``features_for``) or carried by every
+#: workbook a template version makes (``Declaration.features``): "local_ballot" is the ballot's
+#: fifth choice, invalid votes per member and the meeting's conclusion (ballot version 2)
+FEATURES = frozenset({"scores", "scores_required", "local_ballot"})
+#: what each template feature adds, for the warning on a file made before it
+FEATURE_TITLES: dict[str, tuple[str, str]] = {
+    "local_ballot": (
+        "trang «Kiểm phiếu» thêm các cột «Chưa đánh giá, xếp loại», «Không hợp lệ» và «Kết luận "
+        "của hội nghị»; trang «Phiếu bầu» nhận «Chưa đánh giá, xếp loại» và «Không hợp lệ»",
+        "the tally sheet adds the columns «Chưa đánh giá, xếp loại» (not rated yet), «Không hợp "
+        "lệ» (invalid) and «Kết luận của hội nghị» (the meeting's conclusion); the papers sheet "
+        "takes «Chưa đánh giá, xếp loại» and «Không hợp lệ»",
+    ),
+}
+#: the two choices of a ballot paper besides the four levels (HD 03-HD/TVĐU Mẫu 11, 13)
+NOT_RATED_CHOICE, INVALID_CHOICE = "Chưa đánh giá, xếp loại", "Không hợp lệ"
 
 YES, NO = "Có", "Không"
 #: the sheets every workbook has besides its declared ones: first, and the hidden lists
@@ -44,6 +58,7 @@ LISTS_SHEET = "Danh mục"
 LISTS: dict[str, tuple[str, ...]] = {
     "levels": tuple(level.full_name for level in LEVELS),
     "level_codes": tuple(level.value for level in LEVELS),
+    "paper_choices": (*(level.value for level in LEVELS), NOT_RATED_CHOICE, INVALID_CHOICE),
     "reasons": tuple(reason.label for reason in NotRatedReason),
     "membership": tuple(m.label for m in Membership),
     "yes_no": (YES, NO),
@@ -165,6 +180,9 @@ class Declaration:
     file_name: str
     instructions: tuple[str, ...]
     sheets: tuple[Sheet, ...]
+    #: features every workbook made from this version carries (see ``FEATURES``); a file
+    #: without one of them was made from an older version and is read without its columns
+    features: tuple[str, ...] = ()
 
     def sheet(self, key: str) -> Sheet:
         for sheet in self.sheets:
@@ -238,6 +256,7 @@ def parse_declaration(where: str, data: dict[str, Any]) -> Declaration:
             "file_name",
             "instructions",
             "sheets",
+            "features",
         },
     )
     sheets = tuple(_sheet(f"{where} [{i}]", s) for i, s in enumerate(data["sheets"]))
@@ -250,6 +269,7 @@ def parse_declaration(where: str, data: dict[str, Any]) -> Declaration:
         file_name=data["file_name"],
         instructions=tuple(data["instructions"]),
         sheets=sheets,
+        features=tuple(data.get("features", ())),
     )
 
 

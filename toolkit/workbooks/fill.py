@@ -211,8 +211,11 @@ def fill_ballot(
         rows = filler.member_rows("tally")
         for tally in tallies:
             assert tally.member_id is not None
-            counts = (*tally.votes, tally.blank)
-            filler.row("tally", rows[tally.member_id], dict(zip(VOTE_KEYS, counts, strict=True)))
+            counts = (*tally.votes, tally.not_rated, tally.blank, tally.invalid)
+            values = dict(zip(VOTE_KEYS, counts, strict=True))
+            if tally.conclusion is not None:
+                values["conclusion"] = tally.conclusion.value
+            filler.row("tally", rows[tally.member_id], values)
     if papers:
         _fill_papers(filler, papers)
     filler.raw(raw or {})

@@ -292,7 +292,7 @@ def write_cell_workbook(
 ) -> None:
     """Write the ``self_assessment`` or ``ballot`` workbook of one cell to a path or buffer."""
     declaration = load_declaration(kind)
-    features = features_for(rules.uses_scores, rules.scores_required)
+    features = (*features_for(rules.uses_scores, rules.scores_required), *declaration.features)
     context = _cell_context(cell, year, rules)
     subtitle = f"{cell.name} (mã {cell.code}) · năm đánh giá {year}"
     book = _Book(target, declaration, dt.datetime(year, 1, 1))

@@ -12,7 +12,7 @@ import functools
 import io
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +27,7 @@ from toolkit.workbooks.cellbooks import (
     build_self_assessment,
 )
 from toolkit.workbooks.declarations import (
+    FEATURE_TITLES,
     INSTRUCTIONS_SHEET,
     KINDS,
     LISTS_SHEET,
@@ -215,6 +216,26 @@ def _check_version(opened: _Opened, identity: Identity, declaration: Declaration
         raise opened.stop("template-outdated", version, expected=declaration.version)
 
 
+def _older_template(opened: _Opened, identity: Identity, declaration: Declaration) -> None:
+    """One warning for a file made before its template gained columns: it is read as it was
+    made (those columns are optional), and the warning says what the newer template adds."""
+    missing = [f for f in declaration.features if f not in identity.features]
+    if not missing:
+        return
+    found, english = (
+        catalogue.make(
+            "template-older-version",
+            location=Location(opened.name),
+            value=identity.template_version,
+            unit_code=opened.unit_code,
+            expected=declaration.version,
+            added="; ".join(FEATURE_TITLES[f][lang] for f in missing),
+        )
+        for lang in (0, 1)
+    )
+    opened.issues.append(replace(found, message_en=english.message_en))
+
+
 def _sheet_names(opened: _Opened, declaration: Declaration) -> dict[str, str | None]:
     """Declared sheet key → the sheet's name in the file (found by name, or by position)."""
     names: list[str] = list(opened.book.sheet_names)
@@ -276,6 +297,7 @@ def _read_content(
 ) -> SelfAssessmentContent | BallotContent | DecisionsContent | None:
     sheets = _sheet_names(opened, declaration)
     features = identity.features
+    _older_template(opened, identity, declaration)
 
     def context(key: str) -> SheetContext | None:
         name = sheets.get(key)

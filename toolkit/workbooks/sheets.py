@@ -19,7 +19,15 @@ from toolkit import catalogue
 from toolkit.model import LEVELS, Issue, Location, Severity, normalize_text, strip_accents
 from toolkit.workbooks.declarations import Column, Layout, cell_ref
 from toolkit.workbooks.package import SheetScan
-from toolkit.workbooks.values import BadValue, is_empty, parse, shown, tidy
+from toolkit.workbooks.values import (
+    PAPER_INVALID,
+    PAPER_NOT_RATED,
+    BadValue,
+    is_empty,
+    parse,
+    shown,
+    tidy,
+)
 
 Grid = Sequence[Sequence[object]]
 
@@ -300,9 +308,13 @@ class Papers:
     header_row: int
     #: member ID → its 0-based column
     columns: dict[str, int]
-    #: member ID → votes in LEVELS order
+    #: member ID → votes in LEVELS order, then "chưa đánh giá, xếp loại", then invalid
     counts: dict[str, list[int]]
     blanks: dict[str, int]
+
+
+#: where a paper's choices besides the levels are counted in ``Papers.counts``
+_PAPER_INDEX: dict[object, int] = {PAPER_NOT_RATED: 4, PAPER_INVALID: 5}
 
 
 def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
@@ -318,7 +330,7 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
         if member_id:
             columns[member_id] = col
     ctx.check_merged(layout.first_data_row, [0, *columns.values()])
-    counts: dict[str, list[int]] = {m: [0, 0, 0, 0] for m in columns}
+    counts: dict[str, list[int]] = {m: [0, 0, 0, 0, 0, 0] for m in columns}
     blanks = dict.fromkeys(columns, 0)
     special = ctx.scan.special
     known: dict[str, int] = {}  # a paper sheet holds few distinct spellings: raw → level index
@@ -346,7 +358,9 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
                         counts[member_id][index] += 1
                         continue
             level = ctx.value(choice, row, col, member_id)
-            index = None if level is None else LEVELS.index(level)
+            index = None if level is None else _PAPER_INDEX.get(level)
+            if index is None and level is not None:
+                index = LEVELS.index(level)
             if index is not None and isinstance(raw, str):
                 known[raw] = index
             if index is None:

@@ -23,11 +23,12 @@ from toolkit.model import (
     normalize_text,
     strip_accents,
 )
-from toolkit.workbooks.declarations import LISTS, Column
+from toolkit.workbooks.declarations import INVALID_CHOICE, LISTS, NOT_RATED_CHOICE, Column
 
 #: Excel's day zero for the 1900 date system (serial 1 is 1900-01-01; 1900-02-29 never existed)
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _DIGITS = re.compile(r"^[+-]?\d+$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -83,7 +84,7 @@ def as_int(raw: object, column: Column) -> Parsed:
     """A whole number within the column's bounds; digits typed as text pass with a warning."""
     if is_empty(raw):
         return None, None
-    number, warning = _typed_number(raw)
+    number, warning = _typed_number(raw, decimals=False)
     if not float(number).is_integer():
         raise BadValue("not-a-whole-number")
     low = column.minimum if column.minimum is not None else 0
@@ -96,7 +97,7 @@ def as_number(raw: object, column: Column) -> Parsed:
     """A number within the column's bounds; digits typed as text pass with a warning."""
     if is_empty(raw):
         return None, None
-    typed, warning = _typed_number(raw)
+    typed, warning = _typed_number(raw, decimals=True)
     number = float(typed)
     if (column.minimum is not None and number < column.minimum) or (
         column.maximum is not None and number > column.maximum
@@ -105,19 +106,31 @@ def as_number(raw: object, column: Column) -> Parsed:
     return number, warning
 
 
-def _typed_number(raw: object) -> tuple[int | float, str | None]:
-    """A cell's number as typed, with ``number-as-text`` for digits typed as text; only plain
-    digits count ("80.000" or "1,5" mean different numbers in vi and en locales)."""
+def _typed_number(raw: object, *, decimals: bool) -> tuple[int | float, str | None]:
+    """A cell's number as typed, with ``number-as-text`` for a number typed as text.
+
+    Text is read as plain digits, and where the field allows decimals (``decimals``) also with
+    a decimal comma, as Vietnamese writes it and the instructions show it ("3 hoặc 1,5"). A
+    point is never read: "80.000" is eighty thousand in Vietnamese and eighty in English.
+    """
+    accepted = _ACCEPTED_DECIMAL if decimals else _ACCEPTED_WHOLE
     if isinstance(raw, bool | dt.date | dt.time | dt.timedelta):
-        raise BadValue("not-a-number")
+        raise BadValue("not-a-number", accepted=accepted)
     if isinstance(raw, str):
         text = normalize_text(raw)
-        if not _DIGITS.match(text):
-            raise BadValue("not-a-number")
-        return int(text), "number-as-text"
+        if _DIGITS.match(text):
+            return int(text), "number-as-text"
+        if decimals and _DECIMAL_COMMA.match(text):
+            return float(text.replace(",", ".")), "number-as-text"
+        raise BadValue("not-a-number", accepted=accepted)
     if isinstance(raw, int | float):
         return raw, None
-    raise BadValue("not-a-number")
+    raise BadValue("not-a-number", accepted=accepted)
+
+
+#: what a number field accepts, in symbols and examples both languages read
+_ACCEPTED_WHOLE = "«12»"
+_ACCEPTED_DECIMAL = "«3», «1,5»"
 
 
 def _range_text(column: Column, default_low: float | None) -> str:
@@ -216,9 +229,20 @@ def _match_enum(cls: type[enum.Enum], raw: object, extra: dict[str, Any] | None 
     raise ValueError(f"not a {cls.__name__}: {raw!r}")
 
 
+#: a paper's two choices besides the levels, as ``read_papers`` counts them
+PAPER_NOT_RATED, PAPER_INVALID = "not_rated", "invalid"
+PAPER_EXTRA = {
+    _key(NOT_RATED_CHOICE): PAPER_NOT_RATED,
+    "chuaxeploai": PAPER_NOT_RATED,
+    "cxl": PAPER_NOT_RATED,
+    _key(INVALID_CHOICE): PAPER_INVALID,
+    "khl": PAPER_INVALID,
+}
+
 _CHOICE_PARSERS: dict[str, Any] = {
     "levels": RatingLevel.parse,
     "level_codes": RatingLevel.parse,
+    "paper_choices": lambda raw: PAPER_EXTRA.get(_key(raw)) or RatingLevel.parse(raw),
     "reasons": NotRatedReason.parse,
     "membership": lambda raw: _match_enum(
         Membership, raw, {"ct": Membership.OFFICIAL, "db": Membership.PROBATIONARY}
