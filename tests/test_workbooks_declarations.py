@@ -49,12 +49,67 @@ def test_positions_come_from_the_order_of_the_declaration() -> None:
     assert members.ref("self_level", 12) == "E12"
     assert members.first_data_row == 5
     with_scores = load_declaration("self_assessment").layout("members", features_for(True))
-    assert with_scores.ref("self_score", 12) == "F12"
-    assert with_scores.ref("not_rated_reason", 12) == "G12"
+    assert with_scores.ref("common_score", 12) == "F12"
+    assert with_scores.ref("task_score", 12) == "G12"
+    assert with_scores.ref("self_score", 12) == "H12"
+    assert with_scores.ref("not_rated_reason", 12) == "I12"
     meeting = load_declaration("ballot").layout("meeting")
     assert meeting.ref("meeting_date") == "B8" and meeting.ref("ballots_valid") == "B17"
     papers = load_declaration("ballot").layout("papers")
     assert papers.first_data_row == 6
+
+
+#: where a file of each template version has its columns (the 2025 ones only in version 2)
+_SCORED = features_for(True, True, conditions=True)
+
+
+@pytest.mark.parametrize(
+    ("version", "key", "ref"),
+    [
+        (1, "self_level", "E12"),
+        (1, "self_score", "F12"),
+        (1, "not_rated_reason", "G12"),
+        (1, "committee_proposal", "N12"),
+        (2, "subject_type", "E12"),
+        (2, "self_level", "F12"),
+        (2, "common_score", "G12"),
+        (2, "task_score", "H12"),
+        (2, "self_score", "I12"),
+        (2, "shortcomings_remedied", "O12"),
+        (2, "tasks_not_completed_percent", "P12"),
+        (2, "low_confidence_percent", "Q12"),
+        (2, "committee_proposal", "T12"),
+    ],
+)
+def test_a_file_of_each_version_is_read_where_that_version_wrote(
+    version: int, key: str, ref: str
+) -> None:
+    layout = load_declaration("self_assessment").layout("members", _SCORED, version)
+    assert layout.ref(key, 12) == ref
+
+
+@pytest.mark.parametrize(
+    ("kind", "features", "added"),
+    [
+        ("self_assessment", (), []),
+        (
+            "self_assessment",
+            _SCORED,
+            [
+                "subject_type",
+                "common_score",
+                "task_score",
+                "shortcomings_remedied",
+                "tasks_not_completed_percent",
+                "low_confidence_percent",
+            ],
+        ),
+        ("roster", (), ["subject_type"]),
+        ("ballot", _SCORED, []),
+    ],
+)
+def test_what_version_2_adds_to_a_version_1_file(kind: str, features, added) -> None:
+    assert [c.key for c in load_declaration(kind).added_since(1, features)] == added
 
 
 def test_column_letters_and_refs() -> None:

@@ -11,7 +11,13 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from toolkit.engine.caps import cap_issue, capped, member_caps
+from toolkit.engine.caps import (
+    cap_issue,
+    capped,
+    member_caps,
+    review_issues,
+    self_remedied_for_decision,
+)
 from toolkit.engine.context import Context
 from toolkit.engine.explain import (
     NO_TALLY,
@@ -19,6 +25,8 @@ from toolkit.engine.explain import (
     basis,
     day,
     explain_carried,
+    explain_for_decision,
+    explain_leave,
     explain_not_rated,
     explain_undecided,
     joined,
@@ -74,6 +82,8 @@ def rate_member(
             issues.extend(cap_issue(c, member, a, vote.level, ctx) for c in lowering)
             text = explain_carried(vote, tally.votes, kind, threshold, proposed, lowering)
     issues.extend(score_issues(a.self_score, vote.level, ctx, member))
+    issues.extend(review_issues(member, a, ctx))
+    text = text + _notes(a, ctx)
     return MemberResult(
         member=member,
         assessment=assessment,
@@ -87,6 +97,18 @@ def rate_member(
         explanation_en=text.en,
         issues=tuple(issues),
     )
+
+
+def _notes(a: SelfAssessment, ctx: Context) -> Bilingual:
+    """What the explanation adds for information: a self-remedied discipline left to the
+    competent level, and the leave months (QĐ 366; under QĐ 124 the sick-leave cap says it)."""
+    note = same("")
+    if self_remedied_for_decision(a, ctx):
+        note = note + explain_for_decision(ctx.rule("discipline-cap"))
+    leave = ctx.active("leave-actual-work")
+    if leave is not None and (a.sick_leave_months or a.maternity_leave_months):
+        note = note + explain_leave(a.sick_leave_months, a.maternity_leave_months, leave)
+    return note
 
 
 def undecided_issue(
