@@ -236,10 +236,12 @@ define(
         W,
         "Tỷ lệ ghi cho đối tượng không áp dụng",
         "A share given for a subject type it does not apply to",
-        "Đảng viên {name} ({subject}) có ghi tỷ lệ {what} là {value}%, nhưng căn cứ này không "
+        "Đảng viên {name}, đối tượng «{subject}», có ghi tỷ lệ {what} là {value}%, nhưng căn "
+        "cứ này không "
         "áp dụng cho đối tượng này nên không được xét ({rule}). Hãy kiểm tra đối tượng trong "
         "danh sách đảng viên hoặc xóa tỷ lệ.",
-        "Member {name} ({subject}) has a share {what} of {value}%, but that ground does not "
+        'Member {name}, of the type "{subject}", has a share {what} of {value}%, but that '
+        "ground does not "
         "apply to this subject type and is not used ({rule}). Check the subject type on the "
         "roster or delete the share.",
     ),
