@@ -42,6 +42,8 @@ LAYOUTS = frozenset({"table", "form", "papers"})
 CONDITIONS = frozenset({"rated", "scores_required", "secret_ballot"})
 #: optional parts of a workbook, chosen by the rule-set (``features_for``)
 FEATURES = frozenset({"scores", "scores_required", "conditions"})
+#: the template version that introduced a feature: an older file's identity never names it
+FEATURE_SINCE = {"conditions": 2}
 
 YES, NO = "Có", "Không"
 #: the sheets every workbook has besides its declared ones: first, and the hidden lists
@@ -203,7 +205,13 @@ class Declaration:
 
     def added_since(self, version: int, features: Iterable[str] = ()) -> tuple[Column, ...]:
         """The columns the current template has for ``features`` that version ``version`` has
-        not: what a file of that version is told the newer template adds."""
+        not: what a file of that version is told the newer template adds.
+
+        A version-1 file under the 100-point scale (QD366) could not name the ``conditions``
+        feature, which came with version 2 to the same rule-set: it is implied.
+        """
+        if version < FEATURE_SINCE["conditions"] and "scores" in features:
+            features = (*features, "conditions")
         return tuple(
             c
             for sheet in self.sheets
@@ -225,6 +233,11 @@ def column_letter(index: int) -> str:
 def cell_ref(row: int, col: int) -> str:
     """A1-style reference of a 1-based row and a 0-based column."""
     return f"{column_letter(col)}{row}"
+
+
+def features_at(features: Iterable[str], version: int) -> tuple[str, ...]:
+    """``features`` as a template of ``version`` records them (without later features)."""
+    return tuple(f for f in features if FEATURE_SINCE.get(f, 1) <= version)
 
 
 def features_for(

@@ -28,6 +28,7 @@ from toolkit.workbooks.declarations import (
     Declaration,
     Layout,
     column_letter,
+    features_at,
     features_for,
     load_declaration,
 )
@@ -312,7 +313,8 @@ def write_cell_workbook(
     that those are still read; the current one when None.
     """
     declaration = load_declaration(kind)
-    features = workbook_features(rules)
+    at = declaration.version if version is None else version
+    features = features_at(workbook_features(rules), at)
     context = _cell_context(cell, year, rules)
     subtitle = f"{cell.name} (mã {cell.code}) · năm đánh giá {year}"
     book = _Book(target, declaration, dt.datetime(year, 1, 1))
@@ -320,7 +322,7 @@ def write_cell_workbook(
     book.instructions(lines, subtitle, features)
     records = [_member_record(n, m) for n, m in enumerate(members, start=1)]
     for sheet in declaration.sheets:
-        layout = declaration.layout(sheet.key, features, version)
+        layout = declaration.layout(sheet.key, features, at)
         if sheet.layout == "form":
             book.form(layout, subtitle, context)
         elif sheet.layout == "table":
@@ -332,7 +334,7 @@ def write_cell_workbook(
     book.identity(
         Identity(
             kind=kind,
-            template_version=declaration.version if version is None else version,
+            template_version=at,
             year=year,
             cell_code=cell.code,
             roster_hash=roster_hash(cell, members),
