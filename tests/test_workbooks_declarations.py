@@ -7,7 +7,7 @@ import tomllib
 import pytest
 
 from toolkit.errors import ConfigError
-from toolkit.model import LEVELS, NotRatedReason
+from toolkit.model import LEVELS, NotRatedReason, SubjectType
 from toolkit.resources import workbook_templates_dir
 from toolkit.workbooks.declarations import (
     KINDS,
@@ -114,6 +114,30 @@ def test_what_version_2_adds_to_a_version_1_file(kind: str, features, added) -> 
     if "scores" in features:
         v1 = tuple(f for f in features if f != "conditions")
         assert [c.key for c in load_declaration(kind).added_since(1, v1)] == added
+
+
+@pytest.mark.parametrize("kind", ["self_assessment", "roster"])
+def test_every_header_fits_the_three_lines_of_its_row(kind: str) -> None:
+    # seen in LibreOffice's PDF of the 2026 template: a header of more than about 2.9
+    # characters per unit of width needs four lines and was clipped at the top of the
+    # 48-point header row (47 characters in 16 units were; 49 in 17 fit)
+    for sheet in load_declaration(kind).sheets:
+        if sheet.layout != "table":
+            continue
+        for column in sheet.columns:
+            assert len(column.label) <= 2.9 * column.width, (column.key, column.width)
+
+
+def test_the_subject_type_fits_its_cells() -> None:
+    # seen in LibreOffice: the long labels wrapped over the rows below in the self-assessment
+    # (now «Mẫu 2A») and ran past the roster's column (now wide enough)
+    members = load_declaration("self_assessment").sheet("members")
+    prefilled = next(c for c in members.columns if c.key == "subject_type")
+    assert all(len(t.form) < prefilled.width for t in SubjectType)
+    roster = load_declaration("roster").sheet("members")
+    typed = next(c for c in roster.columns if c.key == "subject_type")
+    # Times New Roman: 58 characters showed within 50 units
+    assert all(len(label) <= 1.2 * typed.width for label in LISTS["subject_types"])
 
 
 def test_column_letters_and_refs() -> None:

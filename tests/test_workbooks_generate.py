@@ -136,7 +136,7 @@ def test_the_qd366_variant_adds_the_score_columns(tmp_path: Path) -> None:
         "Điểm kết quả thực hiện nhiệm vụ (tối đa 70)",
         "Điểm tự chấm",
     ]
-    assert members["E5"].value == "Không giữ chức vụ lãnh đạo, quản lý (Mẫu 2B)"  # prefilled
+    assert members["E5"].value == "Mẫu 2B"  # prefilled from the roster
     cell = load(made["CB01", "self_assessment"])["Chi bộ"]
     assert cell["A7"].value == "Điểm chi bộ tự chấm (thang điểm 100)"
     old = load(templates(tmp_path / "old", roster(), year=2023)["CB01", "self_assessment"])

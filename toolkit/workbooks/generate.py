@@ -279,7 +279,8 @@ def _member_record(number: int, member: Member) -> dict[str, object]:
         "member_id": member.member_id,
         "full_name": member.full_name,
         "membership": member.membership.label,
-        "subject_type": member.subject_type.label,
+        # «Mẫu 2A»: the long label would wrap over the rows below in a locked, narrow cell
+        "subject_type": member.subject_type.form,
     }
 
 
