@@ -82,8 +82,16 @@ def rate_member(
             issues.extend(cap_issue(c, member, a, vote.level, ctx) for c in lowering)
             text = explain_carried(vote, tally.votes, kind, threshold, proposed, lowering)
     issues.extend(score_issues(a.self_score, vote.level, ctx, member))
-    issues.extend(review_issues(member, a, ctx))
-    text = text + _notes(a, ctx)
+    # the usual member has none of these: no list, no string built for nothing (a city's
+    # 52,000 members go through here)
+    if (
+        a.disciplined_in_year
+        or a.sick_leave_months
+        or a.maternity_leave_months
+        or (a.tasks_not_completed_percent is not None or a.low_confidence_percent is not None)
+    ):
+        issues.extend(review_issues(member, a, ctx))
+        text = text + _notes(a, ctx)
     return MemberResult(
         member=member,
         assessment=assessment,
