@@ -37,6 +37,7 @@ from toolkit.model import (
     RatingLevel,
     SelfAssessment,
     Severity,
+    SubjectType,
     VoteTally,
 )
 from toolkit.outputs import write_outputs
@@ -392,7 +393,14 @@ def person(cell: str, n: int, name: str = "", **kw: object) -> Member:
 
 def _school() -> CellResult:
     c = SCHOOL.code
-    head = person(c, 1, "Trần Văn Bình", is_head=True, position="Bí thư chi bộ, Hiệu trưởng")
+    head = person(
+        c,
+        1,
+        "Trần Văn Bình",
+        is_head=True,
+        position="Bí thư chi bộ, Hiệu trưởng",
+        subject_type=SubjectType.LEADER,
+    )
     members = [voted(head, (3, 8, 0, 0), 11)]
     members.append(voted(person(c, 2, SCRIPT_NAME), (9, 2, 0, 0), 11))
     members.append(voted(person(c, 3, FORMULA_NAME), (1, 10, 0, 0), 11))
@@ -499,7 +507,9 @@ def _factory() -> CellResult:
     c = FACTORY.code
     ballot = "bieu-quyet CB-DM.xlsx"
     members = [voted(person(c, 1, "Võ Thị Én", is_head=True), (1, 5, 0, 0), 6)]
-    members += [voted(person(c, n), (0, 5, 1, 0), 6) for n in (2, 3, 4)]
+    # an employee of the joint-stock company: not in the political system (Mẫu 2C)
+    members += [voted(person(c, 2, subject_type=SubjectType.OUTSIDE), (0, 5, 1, 0), 6)]
+    members += [voted(person(c, n), (0, 5, 1, 0), 6) for n in (3, 4)]
     members.append(
         voted(
             person(c, 5),

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from toolkit.cli import main
@@ -32,6 +33,41 @@ def test_text_in_vietnamese_with_each_rules_source() -> None:
     )
     assert "    scope = grassroots  (chọn: grassroots | cell)" in lines
     assert "[score-bands]" in out and "(tắt)" in out
+
+
+@pytest.mark.parametrize(
+    ("year", "present", "absent"),
+    [
+        # 2026: no leave cap; the leave rule cites HD 43 §7.5 (issue 11)
+        (
+            "2026",
+            [
+                "[leave-actual-work] Nghỉ ốm từ 3 tháng trở lên trong năm hoặc nghỉ thai sản: xếp "
+                "loại căn cứ kết quả làm việc thực tế của năm, không giới hạn mức; số tháng nghỉ "
+                "chỉ ghi để tham khảo",
+                "    căn cứ: HD 43-HD/BTCTW mục 7.5 · mức độ: cảnh báo · độ tin cậy: cao",
+                "    self_remedied = competent_level_decides  (chọn: competent_level_decides | "
+                "exempt)",
+            ],
+            ["[sick-leave-cap]", "không xếp loại HTTNV trở lên"],
+        ),
+        # 2024: the cap stays, with where it comes from
+        (
+            "2024",
+            [
+                "    căn cứ: HD 21-HD/BTCTW (2019), chưa kiểm chứng lại trong HD 25-HD/BTCTW · "
+                "mức độ: cảnh báo · độ tin cậy: trung bình",
+            ],
+            ["[leave-actual-work]", "[htxsnv-shortcomings]", "self_remedied"],
+        ),
+    ],
+)
+def test_the_leave_rule_of_each_year(year: str, present: list[str], absent: list[str]) -> None:
+    code, out, err = run("--year", year)
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert all(line in lines for line in present), out
+    assert not any(text in out for text in absent)
 
 
 def test_text_in_english() -> None:

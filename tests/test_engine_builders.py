@@ -27,6 +27,7 @@ from toolkit.model import (
     OrgUnit,
     RatingLevel,
     SelfAssessment,
+    SubjectType,
     VoteTally,
 )
 from toolkit.rulebook import RuleSet, load_ruleset
@@ -76,6 +77,7 @@ class Entry:
     head: bool = False
     admitted: date | None = None
     assessment: dict[str, object] = field(default_factory=dict)
+    subject: SubjectType = SubjectType.NO_POST
 
 
 def entry(
@@ -88,6 +90,7 @@ def entry(
     probationary: bool = False,
     head: bool = False,
     admitted: date | None = None,
+    subject: SubjectType = SubjectType.NO_POST,
     **assessment: object,
 ) -> Entry:
     """A member; ``level`` is a unanimous vote, ``votes`` an explicit tally."""
@@ -101,6 +104,7 @@ def entry(
         head=head,
         admitted=admitted,
         assessment=dict(assessment),
+        subject=subject,
     )
 
 
@@ -155,6 +159,7 @@ def cell_return(
                 membership=Membership.PROBATIONARY if e.probationary else Membership.OFFICIAL,
                 admission_date=e.admitted,
                 is_head=e.head,
+                subject_type=e.subject,
             )
         )
         assessments[e.member_id] = SelfAssessment(member_id=e.member_id, **e.assessment)  # type: ignore[arg-type]

@@ -97,6 +97,21 @@ def test_member_detail_is_collapsible_per_cell(html: str) -> None:
     assert 'id="cb-CB-THPT"' in detail and 'href="#cb-CB-THPT"' in html
 
 
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("Trần Văn Bình", "Chính thức · 2A"),  # a headmaster: leadership post
+        ("Lê Thị Cúc", "Chính thức · 2B"),
+    ],
+)
+def test_the_member_table_shows_each_subject_type(html: str, name: str, shown: str) -> None:
+    detail = html[html.index('id="dang-vien"') : html.index('id="van-de"')]
+    assert "<th>Chính thức/dự bị · đối tượng</th>" in detail
+    row = detail[detail.index(name) :]
+    row = row[: row.index("</tr>")]
+    assert f"<td>{shown}</td>" in row
+
+
 def test_user_templates_come_first(tmp_path: Path) -> None:
     (tmp_path / "bao-cao.html.j2").write_text(
         '{% extends "_layout.html.j2" %}{% block main %}<p>Mẫu riêng của {{ page.digest.parent_name }}</p>{% endblock %}',

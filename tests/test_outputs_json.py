@@ -146,6 +146,24 @@ def test_members_levels_as_codes_fractions_exact(doc: dict[str, object]) -> None
     assert tie["needs_higher_committee"] is True and tie["proposed_level"] is None
 
 
+@pytest.mark.parametrize(
+    ("cell", "member_id", "subject_type"),
+    [
+        ("CB-THPT", "CB-THPT-001", "2A"),
+        ("CB-THPT", "CB-THPT-002", "2B"),
+        ("CB-DM", "CB-DM-002", "2C"),
+    ],
+)
+def test_each_member_carries_the_subject_type(
+    doc: dict[str, object], cell: str, member_id: str, subject_type: str
+) -> None:
+    member = {m["member_id"]: m for m in cells(doc)[cell]["members"]}[member_id]
+    assert member["subject_type"] == subject_type
+    keys = list(member)
+    assert keys[keys.index("is_head") + 1] == "subject_type"
+    assert (member["common_score"], member["task_score"]) == (None, None)  # QD124: no scores
+
+
 def test_quotas_with_ratio_and_ranking(doc: dict[str, object]) -> None:
     quotas = doc["quotas"]
     assert isinstance(quotas, list)

@@ -95,8 +95,41 @@ def test_every_rule_has_its_source_and_severity(ruleset: RuleSet) -> None:
         assert rule.title and rule.title_en and rule.clause
         assert rule.confidence in ("high", "medium", "low")
         assert rule.severity in (Severity.ERROR, Severity.WARNING)
-    assert set(QD124.rules) == set(QD366.rules)
+    # what the 2025 texts changed: the sick-leave cap is gone (HD 43 §7.5), the conditions of
+    # QĐ 366 Điều 11 are new
+    assert set(QD124.rules) - set(QD366.rules) == {"sick-leave-cap"}
+    assert set(QD366.rules) - set(QD124.rules) == {
+        "leave-actual-work",
+        "htxsnv-shortcomings",
+        "khtnv-tasks-not-completed",
+        "khtnv-low-confidence",
+    }
     assert set(ruleset.rules) >= ALWAYS_ON
+
+
+#: what an honest clause of a QD366 rule starts with: a 2025 text, the Party Charter (in force
+#: whatever the year), or the words saying it is local practice
+_HONEST_2025 = ("QĐ 366-QĐ/TW", "HD 43-HD/BTCTW", "Điều lệ Đảng", "Thực tiễn địa phương")
+
+
+@pytest.mark.parametrize("code", sorted(QD366.rules))
+def test_every_qd366_rule_cites_a_2025_clause_or_says_it_is_local_practice(code: str) -> None:
+    assert QD366.rule(code).clause.startswith(_HONEST_2025), QD366.rule(code).clause
+
+
+@pytest.mark.parametrize(
+    ("year", "clause"),
+    [
+        (2024, "HD 21-HD/BTCTW (2019), chưa kiểm chứng lại trong HD 25-HD/BTCTW"),
+        (2025, None),
+        (2026, None),
+    ],
+)
+def test_the_sick_leave_cap_is_a_qd124_rule_only(year: int, clause: str | None) -> None:
+    rules = load_ruleset(year)
+    cap = rules.rules.get("sick-leave-cap")
+    assert (cap.clause if cap else None) == clause
+    assert ("leave-actual-work" in rules.rules) is (clause is None)
 
 
 @pytest.mark.parametrize(

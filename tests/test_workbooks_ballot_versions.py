@@ -64,7 +64,7 @@ def test_a_file_of_the_previous_template_reads_as_before_with_one_warning(
         ("template-older-version", "warning")
     ]
     message = ballot.issues[0].message
-    assert "phiên bản 1" in message and "Phiên bản 2 thêm" in message
+    assert "phiên bản 1" in message and "phiên bản 2 có thêm" in message
     assert "«Chưa đánh giá, xếp loại»" in message and "«Kết luận của hội nghị»" in message
     assert isinstance(ballot.content, BallotContent)
     assert ballot.content.meeting == filing.meeting

@@ -133,11 +133,22 @@ def test_the_instructions_name_the_cell_the_year_and_the_regulation(made) -> Non
 def test_the_qd366_variant_adds_the_score_columns(tmp_path: Path) -> None:
     made = templates(tmp_path, roster(), year=2025)
     members = load(made["CB01", "self_assessment"])["Tự đánh giá"]
-    assert members["F4"].value == "Điểm tự chấm"
+    headers = [c.value for c in members[4]]
+    assert headers[4:9] == [
+        "Đối tượng",
+        "Tự xếp loại",
+        "Điểm tiêu chí chung (tối đa 30)",
+        "Điểm kết quả thực hiện nhiệm vụ (tối đa 70)",
+        "Điểm tự chấm",
+    ]
+    assert members["E5"].value == "Mẫu 2B"  # prefilled from the roster
     cell = load(made["CB01", "self_assessment"])["Chi bộ"]
     assert cell["A7"].value == "Điểm chi bộ tự chấm (thang điểm 100)"
     old = load(templates(tmp_path / "old", roster(), year=2023)["CB01", "self_assessment"])
-    assert "Điểm tự chấm" not in [c.value for c in old["Tự đánh giá"][4]]
+    old_headers = [c.value for c in old["Tự đánh giá"][4]]
+    assert "Điểm tự chấm" not in old_headers and "Đối tượng" not in old_headers
+    # the QD124 instructions do not explain columns the workbook does not have
+    assert "QĐ 366-QĐ/TW Điều 10" not in " ".join(str(c.value) for c in old["Hướng dẫn"]["A"])
 
 
 def test_the_same_roster_gives_byte_identical_workbooks() -> None:

@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 from bad_inputs.clean import roster, templates
 
-from toolkit.model import Membership, OrgKind
+from toolkit.model import Membership, OrgKind, Severity, SubjectType
 from toolkit.workbooks.declarations import load_declaration
 from toolkit.workbooks.generate import write_roster
 from toolkit.workbooks.read import read_roster
@@ -54,7 +54,7 @@ CASES = [
     ("a birth year out of range", {f"{MEMBERS}!E5": 1850}, {(MEMBERS, "number-out-of-range", "E5")}),
     ("an admission date that is not a date", {f"{MEMBERS}!F5": "sáng nay"},
      {(MEMBERS, "not-a-date", "F5")}),
-    ("a cell left without members", {f"{MEMBERS}!{c}{r}": None for c in "ABCDEFGHI" for r in (15, 16)},
+    ("a cell left without members", {f"{MEMBERS}!{c}{r}": None for c in "ABCDEFGHIJ" for r in (15, 16)},
      {(UNITS, "cell-without-members", "A9")}),
     ("two secretaries in a cell", {f"{MEMBERS}!I13": "Có"}, {(UNITS, "head-duplicated", "A8")}),
 ]  # fmt: skip
@@ -79,7 +79,22 @@ def test_names_are_read_in_nfc_without_stray_spaces(tmp_path: Path) -> None:
     assert read.members[1].full_name == "Nguyễn Thị Hoa"
 
 
-def test_a_roster_made_by_hand_in_the_same_layout_is_read(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("headers", "typed", "subject", "codes"),
+    [
+        # the current layout, the type given: nothing to say
+        ("all", "Mẫu 2C", SubjectType.OUTSIDE, []),
+        ("all", "Đảng viên không làm việc trong hệ thống chính trị (Mẫu 2C)", SubjectType.OUTSIDE,
+         []),
+        # the type left blank: 2B, one warning for the roster
+        ("all", None, SubjectType.NO_POST, ["subject-type-defaulted"]),
+        # a roster typed before the column existed reads as before, and says what is new
+        ("v1", None, SubjectType.NO_POST, ["template-older-version", "subject-type-defaulted"]),
+    ],
+)  # fmt: skip
+def test_a_roster_made_by_hand_in_the_same_layout_is_read(
+    tmp_path: Path, headers: str, typed: str | None, subject: SubjectType, codes: list[str]
+) -> None:
     """A district may build the list in its own file: no identity block, same sheets and columns."""
     declaration = load_declaration("roster")
     book = openpyxl.Workbook()
@@ -87,20 +102,44 @@ def test_a_roster_made_by_hand_in_the_same_layout_is_read(tmp_path: Path) -> Non
     for sheet in declaration.sheets:
         ws = book.create_sheet(sheet.name)
         for col, column in enumerate(sheet.columns, start=1):
-            ws.cell(sheet.header_row, col, column.label)
+            if headers == "all" or column.since == 1:
+                ws.cell(sheet.header_row, col, column.label)
     book[UNITS].append([])  # row 5 onwards: the data
     book[UNITS]["A5"], book[UNITS]["B5"], book[UNITS]["C5"] = "CB9", "Chi bộ 9", "Chi bộ cơ sở"
     book[MEMBERS]["A5"], book[MEMBERS]["B5"], book[MEMBERS]["C5"] = "X1", "Mai Văn An", "CB9"
     book[MEMBERS]["D5"], book[MEMBERS]["E5"] = "Dự bị", 1990
+    book[MEMBERS]["J5"] = typed
     path = tmp_path / "tu-lam.xlsx"
     book.save(path)
 
     read, issues = read_roster(path)
 
-    assert issues == ()
+    assert [i.code for i in issues] == codes
+    assert all(i.severity is Severity.WARNING for i in issues)
     assert read.tree.units["CB9"].kind is OrgKind.GRASSROOTS_CELL
     (member,) = read.members
     assert member.membership is Membership.PROBATIONARY and member.birth_year == 1990
+    assert member.subject_type is subject
+
+
+@pytest.mark.parametrize(
+    ("is_leader", "typed", "subject"),
+    [
+        (False, None, SubjectType.NO_POST),
+        (True, None, SubjectType.LEADER),  # blank: a leader writes Mẫu 2A
+        (True, SubjectType.OUTSIDE.label, SubjectType.OUTSIDE),  # typed: it stands
+        (False, SubjectType.LEADER.label, SubjectType.LEADER),
+    ],
+)
+def test_the_subject_type_round_trips_and_a_blank_follows_the_leader_column(
+    tmp_path: Path, is_leader: bool, typed: str | None, subject: SubjectType
+) -> None:
+    cells = {f"{MEMBERS}!H5": "Có" if is_leader else None, f"{MEMBERS}!J5": typed}
+    read, issues = read_roster(roster_with(tmp_path, cells))
+    assert read.members[0].subject_type is subject
+    assert [i.code for i in issues] == ([] if typed else ["subject-type-defaulted"])
+    if typed is None:
+        assert issues[0].location.cell == "J5" and issues[0].value == "1"
 
 
 def test_a_cell_workbook_is_not_a_roster(tmp_path: Path) -> None:

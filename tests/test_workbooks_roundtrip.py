@@ -72,14 +72,20 @@ def test_under_qd366_the_scores_come_back_too(tmp_path: Path) -> None:
 
 def test_under_qd366_a_missing_score_is_pinned_to_its_cell(tmp_path: Path) -> None:
     made = templates(tmp_path / "t", roster(), year=2025)
-    filing = cb01_filing(scores=True).with_raw(assessment={"Tự đánh giá!F6": None})
+    # version 2: the parts are asked for (G common criteria, H task results); the total may
+    # be left blank to be added up
+    filing = cb01_filing(scores=True).with_raw(
+        assessment={"Tự đánh giá!H6": None, "Tự đánh giá!I6": None, "Tự đánh giá!I7": None}
+    )
     sa, _ = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
 
-    issues = read_workbook(sa).issues
+    reading = read_workbook(sa)
 
-    assert [(i.code, i.location.cell, i.member_id) for i in issues] == [
-        ("required-missing", "F6", "DV002")
+    assert [(i.code, i.location.cell, i.member_id) for i in reading.issues] == [
+        ("required-missing", "H6", "DV002")
     ]
+    assert isinstance(reading.content, SelfAssessmentContent)
+    assert [a.self_score for a in reading.content.assessments][:3] == [93.0, None, 62.0]
 
 
 def test_each_mistake_of_a_secretary_is_pinned_to_its_cell(made, roster_file, tmp_path) -> None:

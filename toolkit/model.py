@@ -205,6 +205,67 @@ _KIND_LABELS = {
 }
 
 
+class SubjectType(enum.Enum):
+    """Which of the three 2025 self-assessment forms a member writes (HD 43, Mẫu 2A/2B/2C).
+
+    Some KHTNV grounds of QĐ 366 Điều 11 differ by type: the share of low-confidence votes
+    counts for leaders, the share of tasks not completed for the two others.
+    """
+
+    LEADER = "2A"  # giữ chức vụ lãnh đạo, quản lý
+    NO_POST = "2B"  # không giữ chức vụ lãnh đạo, quản lý
+    OUTSIDE = "2C"  # không làm việc trong hệ thống chính trị
+
+    @property
+    def label(self) -> str:
+        return _SUBJECT_LABELS[self][0]
+
+    @property
+    def english(self) -> str:
+        return _SUBJECT_LABELS[self][1]
+
+    @property
+    def form(self) -> str:
+        """``Mẫu 2A``."""
+        return f"Mẫu {self.value}"
+
+    @property
+    def is_leader(self) -> bool:
+        return self is SubjectType.LEADER
+
+
+_SUBJECT_LABELS = {
+    SubjectType.LEADER: (
+        "Giữ chức vụ lãnh đạo, quản lý (Mẫu 2A)",
+        "Holds a leadership or management post (form 2A)",
+    ),
+    SubjectType.NO_POST: (
+        "Không giữ chức vụ lãnh đạo, quản lý (Mẫu 2B)",
+        "Holds no leadership or management post (form 2B)",
+    ),
+    SubjectType.OUTSIDE: (
+        "Đảng viên không làm việc trong hệ thống chính trị (Mẫu 2C)",
+        "Member not working in the political system (form 2C)",
+    ),
+}
+
+
+class Remedied(enum.Enum):
+    """Whether the shortcomings named at the previous review were all remedied (QĐ 366 Điều 11)."""
+
+    YES = "co"
+    NO = "khong"
+    NOT_APPLICABLE = "khong_ap_dung"
+
+    @property
+    def label(self) -> str:
+        return {
+            Remedied.YES: "Có",
+            Remedied.NO: "Không",
+            Remedied.NOT_APPLICABLE: "Không áp dụng",
+        }[self]
+
+
 @dataclass(frozen=True)
 class OrgUnit:
     """A node of the org tree: parent committee, đảng bộ cơ sở or chi bộ."""
@@ -234,6 +295,8 @@ class Member:
     is_leader: bool = False
     #: head of the cell (bí thư chi bộ): may not be rated above the cell (R15)
     is_head: bool = False
+    #: the 2025 subject type (Mẫu 2A/2B/2C); 2B when the roster leaves it blank
+    subject_type: SubjectType = SubjectType.NO_POST
 
 
 @dataclass(frozen=True)
@@ -295,6 +358,16 @@ class SelfAssessment:
     sick_leave_months: float = 0.0
     maternity_leave_months: float = 0.0
     committee_proposal: RatingLevel | None = None
+    #: the two parts of the self-score (QĐ 366 Điều 10): common criteria 0–30, tasks 0–70;
+    #: None in a workbook of an older template, which has only the total (``self_score``)
+    common_score: float | None = None
+    task_score: float | None = None
+    #: the shortcomings named at the previous review all remedied (None: not stated)
+    shortcomings_remedied: Remedied | None = None
+    #: percentage (0–100) of the year's tasks not completed (members without a post, 2B/2C)
+    tasks_not_completed_percent: float | None = None
+    #: percentage (0–100) of low-confidence votes in the year's confidence vote (leaders, 2A)
+    low_confidence_percent: float | None = None
 
 
 @dataclass(frozen=True)

@@ -49,6 +49,8 @@ ALWAYS_ON = frozenset(
         "quota",
     }
 )
+#: the QĐ 366 Điều 11 conditions whose data only the newer self-assessment columns carry
+CONDITION_RULES = ("htxsnv-shortcomings", "khtnv-tasks-not-completed", "khtnv-low-confidence")
 _FRACTION = re.compile(r"^\s*\d+\s*/\s*\d+\s*$")
 
 
@@ -276,6 +278,11 @@ class RuleSet:
     @property
     def uses_scores(self) -> bool:
         return self.enabled("score-bands")
+
+    @property
+    def uses_conditions(self) -> bool:
+        """The rule-set has the 2025 conditions (the self-assessment asks for their data)."""
+        return any(self.enabled(code) for code in CONDITION_RULES)
 
     @property
     def scores_required(self) -> bool:

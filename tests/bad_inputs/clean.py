@@ -98,19 +98,27 @@ def _papers(choices: dict[str, list[RatingLevel | None]]) -> tuple[Ballot, ...]:
     )
 
 
-def cb01_filing(*, scores: bool = False) -> Filing:
-    """The clean filing of CB01 (with 100-point scores when ``scores``, as under QD366)."""
-    score = (lambda s: s) if scores else (lambda s: None)
+def cb01_filing(*, scores: bool = False, total_only: bool = False) -> Filing:
+    """The clean filing of CB01 (with 100-point scores when ``scores``, as under QD366: the
+    two parts and their total, or with ``total_only`` the total alone, as template version 1)."""
+
+    def score(common: float, tasks: float) -> dict[str, float | None]:
+        if not scores:
+            return {}
+        if total_only:
+            return {"self_score": common + tasks}
+        return {"self_score": common + tasks, "common_score": common, "task_score": tasks}
+
     assessments = (
-        SelfAssessment("DV001", HTXS, self_score=score(93.0), committee_proposal=HTXS),
-        SelfAssessment("DV002", HTT, self_score=score(85.5), disciplined_in_year=True,
+        SelfAssessment("DV001", HTXS, **score(28, 65), committee_proposal=HTXS),
+        SelfAssessment("DV002", HTT, **score(27, 58.5), disciplined_in_year=True,
                        self_detected_remedied=True, committee_proposal=HTT),
-        SelfAssessment("DV003", HT, self_score=score(62.0), sick_leave_months=3.5,
+        SelfAssessment("DV003", HT, **score(20, 42), sick_leave_months=3.5,
                        committee_proposal=HT),
         SelfAssessment("DV004", not_rated_reason=NotRatedReason.EXEMPT),
-        SelfAssessment("DV005", HTT, self_score=score(80.0), maternity_leave_months=4.0,
+        SelfAssessment("DV005", HTT, **score(25, 55), maternity_leave_months=4.0,
                        committee_proposal=HTT),
-        SelfAssessment("DV006", HTT, self_score=score(75.0), committee_proposal=HTT),
+        SelfAssessment("DV006", HTT, **score(24, 51), committee_proposal=HTT),
         SelfAssessment("DV007", not_rated_reason=NotRatedReason.NEW_MEMBER),
     )  # fmt: skip
     choices: dict[str, list[RatingLevel | None]] = {
@@ -127,7 +135,10 @@ def cb01_filing(*, scores: bool = False) -> Filing:
     return Filing(
         assessments=assessments,
         cell=CellSelfAssessment(
-            score=score(88.0), proposed_level=HTT, leadership_level=HTT, disciplined_in_year=False
+            score=88.0 if scores else None,
+            proposed_level=HTT,
+            leadership_level=HTT,
+            disciplined_in_year=False,
         ),
         meeting=Meeting(
             meeting_date=dt.date(2023, 12, 18),
@@ -147,8 +158,11 @@ def cb01_filing(*, scores: bool = False) -> Filing:
     )
 
 
-def templates(folder: Path, the_roster: Roster, year: int = YEAR) -> dict[tuple[str, str], Path]:
-    """Every cell's two generated workbooks, by (cell code, kind)."""
+def templates(
+    folder: Path, the_roster: Roster, year: int = YEAR, *, version: int | None = None
+) -> dict[tuple[str, str], Path]:
+    """Every cell's two generated workbooks, by (cell code, kind); ``version``: an earlier
+    template version, as the files already sent out this season."""
     rules = load_ruleset(year)
     stems = cell_file_names(the_roster)
     made: dict[tuple[str, str], Path] = {}
@@ -157,7 +171,7 @@ def templates(folder: Path, the_roster: Roster, year: int = YEAR) -> dict[tuple[
         members = the_roster.members_of(cell.code)
         for kind in ("self_assessment", "ballot"):
             path = folder / f"{stems[cell.code]}-{kind}.xlsx"
-            write_cell_workbook(kind, cell, members, year, rules, path)
+            write_cell_workbook(kind, cell, members, year, rules, path, version=version)
             made[(cell.code, kind)] = path
     return made
 

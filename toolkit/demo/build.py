@@ -68,8 +68,11 @@ def build_demo(
 ) -> DemoLayout:
     """Write the roster, the templates and the filled returns of a demo district under ``root``."""
     from toolkit.mail.config import sample_config
-    from toolkit.workbooks.declarations import features_for
-    from toolkit.workbooks.generate import generate_cell_workbooks, write_roster
+    from toolkit.workbooks.generate import (
+        generate_cell_workbooks,
+        workbook_features,
+        write_roster,
+    )
 
     district = make_district(year, cells, seed, ballot_papers=ballot_papers, edge_cases=edge_cases)
     rules = load_ruleset(year)
@@ -93,7 +96,7 @@ def build_demo(
         for i, cell in enumerate(district.roster.tree.cells())
     }
     mistakes = _plan_mistakes(district) if with_mistakes else {}
-    features = features_for(rules.uses_scores, rules.scores_required)
+    features = workbook_features(rules)
     jobs = []
     used: set[str] = set()
     for index, ret in enumerate(district.returns):

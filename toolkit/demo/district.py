@@ -30,6 +30,7 @@ from toolkit.model import (
     RatingLevel,
     Roster,
     SelfAssessment,
+    SubjectType,
     VoteMethod,
     VoteTally,
 )
@@ -218,6 +219,7 @@ def _members(
                 position=position,
                 is_leader=leader,
                 is_head=head,
+                subject_type=SubjectType.LEADER if leader else SubjectType.NO_POST,
             )
         )
     return members

@@ -216,6 +216,68 @@ define(
         "to HTNV ({rule}). Maternity leave is not sick leave: check the months entered.",
     ),
     IssueType(
+        "capped-by-shortcomings",
+        E,
+        "Chưa khắc phục hết hạn chế, khuyết điểm kỳ trước mà được đề xuất HTXSNV",
+        "Proposed HTXSNV with shortcomings of the previous review not all remedied",
+        "Đảng viên {name} chưa khắc phục 100% hạn chế, khuyết điểm được chỉ ra ở kỳ kiểm điểm "
+        "trước nhưng được biểu quyết {value}: mức đề xuất hạ xuống HTTNV ({rule}). Hãy kiểm tra "
+        "cột «Đã khắc phục 100% hạn chế, khuyết điểm kỳ trước».",
+        "Member {name} has not remedied all the shortcomings named at the previous review but "
+        "the vote carried {value}: the proposal is lowered to HTTNV ({rule}). Check the column "
+        "on the previous review's shortcomings.",
+    ),
+    IssueType(
+        "capped-by-tasks-not-completed",
+        E,
+        "Trên 50% nhiệm vụ không hoàn thành mà được đề xuất cao hơn KHTNV",
+        "More than half the tasks not completed, proposed above KHTNV",
+        "Đảng viên {name} có {percent}% số nhiệm vụ trong năm không hoàn thành (trên {limit}) "
+        "nhưng được biểu quyết {value}: mức đề xuất hạ xuống KHTNV ({rule}). Hãy kiểm tra tỷ lệ "
+        "đã ghi.",
+        "Member {name} did not complete {percent}% of the year's tasks (more than {limit}) but "
+        "the vote carried {value}: the proposal is lowered to KHTNV ({rule}). Check the share "
+        "entered.",
+    ),
+    IssueType(
+        "capped-by-low-confidence",
+        E,
+        "Trên 50% phiếu tín nhiệm thấp mà được đề xuất cao hơn KHTNV",
+        "More than half low-confidence votes, proposed above KHTNV",
+        "Đảng viên {name} giữ chức vụ lãnh đạo, quản lý có {percent}% phiếu tín nhiệm thấp "
+        "(trên {limit}) nhưng được biểu quyết {value}: mức đề xuất hạ xuống KHTNV ({rule}). Hãy "
+        "kiểm tra tỷ lệ đã ghi.",
+        "Member {name}, a leader, got {percent}% low-confidence votes (more than {limit}) but "
+        "the vote carried {value}: the proposal is lowered to KHTNV ({rule}). Check the share "
+        "entered.",
+    ),
+    IssueType(
+        "discipline-remedied-for-decision",
+        W,
+        "Bị kỷ luật nhưng tự giác khắc phục: cấp có thẩm quyền quyết định",
+        "Disciplined but self-remedied: for the competent level to decide",
+        "Đảng viên {name} bị xử lý kỷ luật trong năm, đã tự giác nhận lỗi, tự phát hiện và khắc "
+        "phục xong hậu quả: không tự động miễn xếp loại KHTNV. Mức biểu quyết được giữ làm đề "
+        "xuất; cấp có thẩm quyền xem xét, quyết định mức xếp loại ({rule}).",
+        "Member {name} was disciplined during the year, owned up, found the violation and "
+        "remedied it: this is no automatic exemption from KHTNV. The voted level stays as the "
+        "proposal; the competent level decides the rating ({rule}).",
+    ),
+    IssueType(
+        "condition-not-for-subject-type",
+        W,
+        "Tỷ lệ ghi cho đối tượng không áp dụng",
+        "A share given for a subject type it does not apply to",
+        "Đảng viên {name}, đối tượng «{subject}», có ghi tỷ lệ {what} là {value}%, nhưng căn "
+        "cứ này không "
+        "áp dụng cho đối tượng này nên không được xét ({rule}). Hãy kiểm tra đối tượng trong "
+        "danh sách đảng viên hoặc xóa tỷ lệ.",
+        'Member {name}, of the type "{subject}", has a share {what} of {value}%, but that '
+        "ground does not "
+        "apply to this subject type and is not used ({rule}). Check the subject type on the "
+        "roster or delete the share.",
+    ),
+    IssueType(
         "capped-by-head-rule",
         W,
         "Người đứng đầu được đề xuất cao hơn mức của chi bộ",

@@ -269,6 +269,39 @@ def explain_not_rated(reason: NotRatedReason) -> Bilingual:
     )
 
 
+def explain_leave(sick: float, maternity: float, rule: Rule) -> Bilingual:
+    """Appended under QĐ 366: the leave months, shown for information; they cap nothing."""
+    parts = []
+    if sick:
+        n = number(sick)
+        parts.append(Bilingual(f"nghỉ ốm {n.vi} tháng", f"{n.en} months of sick leave"))
+    if maternity:
+        n = number(maternity)
+        parts.append(Bilingual(f"nghỉ thai sản {n.vi} tháng", f"{n.en} months of maternity leave"))
+    what = joined(parts, ", ", ", ")
+    if sick >= rule.params["months"] or maternity:
+        return Bilingual(
+            f" Trong năm {what.vi}: xếp loại căn cứ kết quả làm việc thực tế, không giới hạn "
+            f"mức ({rule.clause}).",
+            f" {what.en[:1].upper()}{what.en[1:]} in the year: rated on the work actually done, "
+            f"no cap ({rule.clause}).",
+        )
+    return Bilingual(
+        f" Trong năm {what.vi} (ghi để tham khảo).",
+        f" {what.en[:1].upper()}{what.en[1:]} in the year (for information).",
+    )
+
+
+def explain_for_decision(rule: Rule) -> Bilingual:
+    """Appended when a self-remedied discipline is left to the competent level (QĐ 366)."""
+    return Bilingual(
+        " Bị kỷ luật trong năm nhưng đã tự giác nhận lỗi, tự phát hiện và khắc phục xong hậu "
+        f"quả: giữ mức biểu quyết làm đề xuất, cấp có thẩm quyền xem xét, quyết định ({rule.clause}).",
+        " Disciplined in the year but owned up, found and remedied the violation: the voted level "
+        f"stays as the proposal, for the competent level to decide ({rule.clause}).",
+    )
+
+
 def explain_quota_lowered(scope: str, rank: int, ceiling: int, basis: Bilingual) -> Bilingual:
     """Appended when the higher committee's quota ranking moves a member to HTTNV (R10);
     ``basis`` says how the ceiling was reached (the ratio, the 25 % exception, the rounding)."""

@@ -11,7 +11,13 @@ from __future__ import annotations
 import calendar
 from datetime import date
 
-from toolkit.engine.caps import cap_issue, capped, member_caps
+from toolkit.engine.caps import (
+    cap_issue,
+    capped,
+    member_caps,
+    review_issues,
+    self_remedied_for_decision,
+)
 from toolkit.engine.context import Context
 from toolkit.engine.explain import (
     NO_TALLY,
@@ -20,6 +26,8 @@ from toolkit.engine.explain import (
     day,
     explain_carried,
     explain_conclusion,
+    explain_for_decision,
+    explain_leave,
     explain_not_rated,
     explain_undecided,
     joined,
@@ -84,6 +92,16 @@ def rate_member(
                 text = explain_carried(vote, tally.votes, kind, threshold, proposed, lowering)
     issues.extend(score_issues(a.self_score, voted, ctx, member))
     text += below_band_note(a.self_score, voted, ctx)
+    # the usual member has none of these: no list, no string built for nothing (a city's
+    # 52,000 members go through here)
+    if (
+        a.disciplined_in_year
+        or a.sick_leave_months
+        or a.maternity_leave_months
+        or (a.tasks_not_completed_percent is not None or a.low_confidence_percent is not None)
+    ):
+        issues.extend(review_issues(member, a, ctx))
+        text = text + _notes(a, ctx)
     return MemberResult(
         member=member,
         assessment=assessment,
@@ -147,6 +165,18 @@ def conclusion_issues(
             rule=rule_ref(rule),
         )
     ]
+
+
+def _notes(a: SelfAssessment, ctx: Context) -> Bilingual:
+    """What the explanation adds for information: a self-remedied discipline left to the
+    competent level, and the leave months (QĐ 366; under QĐ 124 the sick-leave cap says it)."""
+    note = same("")
+    if self_remedied_for_decision(a, ctx):
+        note = note + explain_for_decision(ctx.rule("discipline-cap"))
+    leave = ctx.active("leave-actual-work")
+    if leave is not None and (a.sick_leave_months or a.maternity_leave_months):
+        note = note + explain_leave(a.sick_leave_months, a.maternity_leave_months, leave)
+    return note
 
 
 def undecided_issue(

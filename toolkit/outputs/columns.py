@@ -18,6 +18,7 @@ def member_columns(*, uses_scores: bool, with_cell: bool) -> tuple[Column, ...]:
         Column("Họ và tên", 26),
         Column("Đảng viên chính thức/dự bị", 11),
         Column("Bí thư chi bộ", 8),
+        Column("Đối tượng (Mẫu 2A/2B/2C)", 10),
         Column("Tự xếp loại", 10, "level"),
     ]
     if uses_scores:
@@ -45,9 +46,12 @@ def member_rows(
     """Rows in ``member_columns`` order (the hot loop of a city's 52,000 members)."""
     for n, m in enumerate(members, start=1):
         head: tuple[object, ...] = (
-            (m.cell_code, m.member_id, m.full_name, m.membership, "Có" if m.is_head else None)
-            if with_cell
-            else (n, m.member_id, m.full_name, m.membership, "Có" if m.is_head else None)
+            m.cell_code if with_cell else n,
+            m.member_id,
+            m.full_name,
+            m.membership,
+            "Có" if m.is_head else None,
+            m.subject_type,
         )
         scored: tuple[object, ...] = (
             (m.self_level, m.self_score, m.not_rated)

@@ -439,6 +439,7 @@ def _member_line(
         full_name=member.full_name,
         membership=_MEMBERSHIPS[member.membership],
         is_head=member.is_head,
+        subject_type=member.subject_type._value_,
         self_level=_code(a.self_level) if a else "",
         self_score=a.self_score if a else None,
         not_rated=_REASON_LABELS.get(m.not_rated_reason, ""),

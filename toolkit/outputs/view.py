@@ -87,6 +87,8 @@ class MemberLine(NamedTuple):
     full_name: str
     membership: str
     is_head: bool
+    #: 2A / 2B / 2C: the 2025 subject type (Mẫu 2A/2B/2C)
+    subject_type: str
     self_level: str
     self_score: float | None
     not_rated: str

@@ -38,7 +38,7 @@ VOTE_KEYS = (
 )
 CELL_VOTE_KEYS = ("cell_htxsnv", "cell_httnv", "cell_htnv", "cell_khtnv", "cell_blank")
 #: a member's values that amount to a rating (R3: not allowed with a must-not-rate reason)
-RATING_KEYS = ("self_level", "self_score", "committee_proposal")
+RATING_KEYS = ("self_level", "common_score", "task_score", "self_score", "committee_proposal")
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def build_self_assessment(
             SelfAssessment(
                 member_id=member.member_id,
                 self_level=record["self_level"],
-                self_score=record["self_score"],
+                self_score=_total_score(members_ctx, members_layout, member, record),
                 not_rated_reason=record["not_rated_reason"],
                 disciplined_in_year=bool(record["disciplined_in_year"]),
                 self_detected_remedied=bool(record["self_detected_remedied"]),
@@ -134,6 +134,12 @@ def build_self_assessment(
                 sick_leave_months=record["sick_leave_months"] or 0.0,
                 maternity_leave_months=record["maternity_leave_months"] or 0.0,
                 committee_proposal=record["committee_proposal"],
+                # the columns of template version 2 (None in a version-1 file)
+                common_score=record["common_score"],
+                task_score=record["task_score"],
+                shortcomings_remedied=record["shortcomings_remedied"],
+                tasks_not_completed_percent=record["tasks_not_completed_percent"],
+                low_confidence_percent=record["low_confidence_percent"],
             )
         )
     reason_col = members_layout.index("not_rated_reason")
@@ -141,6 +147,34 @@ def build_self_assessment(
         member.member_id for member in rows if (member.row, reason_col) in members_ctx.invalid
     )
     return SelfAssessmentContent(cell, tuple(rows), tuple(assessments), unclear)
+
+
+def _total_score(
+    ctx: SheetContext, layout: Layout, member: MemberRow, record: Record
+) -> float | None:
+    """The self-score: the typed total, or the sum of the two parts when the total is blank.
+
+    A typed total that is not the sum of the parts is an error pinned to the total's cell;
+    the typed total stands (a file with errors is sent back anyway).
+    """
+    total: float | None = record["self_score"]
+    common, tasks = record["common_score"], record["task_score"]
+    if common is None or tasks is None:
+        return total
+    parts = float(common + tasks)
+    if total is None:
+        return parts
+    if round(total - parts, 6) != 0:
+        column = layout.column("self_score")
+        ctx.add(
+            "score-total-mismatch",
+            layout.ref("self_score", record.row),
+            value=f"{total:g}",
+            member_id=member.member_id,
+            field=column.label,
+            expected=f"{parts:g}",
+        )
+    return total
 
 
 def _check_rating(
@@ -159,14 +193,16 @@ def _check_rating(
                 member_id=member.member_id,
                 field=level.label,
             )
-        if scores_required and record["self_score"] is None:
-            score = layout.column("self_score")
-            if ctx.is_blank(record.row, layout.index("self_score")):
+        # version 2 asks for the two parts (the total may be left to add up); version 1 for
+        # the total
+        wanted = ("common_score", "task_score") if layout.has("common_score") else ("self_score",)
+        for key in wanted if scores_required else ():
+            if record[key] is None and ctx.is_blank(record.row, layout.index(key)):
                 ctx.add(
                     "required-missing",
-                    layout.ref("self_score", record.row),
+                    layout.ref(key, record.row),
                     member_id=member.member_id,
-                    field=score.label,
+                    field=layout.column(key).label,
                 )
         return
     severity = Severity.ERROR if reason.must_not_be_rated else Severity.WARNING

@@ -149,12 +149,14 @@ _TYPES = (
     IssueType(
         "template-older-version",
         W,
-        "Biểu mẫu phiên bản trước, vẫn đọc được",
-        "Earlier template version, still read",
-        "Biểu mẫu được lập từ phiên bản {value}; tệp vẫn được đọc như trước. Phiên bản "
-        "{expected} thêm: {added}. Có thể dùng biểu mẫu mới ở lần sau.",
-        "The workbook was made from template version {value}; it is read as before. Version "
-        "{expected} adds: {added}. The new template may be used next time.",
+        "Biểu mẫu phiên bản trước, vẫn được đọc",
+        "An earlier template version, still read",
+        "Tệp dùng biểu mẫu phiên bản {value}; vẫn được đọc như trước. Biểu mẫu phiên bản "
+        "{expected} có thêm: {added}. Các cột này coi như để trống; nếu cần, hãy ghi vào biểu "
+        "mẫu mới do cấp trên gửi.",
+        "The file uses template version {value} and is read as before. Version {expected} adds: "
+        "{added}. These columns count as left blank; if they matter, fill in the new template "
+        "sent by the higher committee.",
     ),
     IssueType(
         "template-version-unknown",
@@ -358,6 +360,16 @@ _TYPES = (
         "Number out of range",
         "Giá trị {value} ở ô «{field}» nằm ngoài khoảng cho phép ({expected}). Hãy sửa lại.",
         'Value {value} in "{field}" is outside the allowed range ({expected}). Correct it.',
+    ),
+    IssueType(
+        "score-total-mismatch",
+        E,
+        "Tổng điểm không bằng tổng hai phần",
+        "The total score is not the sum of its parts",
+        "Ô «{field}» ghi {value} nhưng điểm tiêu chí chung cộng điểm kết quả thực hiện nhiệm vụ "
+        "là {expected}. Hãy sửa một trong ba ô, hoặc để trống ô tổng để tự cộng.",
+        'The cell "{field}" says {value} but common criteria plus task results make {expected}. '
+        "Correct one of the three cells, or leave the total blank to have it added up.",
     ),
     IssueType(
         "not-a-date",
@@ -635,6 +647,18 @@ _TYPES = (
         "Hãy sửa mã chi bộ.",
         'Cell code "{value}" of member {member} is not a cell on the units sheet. Correct the '
         "cell code.",
+    ),
+    IssueType(
+        "subject-type-defaulted",
+        W,
+        "Đảng viên chưa ghi đối tượng (Mẫu 2A/2B/2C)",
+        "Members without a subject type (form 2A/2B/2C)",
+        "{value} đảng viên để trống cột «{field}» (đầu tiên: {member}): coi là Mẫu 2A nếu là cán "
+        "bộ lãnh đạo, quản lý, còn lại Mẫu 2B. Hãy ghi đối tượng cho từng đảng viên: một số căn "
+        "cứ xếp loại của QĐ 366-QĐ/TW Điều 11 khác nhau theo đối tượng.",
+        '{value} members leave "{field}" blank (first: {member}): taken as form 2A for leaders '
+        "and managers, form 2B for the others. Give each member's subject type: some grounds of "
+        "QĐ 366-QĐ/TW Điều 11 differ by type.",
     ),
     IssueType(
         "cell-without-members",

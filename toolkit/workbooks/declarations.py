@@ -22,7 +22,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.errors import ConfigError, os_reason
-from toolkit.model import LEVELS, Membership, NotRatedReason, OrgKind, VoteMethod
+from toolkit.model import (
+    LEVELS,
+    Membership,
+    NotRatedReason,
+    OrgKind,
+    Remedied,
+    SubjectType,
+    VoteMethod,
+)
 from toolkit.resources import workbook_templates_dir
 
 KINDS: tuple[str, ...] = ("roster", "self_assessment", "ballot", "decisions")
@@ -35,7 +43,7 @@ CONDITIONS = frozenset({"rated", "scores_required", "secret_ballot"})
 #: optional parts of a workbook, chosen by the rule-set (``features_for``) or carried by every
 #: workbook a template version makes (``Declaration.features``): "local_ballot" is the ballot's
 #: fifth choice, invalid votes per member and the meeting's conclusion (ballot version 2)
-FEATURES = frozenset({"scores", "scores_required", "local_ballot"})
+FEATURES = frozenset({"scores", "scores_required", "local_ballot", "conditions"})
 #: what each template feature adds, for the warning on a file made before it
 FEATURE_TITLES: dict[str, tuple[str, str]] = {
     "local_ballot": (
@@ -48,6 +56,8 @@ FEATURE_TITLES: dict[str, tuple[str, str]] = {
 }
 #: the two choices of a ballot paper besides the four levels (HD 03-HD/TVĐU Mẫu 11, 13)
 NOT_RATED_CHOICE, INVALID_CHOICE = "Chưa đánh giá, xếp loại", "Không hợp lệ"
+#: the template version that introduced a feature: an older file's identity never names it
+FEATURE_SINCE = {"conditions": 2}
 
 YES, NO = "Có", "Không"
 #: the sheets every workbook has besides its declared ones: first, and the hidden lists
@@ -64,6 +74,8 @@ LISTS: dict[str, tuple[str, ...]] = {
     "yes_no": (YES, NO),
     "vote_methods": tuple(m.label for m in VoteMethod),
     "org_kinds": tuple(k.label for k in OrgKind),
+    "subject_types": tuple(t.label for t in SubjectType),
+    "yes_no_na": tuple(r.label for r in Remedied),
 }
 
 #: Vietnamese and English names of the kinds, for messages
@@ -99,6 +111,8 @@ class Column:
     level: str = ""
     #: ``formula`` columns: the formula, with ``{key}`` standing for the same row's cell of ``key``
     formula: str = ""
+    #: the template version that added the column: a file of an older version has none
+    since: int = 1
 
     @property
     def is_input(self) -> bool:
@@ -191,18 +205,38 @@ class Declaration:
         raise KeyError(f"{self.kind} has no sheet {key!r}")
 
     @functools.cached_property
-    def _layouts(self) -> dict[tuple[str, frozenset[str]], Layout]:
+    def _layouts(self) -> dict[tuple[str, frozenset[str], int], Layout]:
         return {}
 
-    def layout(self, key: str, features: Iterable[str] = ()) -> Layout:
-        """The sheet ``key`` as generated for a rule-set with ``features``."""
+    def layout(self, key: str, features: Iterable[str] = (), version: int | None = None) -> Layout:
+        """The sheet ``key`` as generated for a rule-set with ``features``, by template
+        ``version`` (the current one when None): an older file lacks the later columns."""
         wanted = frozenset(features)
-        cached = self._layouts.get((key, wanted))
+        at = self.version if version is None else version
+        cached = self._layouts.get((key, wanted, at))
         if cached is None:
             sheet = self.sheet(key)
-            columns = tuple(c for c in sheet.columns if not c.when or c.when in wanted)
-            cached = self._layouts[(key, wanted)] = Layout(sheet, columns)
+            columns = tuple(
+                c for c in sheet.columns if (not c.when or c.when in wanted) and c.since <= at
+            )
+            cached = self._layouts[(key, wanted, at)] = Layout(sheet, columns)
         return cached
+
+    def added_since(self, version: int, features: Iterable[str] = ()) -> tuple[Column, ...]:
+        """The columns the current template has for ``features`` that version ``version`` has
+        not: what a file of that version is told the newer template adds.
+
+        A version-1 file under the 100-point scale (QD366) could not name the ``conditions``
+        feature, which came with version 2 to the same rule-set: it is implied.
+        """
+        if version < FEATURE_SINCE["conditions"] and "scores" in features:
+            features = (*features, "conditions")
+        return tuple(
+            c
+            for sheet in self.sheets
+            for c in self.layout(sheet.key, features).columns
+            if c.since > version
+        )
 
 
 def column_letter(index: int) -> str:
@@ -220,12 +254,20 @@ def cell_ref(row: int, col: int) -> str:
     return f"{column_letter(col)}{row}"
 
 
-def features_for(uses_scores: bool, scores_required: bool = False) -> tuple[str, ...]:
-    """What a workbook made under a rule-set carries: the score columns (QD366), and whether
-    they must be filled. Recorded in the identity block, so reading needs no rule-set."""
-    if not uses_scores:
-        return ()
-    return ("scores", "scores_required") if scores_required else ("scores",)
+def features_at(features: Iterable[str], version: int) -> tuple[str, ...]:
+    """``features`` as a template of ``version`` records them (without later features)."""
+    return tuple(f for f in features if FEATURE_SINCE.get(f, 1) <= version)
+
+
+def features_for(
+    uses_scores: bool, scores_required: bool = False, conditions: bool = False
+) -> tuple[str, ...]:
+    """What a workbook made under a rule-set carries: the score columns (QD366), whether they
+    must be filled, and the columns of the 2025 conditions (shortcomings remedied, tasks not
+    completed, low-confidence votes). Recorded in the identity block, so reading needs no
+    rule-set."""
+    features = ("scores", "scores_required") if scores_required else ("scores",)
+    return (*(features if uses_scores else ()), *(("conditions",) if conditions else ()))
 
 
 @functools.cache
@@ -312,6 +354,7 @@ def _column(where: str, data: dict[str, Any]) -> Column:
             "max",
             "level",
             "formula",
+            "since",
         },
     )
     if data["type"] not in TYPES:
@@ -338,6 +381,7 @@ def _column(where: str, data: dict[str, Any]) -> Column:
         maximum=data.get("max"),
         level=data.get("level", ""),
         formula=data.get("formula", ""),
+        since=int(data.get("since", 1)),
     )
 
 

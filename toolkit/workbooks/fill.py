@@ -23,6 +23,7 @@ from toolkit.model import (
     Meeting,
     NotRatedReason,
     RatingLevel,
+    Remedied,
     SelfAssessment,
     VoteMethod,
     VoteTally,
@@ -39,7 +40,7 @@ def _typed(value: object, *, level_codes: bool = False) -> object:
     """What a secretary picks or types for a model value."""
     if isinstance(value, RatingLevel):
         return value.value if level_codes else value.full_name
-    if isinstance(value, NotRatedReason | VoteMethod):
+    if isinstance(value, NotRatedReason | VoteMethod | Remedied):
         return value.label
     if isinstance(value, bool):
         return YES if value else None
@@ -64,9 +65,10 @@ class _Filler:
             raise InputError(f"{source} không phải biểu mẫu «{kind}».")
         self.declaration = load_declaration(kind)
         self.features = identity.features
+        self.version = identity.template_version
 
     def layout(self, key: str) -> Layout:
-        return self.declaration.layout(key, self.features)
+        return self.declaration.layout(key, self.features, self.version)
 
     def sheet(self, key: str) -> Any:
         return self.book[self.declaration.sheet(key).name]
@@ -166,6 +168,11 @@ def fill_self_assessment(
                 "sick_leave_months": a.sick_leave_months or None,
                 "maternity_leave_months": a.maternity_leave_months or None,
                 "committee_proposal": a.committee_proposal,
+                "common_score": a.common_score,
+                "task_score": a.task_score,
+                "shortcomings_remedied": a.shortcomings_remedied,
+                "tasks_not_completed_percent": a.tasks_not_completed_percent,
+                "low_confidence_percent": a.low_confidence_percent,
             },
         )
     filler.raw(raw or {})

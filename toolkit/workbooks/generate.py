@@ -28,6 +28,7 @@ from toolkit.workbooks.declarations import (
     Declaration,
     Layout,
     column_letter,
+    features_at,
     features_for,
     load_declaration,
 )
@@ -73,7 +74,9 @@ class _Book:
         )
         self.fmt = {name: self.book.add_format(props) for name, props in FORMATS.items()}
 
-    def instructions(self, lines: Sequence[str], subtitle: str) -> None:
+    def instructions(
+        self, lines: Sequence[str], subtitle: str, features: tuple[str, ...] = ()
+    ) -> None:
         ws = self.book.add_worksheet(INSTRUCTIONS_SHEET)
         ws.set_column(0, 0, 110)
         ws.write_string(0, 0, self.declaration.title.upper(), self.fmt["title"])
@@ -85,7 +88,8 @@ class _Book:
         row += 1
         ws.write_string(row, 0, "Giải thích các cột cần nhập", self.fmt["heading"])
         for sheet in self.declaration.sheets:
-            for column in sheet.columns:
+            # only the columns this workbook has (not the score columns under QD124)
+            for column in self.declaration.layout(sheet.key, features).columns:
                 if column.is_input and column.help:
                     row += 1
                     text = f"«{sheet.name}» › {column.label}: {column.help}"
@@ -219,9 +223,11 @@ class _Book:
             record = records[offset] if offset < len(records) else {}
             for col, column in enumerate(columns):
                 if column.type == "formula":
-                    formula = column.formula.format(
-                        **{c.key: f"{column_letter(i)}{row + 1}" for i, c in enumerate(columns)}
-                    )
+                    # ``{previous}``: the column just before (a total over the columns
+                    # before it, whichever of them the template version has)
+                    cells = {c.key: f"{column_letter(i)}{row + 1}" for i, c in enumerate(columns)}
+                    cells["previous"] = f"{column_letter(col - 1)}{row + 1}"
+                    formula = column.formula.format(**cells)
                     ws.write_formula(row, col, formula, self.fmt["formula"], 0)
                 elif column.prefilled:
                     fmt = "prefilled_int" if column.type == "int" else "prefilled"
@@ -275,7 +281,14 @@ def _member_record(number: int, member: Member) -> dict[str, object]:
         "member_id": member.member_id,
         "full_name": member.full_name,
         "membership": member.membership.label,
+        # «Mẫu 2A»: the long label would wrap over the rows below in a locked, narrow cell
+        "subject_type": member.subject_type.form,
     }
+
+
+def workbook_features(rules: RuleSet) -> tuple[str, ...]:
+    """The optional parts of the cell workbooks made under ``rules`` (``features_for``)."""
+    return features_for(rules.uses_scores, rules.scores_required, rules.uses_conditions)
 
 
 def _cell_context(cell: OrgUnit, year: int, rules: RuleSet) -> dict[str, object]:
@@ -288,18 +301,36 @@ def _cell_context(cell: OrgUnit, year: int, rules: RuleSet) -> dict[str, object]
 
 
 def write_cell_workbook(
-    kind: str, cell: OrgUnit, members: Sequence[Member], year: int, rules: RuleSet, target: Target
+    kind: str,
+    cell: OrgUnit,
+    members: Sequence[Member],
+    year: int,
+    rules: RuleSet,
+    target: Target,
+    *,
+    version: int | None = None,
 ) -> None:
-    """Write the ``self_assessment`` or ``ballot`` workbook of one cell to a path or buffer."""
+    """Write the ``self_assessment`` or ``ballot`` workbook of one cell to a path or buffer.
+
+    ``version``: an earlier template version (as files already sent out were made), for tests
+    that those are still read; the current one when None.
+    """
     declaration = load_declaration(kind)
-    features = (*features_for(rules.uses_scores, rules.scores_required), *declaration.features)
+    at = declaration.version if version is None else version
+    # the rule-set's parts as that version knew them, and what every workbook of the current
+    # version carries (an earlier version, made for tests, carries none of it)
+    features = (
+        *features_at(workbook_features(rules), at),
+        *(declaration.features if version is None else ()),
+    )
     context = _cell_context(cell, year, rules)
     subtitle = f"{cell.name} (mã {cell.code}) · năm đánh giá {year}"
     book = _Book(target, declaration, dt.datetime(year, 1, 1))
-    book.instructions([line.format(**context) for line in declaration.instructions], subtitle)
+    lines = [line.format(**context) for line in declaration.instructions]
+    book.instructions(lines, subtitle, features)
     records = [_member_record(n, m) for n, m in enumerate(members, start=1)]
     for sheet in declaration.sheets:
-        layout = declaration.layout(sheet.key, features)
+        layout = declaration.layout(sheet.key, features, at)
         if sheet.layout == "form":
             book.form(layout, subtitle, context)
         elif sheet.layout == "table":
@@ -311,7 +342,7 @@ def write_cell_workbook(
     book.identity(
         Identity(
             kind=kind,
-            template_version=declaration.version,
+            template_version=at,
             year=year,
             cell_code=cell.code,
             roster_hash=roster_hash(cell, members),
@@ -389,6 +420,7 @@ def _roster_book(target: Target, roster: Roster | None) -> None:
                 "position": m.position,
                 "is_leader": m.is_leader,
                 "is_head": m.is_head,
+                "subject_type": m.subject_type.label,
             }
             for m in roster.members
         ]

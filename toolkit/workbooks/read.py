@@ -218,18 +218,27 @@ def _check_version(opened: _Opened, identity: Identity, declaration: Declaration
 
 def _older_template(opened: _Opened, identity: Identity, declaration: Declaration) -> None:
     """One warning for a file made before its template gained columns: it is read as it was
-    made (those columns are optional), and the warning says what the newer template adds."""
+    made (those columns are optional), and the warning says what the newer template adds:
+    the columns a later version brought for the same rule-set (``Column.since``), and the
+    parts every workbook of the current version carries (``Declaration.features``)."""
+    version = identity.template_version
+    columns = (
+        declaration.added_since(version, identity.features) if version < declaration.version else ()
+    )
     missing = [f for f in declaration.features if f not in identity.features]
-    if not missing:
+    if not columns and not missing:
         return
+    labels = ", ".join(f"«{c.label}»" for c in columns)
     found, english = (
         catalogue.make(
             "template-older-version",
             location=Location(opened.name),
-            value=identity.template_version,
+            value=version,
             unit_code=opened.unit_code,
             expected=declaration.version,
-            added="; ".join(FEATURE_TITLES[f][lang] for f in missing),
+            added="; ".join(
+                [*([labels] if labels else []), *(FEATURE_TITLES[f][lang] for f in missing)]
+            ),
         )
         for lang in (0, 1)
     )
@@ -296,7 +305,7 @@ def _read_content(
     opened: _Opened, identity: Identity, declaration: Declaration
 ) -> SelfAssessmentContent | BallotContent | DecisionsContent | None:
     sheets = _sheet_names(opened, declaration)
-    features = identity.features
+    features, version = identity.features, identity.template_version
     _older_template(opened, identity, declaration)
 
     def context(key: str) -> SheetContext | None:
@@ -311,8 +320,8 @@ def _read_content(
     if identity.kind == "self_assessment":
         cell_ctx, members_ctx = context("cell"), context("members")
         assert cell_ctx is not None and members_ctx is not None  # required sheets
-        cell_layout = declaration.layout("cell", features)
-        members_layout = declaration.layout("members", features)
+        cell_layout = declaration.layout("cell", features, version)
+        members_layout = declaration.layout("members", features, version)
         cell_values = read_form(cell_ctx, cell_layout)
         records = read_table(members_ctx, members_layout, "member_id")
         if cell_values is None or records is None:
@@ -322,11 +331,12 @@ def _read_content(
         )
     meeting_ctx, tally_ctx, papers_ctx = context("meeting"), context("tally"), context("papers")
     assert meeting_ctx is not None and tally_ctx is not None
-    meeting_layout = declaration.layout("meeting", features)
-    tally_layout = declaration.layout("tally", features)
+    meeting_layout = declaration.layout("meeting", features, version)
+    tally_layout = declaration.layout("tally", features, version)
     values = read_form(meeting_ctx, meeting_layout)
     records = read_table(tally_ctx, tally_layout, "member_id")
-    papers = read_papers(papers_ctx, declaration.layout("papers")) if papers_ctx else None
+    papers_layout = declaration.layout("papers", (), version)
+    papers = read_papers(papers_ctx, papers_layout) if papers_ctx else None
     if values is None or records is None:
         return None
     return build_ballot(
@@ -371,12 +381,32 @@ def read_roster_file(path: Path | str) -> RosterReading:
     return RosterReading(EMPTY_ROSTER if roster is None else roster, tuple(issues), sha)
 
 
+def _roster_version_by_headers(ctx: SheetContext, declaration: Declaration) -> int:
+    """A roster made by hand (no identity block): the newest version whose added columns all
+    have their headers, so that a roster typed before a column existed reads as before."""
+    version = declaration.version
+    while version > declaration.min_version:
+        layout = declaration.layout("members", (), version)
+        header = layout.sheet.header_row
+        added = [(i, c) for i, c in enumerate(layout.columns) if c.since == version]
+        if all(label_key(ctx.raw(header, i)) == label_key(c.label) for i, c in added):
+            break
+        version -= 1
+    return version
+
+
+#: a roster exported by another program carries no identity block: its version is read from
+#: its headers, and it is told what a newer template adds like any other file
+_NO_IDENTITY = Identity(kind="roster", template_version=0)
+
+
 def _read_roster(path: Path | str, data: bytes, issues: list[Issue]) -> Roster | None:
     """The roster in ``data``, or None when it cannot be read (``issues`` say why)."""
     try:
         opened = _open(path, data, issues)
         identity = _identity(opened)
         declaration = load_declaration("roster")
+        version = declaration.version
         if identity is not None:
             if identity.kind != "roster":
                 from toolkit.workbooks.declarations import KIND_TITLES
@@ -388,16 +418,22 @@ def _read_roster(path: Path | str, data: bytes, issues: list[Issue]) -> Roster |
                     expected_en=declaration.title_en,
                 )
             _check_version(opened, identity, declaration)
+            version = identity.template_version
         sheets = _sheet_names(opened, declaration)
         units_name, members_name = sheets["units"], sheets["members"]
         assert units_name is not None and members_name is not None
         units_ctx, members_ctx = opened.context(units_name), opened.context(members_name)
-        units_layout = declaration.layout("units")
-        members_layout = declaration.layout("members")
+        if identity is None:
+            version = _roster_version_by_headers(members_ctx, declaration)
+        units_layout = declaration.layout("units", (), version)
+        members_layout = declaration.layout("members", (), version)
         units = read_table(units_ctx, units_layout, None)
         members = read_table(members_ctx, members_layout, "member_id")
         if units is None or members is None:
             return None
+        _older_template(
+            opened, replace(identity or _NO_IDENTITY, template_version=version), declaration
+        )
         return build_roster(units_ctx, units_layout, units, members_ctx, members_layout, members)
     except _Stop:
         return None

@@ -6,8 +6,8 @@ second row of a duplicated code. Parent links are checked for unknown codes and 
 
 from __future__ import annotations
 
-from toolkit.model import Member, Membership, OrgKind, OrgTree, OrgUnit, Roster
-from toolkit.workbooks.declarations import Layout
+from toolkit.model import Member, Membership, OrgKind, OrgTree, OrgUnit, Roster, SubjectType
+from toolkit.workbooks.declarations import Layout, load_declaration
 from toolkit.workbooks.sheets import Record, SheetContext
 
 EMPTY_ROSTER = Roster(OrgTree({}), ())
@@ -73,6 +73,7 @@ def build_roster(
 
     members: list[Member] = []
     member_row: dict[str, int] = {}
+    untyped: list[tuple[str, int]] = []  # members whose subject type was left blank, and rows
     for record in member_rows:
         if not _complete(members_ctx, members_layout, record):
             continue
@@ -99,6 +100,11 @@ def build_roster(
             )
             continue
         member_row[member_id] = record.row
+        is_leader = bool(record.values["is_leader"])
+        subject: SubjectType | None = record.values.get("subject_type")
+        if subject is None:
+            untyped.append((member_id, record.row))
+            subject = SubjectType.LEADER if is_leader else SubjectType.NO_POST
         members.append(
             Member(
                 member_id=member_id,
@@ -108,12 +114,36 @@ def build_roster(
                 birth_year=record.values["birth_year"],
                 admission_date=record.values["admission_date"],
                 position=record.values["position"] or "",
-                is_leader=bool(record.values["is_leader"]),
+                is_leader=is_leader,
                 is_head=bool(record.values["is_head"]),
+                subject_type=subject,
             )
         )
+    if untyped:
+        _subject_types_defaulted(members_ctx, members_layout, untyped)
     _check_cells(units_ctx, units_layout, units, unit_row, members)
     return Roster(OrgTree(units), tuple(members))
+
+
+def _subject_types_defaulted(
+    ctx: SheetContext, layout: Layout, untyped: list[tuple[str, int]]
+) -> None:
+    """One warning per roster for every member whose subject type is blank (or whose roster
+    predates the column): 2A for a leader, else 2B."""
+    first, row = untyped[0]
+    # the column as the current template names it, also when this roster predates it
+    columns = load_declaration("roster").sheet("members").columns
+    column = next(c for c in columns if c.key == "subject_type")
+    ref = layout.ref("subject_type", row) if layout.has("subject_type") else ""
+    ctx.add(
+        "subject-type-defaulted",
+        ref,
+        value=len(untyped),
+        member_id=first,
+        unit_code="",
+        field=column.label,
+        member=first,
+    )
 
 
 def _check_parents(

@@ -19,6 +19,8 @@ from toolkit.model import (
     NotRatedReason,
     OrgKind,
     RatingLevel,
+    Remedied,
+    SubjectType,
     VoteMethod,
     normalize_text,
     strip_accents,
@@ -254,6 +256,10 @@ _CHOICE_PARSERS: dict[str, Any] = {
     ),
     "org_kinds": OrgKind.parse,
     "yes_no": lambda raw: as_bool(raw)[0],
+    "subject_types": lambda raw: _match_enum(
+        SubjectType, raw, {f"mau{t.value.lower()}": t for t in SubjectType}
+    ),
+    "yes_no_na": lambda raw: _match_enum(Remedied, raw, {"kad": Remedied.NOT_APPLICABLE}),
 }
 
 

@@ -1,0 +1,221 @@
+"""Files already out this season (issue 11): a workbook made from template version 1 reads
+exactly as before, with one warning saying what version 2 adds; a version-2 workbook (2026)
+carries the new columns and reads back exactly."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from bad_inputs.clean import Filing, cb01_filing, fill, roster, templates
+
+from toolkit.model import Remedied, Roster, Severity, SubjectType
+from toolkit.workbooks.cellbooks import BallotContent, SelfAssessmentContent
+from toolkit.workbooks.declarations import load_declaration
+from toolkit.workbooks.read import read_workbook
+
+SHEET = "Tự đánh giá"
+
+
+def dated(filing: Filing, year: int) -> Filing:
+    meeting = dataclasses.replace(filing.meeting, meeting_date=dt.date(year, 12, 10))
+    return dataclasses.replace(filing, meeting=meeting)
+
+
+def the_2026_filing() -> Filing:
+    """CB01's filing with every column of version 2 filled in."""
+    filing = dated(cb01_filing(scores=True), 2026)
+    extra = {
+        "DV001": {"shortcomings_remedied": Remedied.YES},
+        "DV002": {"shortcomings_remedied": Remedied.NO, "tasks_not_completed_percent": 55.5},
+        "DV003": {"shortcomings_remedied": Remedied.NOT_APPLICABLE, "low_confidence_percent": 60},
+        "DV005": {"tasks_not_completed_percent": 0.0},
+    }
+    assessments = tuple(
+        dataclasses.replace(a, **extra.get(a.member_id, {}))  # type: ignore[arg-type]
+        for a in filing.assessments
+    )
+    return dataclasses.replace(filing, assessments=assessments)
+
+
+def leader_roster() -> Roster:
+    """The clean roster with DV001 a leader (2A) and DV003 outside the political system (2C)."""
+    base = roster()
+    types = {"DV001": SubjectType.LEADER, "DV003": SubjectType.OUTSIDE}
+    members = tuple(
+        dataclasses.replace(m, subject_type=types.get(m.member_id, m.subject_type))
+        for m in base.members
+    )
+    return dataclasses.replace(base, members=members)
+
+
+# ---------------------------------------------------------------------------------------------
+# Version 1: read as today
+
+
+@pytest.mark.parametrize(
+    ("year", "scores", "warned"),
+    [
+        # QD366: version 2 adds columns for this rule-set: one warning naming them
+        (2025, True, True),
+        (2026, True, True),
+        # QD124: version 2 adds nothing for it: nothing to say
+        (2024, False, False),
+    ],
+)
+def test_a_version_1_file_reads_as_before_with_one_warning(
+    tmp_path: Path, year: int, scores: bool, warned: bool
+) -> None:
+    made = templates(tmp_path / "t", roster(), year=year, version=1)
+    filing = dated(cb01_filing(scores=scores, total_only=True), year)
+    sa, bb = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
+
+    assessment, ballot = read_workbook(sa), read_workbook(bb)
+
+    assert assessment.identity is not None and assessment.identity.template_version == 1
+    # as version 1 wrote it: the conditions feature did not exist yet
+    assert "conditions" not in assessment.identity.features
+    assert isinstance(assessment.content, SelfAssessmentContent)
+    # exactly what was typed: the total alone, and nothing of what version 2 asks
+    assert assessment.content.assessments == filing.assessments
+    assert assessment.content.cell == filing.cell
+    assert ballot.issues == () and isinstance(ballot.content, BallotContent)
+    if not warned:
+        assert assessment.issues == ()
+        return
+    (warning,) = assessment.issues
+    assert (warning.code, warning.severity, warning.value) == (
+        "template-older-version",
+        Severity.WARNING,
+        "1",
+    )
+    assert (warning.location.file, warning.location.cell, warning.unit_code) == (
+        sa.name,
+        "",
+        "CB01",
+    )
+    assert warning.message == (
+        "Tệp dùng biểu mẫu phiên bản 1; vẫn được đọc như trước. Biểu mẫu phiên bản 2 có thêm: "
+        "«Đối tượng», «Điểm tiêu chí chung (tối đa 30)», «Điểm kết quả thực hiện nhiệm vụ "
+        "(tối đa 70)», «Đã khắc phục 100% hạn chế, khuyết điểm kỳ trước», «Tỷ lệ nhiệm vụ không "
+        "hoàn thành (%)», «Tỷ lệ phiếu tín nhiệm thấp (%)». Các cột này coi như để "
+        "trống; nếu cần, hãy ghi vào biểu mẫu mới do cấp trên gửi."
+    )
+
+
+def test_a_version_1_file_with_a_missing_total_is_pinned_where_version_1_has_it(
+    tmp_path: Path,
+) -> None:
+    made = templates(tmp_path / "t", roster(), year=2025, version=1)
+    filing = dated(cb01_filing(scores=True, total_only=True), 2025)
+    sa, _ = fill(
+        made["CB01", "self_assessment"],
+        made["CB01", "ballot"],
+        tmp_path,
+        filing.with_raw(assessment={f"{SHEET}!F6": None}),
+    )
+    issues = read_workbook(sa).issues
+    assert [(i.code, i.location.cell) for i in issues] == [
+        ("template-older-version", ""),
+        ("required-missing", "F6"),
+    ]
+
+
+def test_the_current_templates_are_version_2_and_still_read_version_1() -> None:
+    for kind in ("self_assessment", "roster"):
+        declaration = load_declaration(kind)
+        assert (declaration.version, declaration.min_version) == (2, 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# Version 2 (2026): the new columns, read back exactly
+
+
+def test_a_2026_workbook_carries_the_new_columns_and_reads_back_exactly(tmp_path: Path) -> None:
+    made = templates(tmp_path / "t", leader_roster(), year=2026)
+    filing = the_2026_filing()
+    sa, bb = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
+
+    assessment, ballot = read_workbook(sa), read_workbook(bb)
+
+    assert assessment.identity is not None and assessment.identity.template_version == 2
+    assert assessment.identity.features == ("scores", "scores_required", "conditions")
+    assert assessment.issues == () and ballot.issues == ()
+    assert isinstance(assessment.content, SelfAssessmentContent)
+    assert assessment.content.assessments == filing.assessments
+    assert assessment.content.cell == filing.cell
+    # what the secretary sees: the subject type of each member, prefilled from the roster
+    ws = openpyxl.load_workbook(sa)[SHEET]
+    assert [ws[f"E{r}"].value for r in (5, 6, 7)] == ["Mẫu 2A", "Mẫu 2B", "Mẫu 2C"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected", "codes"),
+    [
+        # the total left blank: the parts are added up
+        ({f"{SHEET}!I5": None}, 93.0, []),
+        # a typed total that is the sum: fine
+        ({f"{SHEET}!I5": 93}, 93.0, []),
+        # a typed total that is not: an error at the total's cell, the typed total stands
+        ({f"{SHEET}!I5": 90}, 90.0, [("score-total-mismatch", "I5", Severity.ERROR)]),
+        # each part has its own range
+        ({f"{SHEET}!G5": 31, f"{SHEET}!I5": None}, None,
+         [("number-out-of-range", "G5", Severity.ERROR)]),
+        ({f"{SHEET}!H5": 71, f"{SHEET}!I5": None}, None,
+         [("number-out-of-range", "H5", Severity.ERROR)]),
+        # a part missing: asked for, where it is
+        ({f"{SHEET}!G5": None, f"{SHEET}!I5": None}, None,
+         [("required-missing", "G5", Severity.ERROR)]),
+    ],
+)  # fmt: skip
+def test_the_score_in_two_parts(
+    tmp_path: Path,
+    typed: dict[str, object],
+    expected: float | None,
+    codes: list[tuple[str, str, Severity]],
+) -> None:
+    made = templates(tmp_path / "t", roster(), year=2026)
+    filing = the_2026_filing().with_raw(assessment=typed)
+    sa, _ = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
+
+    reading = read_workbook(sa)
+
+    assert [(i.code, i.location.cell, i.severity) for i in reading.issues] == codes
+    assert isinstance(reading.content, SelfAssessmentContent)
+    assert reading.content.assessments[0].self_score == expected
+
+
+def test_the_total_mismatch_names_both_figures(tmp_path: Path) -> None:
+    made = templates(tmp_path / "t", roster(), year=2026)
+    filing = the_2026_filing().with_raw(assessment={f"{SHEET}!I6": 80})
+    sa, _ = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
+    (found,) = read_workbook(sa).issues
+    assert found.member_id == "DV002" and found.location.sheet == SHEET
+    assert found.message == (
+        "Ô «Điểm tự chấm» ghi 80 nhưng điểm tiêu chí chung cộng điểm kết quả thực hiện nhiệm vụ "
+        "là 85.5. Hãy sửa một trong ba ô, hoặc để trống ô tổng để tự cộng."
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("Có", Remedied.YES),
+        ("không", Remedied.NO),
+        ("Không áp dụng", Remedied.NOT_APPLICABLE),
+        ("khong ap dung", Remedied.NOT_APPLICABLE),
+    ],
+)
+def test_the_shortcomings_column_takes_yes_no_or_not_applicable(
+    tmp_path: Path, typed: str, value: Remedied
+) -> None:
+    made = templates(tmp_path / "t", roster(), year=2026)
+    filing = the_2026_filing().with_raw(assessment={f"{SHEET}!O5": typed})
+    sa, _ = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
+    reading = read_workbook(sa)
+    assert reading.issues == ()
+    assert isinstance(reading.content, SelfAssessmentContent)
+    assert reading.content.assessments[0].shortcomings_remedied is value
