@@ -486,3 +486,27 @@ def test_cells_without_members_are_fine_only_at_a_higher_level(tmp_path: Path) -
     write_roster(Roster(OrgTree(units), ()), path)
     assert [i.code for i in read_roster_file(path).issues] == ["cell-without-members"]
     assert read_roster_file(path, organizations_only=True).issues == ()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    ["5", 1.5, -1, None, [1, 2]],
+    ids=["text", "float", "negative", "null", "list"],
+)
+def test_a_rolled_up_organization_with_a_bad_count_refuses_the_package(
+    bad: object, wards: dict[str, Path], city_roster: Path, tmp_path: Path
+) -> None:
+    city = tmp_path / "thanh-pho"
+    assert run(*wards.values(), "--roster", city_roster, "-o", city, "-q")[0] == 0
+    centre_roster = level_roster(tmp_path / "tw.xlsx", ("TW", "Trung ương"), {"TU-DN": "Đà Nẵng"})
+
+    def edit(r: dict[str, Any], m: dict[str, Any]) -> None:
+        rated = next(o for o in r["organizations"] if o["counts"])
+        rated["counts"]["levels"][1] = bad
+
+    rewrite(city, edit)
+    out = tmp_path / "tw"
+    code, _, stderr = run(city, "--roster", centre_roster, "-o", out, "--year", YEAR)
+    assert code == 1, stderr
+    assert ("rollup-results-invalid", str(city)) in codes(out)
+    assert load(out)["organizations"] == []

@@ -178,8 +178,9 @@ def _member_case(m: Mapping[str, Any]) -> str | None:
 def _from_organizations(entries: Sequence[Any], committee: str) -> list[dict[str, Any]]:
     orgs = _list(entries, "organizations")
     for org in orgs:
-        path = _list(org["path"], "path")
-        if not all(isinstance(p, str) for p in path):
+        path = org["path"]
+        # join refuses anything but a list of strings, at C speed (180,000 organizations)
+        if type(path) is not list or not isinstance("".join(path), str):
             raise Invalid("«path» của tổ chức không phải danh sách mã")
         org["path"] = [committee, *path]
         if org["status"] not in ORG_STATUSES:
@@ -202,49 +203,55 @@ def _below(entry: Mapping[str, Any]) -> tuple[int, int, int]:
     )
 
 
+#: level code → its position in LEVELS order
+_LEVEL_AT = {code: i for i, code in enumerate(LEVEL_CODES)}
+
+
 def _tally(orgs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, TypeTally], Counts]:
     """Per type: members by level, organizations by level, what is still proposed.
 
     Plain lists while counting (a national roll-up passes some 180,000 organizations here):
     roster, undecided, 4 levels, 7 reasons, 4 organization levels, organizations without a
-    level, proposed members, proposed organizations.
+    level, proposed members, proposed organizations. Each organization's numbers are checked
+    with builtins only (``min`` refuses what is not a number, the sums must agree); a float
+    among them would make its sum a float, which the end refuses.
     """
     width = 2 + 4 + len(REASON_CODES) + 4 + 3
     org_at = 2 + 4 + len(REASON_CODES)
+    counted = org_at  # the member counts: roster, undecided, levels, reasons
     acc: dict[str, list[int]] = {}
-    for org in orgs:
-        key = org["org_type"]
-        if not isinstance(key, str):
-            raise Invalid("«org_type» không phải chuỗi")
-        row = acc.get(key)
-        if row is None:
-            row = acc[key] = [0] * width
-        level = org["level"]
-        if level is None:
-            row[org_at + 4] += 1
-        else:
-            row[org_at + LEVEL_CODES.index(_level(level, "level") or "")] += 1
-        if not org["level_decided"]:
-            row[width - 1] += 1
-        c = org["counts"]
-        if c is None:
-            continue
-        levels, reasons = c["levels"], c["not_rated"]
-        if len(levels) != 4 or len(reasons) != len(REASON_CODES):
-            raise Invalid("số liệu của tổ chức không đủ cột")
-        values = (c["roster"], c["undecided"], *levels, *reasons)
-        if any(type(v) is not int or v < 0 for v in values):
-            raise Invalid("số liệu của tổ chức không phải số nguyên không âm")
-        if values[0] != sum(values[1:]):
-            raise Invalid(f"số liệu của tổ chức {org['code']!r} không cộng lại bằng số đảng viên")
-        for i, v in enumerate(values):
-            row[i] += v
-        if not org["members_decided"]:
-            row[width - 2] += values[0]
+    try:
+        for org in orgs:
+            key = org["org_type"]
+            row = acc.get(key)
+            if row is None:
+                if not isinstance(key, str):
+                    raise Invalid("«org_type» không phải chuỗi")
+                row = acc[key] = [0] * width
+            level = org["level"]
+            row[org_at + (4 if level is None else _LEVEL_AT[level])] += 1
+            if not org["level_decided"]:
+                row[width - 1] += 1
+            c = org["counts"]
+            if c is None:
+                continue
+            values = [c["roster"], c["undecided"], *c["levels"], *c["not_rated"]]
+            if len(values) != counted or min(values) < 0 or values[0] * 2 != sum(values):
+                raise Invalid(f"số liệu của tổ chức {org['code']!r} không hợp lệ")
+            for i, v in enumerate(values):
+                row[i] += v
+            if not org["members_decided"]:
+                row[width - 2] += values[0]
+    except KeyError as exc:
+        raise Invalid(f"mức xếp loại hoặc trường không hợp lệ: {exc}") from None
+    except TypeError:
+        raise Invalid("số liệu của tổ chức không phải số") from None
     types: dict[str, TypeTally] = {}
     total = Counts()
     for key in sorted(acc):
         row = acc[key]
+        if not all(type(v) is int for v in row):
+            raise Invalid("số liệu của tổ chức không phải số nguyên")
         members = Counts(row[0], tuple(row[2:6]), tuple(row[6:org_at]), row[1])
         types[key] = TypeTally(
             members=members,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from toolkit.errors import InputError, OutputError, os_reason
+from toolkit.gcpause import collector_paused
 from toolkit.model import InputFile, Issue, OrgKind, OrgUnit, Roster, Severity
 from toolkit.rollup.combine import RollupResult, choose_year, combine
 from toolkit.rollup.source import MANIFEST
@@ -82,7 +83,8 @@ def rollup(
     check_paths(out_dir, [*paths, roster_path])
     reading = read_roster_file(roster_path, organizations_only=True)
     committee, expected = level_of(reading.roster, roster_path)
-    readings = [read_package(p) for p in paths]
+    with collector_paused():  # a national roll-up reads some 180,000 acyclic dicts
+        readings = [read_package(p) for p in paths]
     chosen = choose_year(readings, year)
     if chosen is None:
         raise InputError(_nothing_usable(readings))
