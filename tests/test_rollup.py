@@ -510,3 +510,20 @@ def test_a_rolled_up_organization_with_a_bad_count_refuses_the_package(
     assert code == 1, stderr
     assert ("rollup-results-invalid", str(city)) in codes(out)
     assert load(out)["organizations"] == []
+
+
+def test_the_demo_rolls_two_committees_up(tmp_path: Path) -> None:
+    target = tmp_path / "demo"
+    result = CliRunner().invoke(main, ["demo", str(target), "--cells", "4", "-q"])
+    assert result.exit_code == 0, result.output
+    assert str(target / "cap-tren" / "bao-cao.html") in result.stdout
+    doc = load(target / "cap-tren")
+    assert doc["parent"]["code"] == "TU-DN"
+    assert [(c["code"], c["status"]) for c in doc["committees"]] == [
+        ("DU-HK", "proposed"),
+        ("DU-HM", "proposed"),
+    ]
+    assert doc["totals"]["roster"] == sum(
+        load(folder)["totals"]["roster"]
+        for folder in (target / "ket-qua", target / "cap-duoi-2" / "ket-qua")
+    )
