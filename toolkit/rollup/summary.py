@@ -102,14 +102,14 @@ def _row(number: str, subject: str, levels: tuple[int, ...], unrated: int, note:
 def _members(types: Mapping[str, TypeTally]) -> SummaryTable:
     rows = []
     for n, (key, t) in enumerate(types.items(), start=1):
-        note = f"{t.proposed_members} theo mức đề xuất" if t.proposed_members else ""
+        note = f"{t.proposed_members} theo đề xuất" if t.proposed_members else ""
         rows.append(_row(str(n), key or NO_TYPE, t.members.levels, t.members.unrated, note))
     proposed = sum(t.proposed_members for t in types.values())
     return SummaryTable(
         form="15A",
         title="Kết quả đánh giá, xếp loại chất lượng đảng viên",
         rows=tuple(rows),
-        total=_total(rows, f"{proposed} theo mức đề xuất" if proposed else ""),
+        total=_total(rows, f"{proposed} theo đề xuất" if proposed else ""),
     )
 
 
@@ -119,9 +119,9 @@ def _organizations(result: RollupResult) -> SummaryTable:
     for n, (key, t) in enumerate(result.types.items(), start=1):
         notes = []
         if key in over:
-            notes.append(f"vượt tỷ lệ: tối đa {over[key].ceiling} HTXSNV")
+            notes.append(f"vượt tỷ lệ (tối đa {over[key].ceiling})")
         if t.proposed_organizations:
-            notes.append(f"{t.proposed_organizations} theo mức đề xuất")
+            notes.append(f"{t.proposed_organizations} theo đề xuất")
         org = t.organizations
         rows.append(_row(str(n), key or NO_TYPE, org.levels, org.unrated, "; ".join(notes)))
     proposed = sum(t.proposed_organizations for t in result.types.values())
@@ -129,7 +129,7 @@ def _organizations(result: RollupResult) -> SummaryTable:
         form="15B",
         title="Kết quả đánh giá, xếp loại chất lượng tổ chức đảng (chi bộ)",
         rows=tuple(rows),
-        total=_total(rows, f"{proposed} theo mức đề xuất" if proposed else ""),
+        total=_total(rows, f"{proposed} theo đề xuất" if proposed else ""),
     )
 
 

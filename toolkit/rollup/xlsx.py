@@ -34,7 +34,7 @@ SHEET_ISSUES = "Vấn đề"
 SHEET_INPUTS = "Gói đã đọc"
 HEADER_ROW = 3
 _STATUS_TONES = {"decided": "", "proposed": "warning", "missing": "missing", "refused": "error"}
-_SUMMARY_WIDTHS = (5, 30, 10, 10, 10, 10, 10, 11, 12, 14, 30)
+_SUMMARY_WIDTHS = (5, 28, 9, 9, 9, 9, 9, 10, 17, 25, 36)
 
 
 def title(result: RollupResult) -> str:
@@ -78,7 +78,7 @@ def _write_table(ws: Any, book: StyleBook, table: SummaryTable, row: int) -> int
     """One table from ``row`` (0-based); returns the row of its "Tổng cộng"."""
     ws.write_string(row, 0, f"Mẫu {table.form}: {table.title}", book["label"])
     header = row + 1
-    ws.set_row(header, 32)
+    ws.set_row(header, 48)  # three lines: "% HTXSNV/(HTXSNV+HTTNV)" wraps
     for col, text in enumerate(table.headers):
         ws.write_string(header, col, text, book["header"])
         ws.write_string(header + 1, col, table.numbers[col], book["header"])
@@ -154,8 +154,8 @@ def _write_committees(wb: Any, book: StyleBook, result: RollupResult) -> None:
         Column("HTNV", 9, "int"),
         Column("KHTNV", 9, "int"),
         Column("Chưa xếp loại", 10, "int"),
-        Column("% HTXSNV/HTTNV", 11, "percent"),
-        Column("% HTXSNV/(HTXSNV+HTTNV)", 13, "percent"),
+        Column("% HTXSNV/HTTNV", 16, "percent"),
+        Column("% HTXSNV/(HTXSNV+HTTNV)", 24, "percent"),
     )
     rows: list[Sequence[object]] = []
     tones: list[str] = []
