@@ -79,4 +79,10 @@ def test_the_summary_tables_show_the_data(browser: Browser, upper: Path) -> None
         assert total[10] == t["note"]
         rows = page.eval_on_selector_all(f"{selector} tbody tr", "rows => rows.length")
         assert rows == len(table["rows"]) + 1
+    # "Chưa xếp loại" of the members' table, by reason: they add up to its column 8
+    counts = page.eval_on_selector_all(
+        "#chua-xep-loai tbody td.n", "cells => cells.map(c => c.textContent)"
+    )
+    assert len(counts) == 8
+    assert sum(int(v.replace(".", "")) for v in counts) == doc["summary"][0]["total"]["unrated"]
     page.close()

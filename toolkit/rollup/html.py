@@ -16,7 +16,7 @@ from toolkit import __version__
 from toolkit.model import Issue
 from toolkit.outputs.report_html import make_environment
 from toolkit.rollup.combine import STATUS_LABELS, CommitteeLine, RollupResult, TypeCeiling
-from toolkit.rollup.summary import SummaryTable, upward_summary
+from toolkit.rollup.summary import SummaryTable, unrated_rows, upward_summary
 from toolkit.rollup.xlsx import subtitle, title
 
 TEMPLATE = "cap-tren.html.j2"
@@ -46,6 +46,8 @@ class RollupPage:
     digest: PageFooter
     result: RollupResult
     tables: tuple[SummaryTable, SummaryTable]
+    #: members "Chưa xếp loại" by reason
+    unrated: tuple[tuple[str, int], ...]
     committees: tuple[CommitteeLine, ...]
     status_labels: dict[str, str]
     status_tones: dict[str, str]
@@ -75,6 +77,7 @@ def rollup_page(result: RollupResult) -> RollupPage:
         ),
         result=result,
         tables=upward_summary(result),
+        unrated=unrated_rows(result),
         committees=result.committees,
         status_labels=dict(STATUS_LABELS),
         status_tones=dict(_STATUS_TONES),

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from toolkit.model import NotRatedReason
 from toolkit.rollup.combine import RollupResult
 from toolkit.rollup.tally import TypeTally, ratio
 
@@ -83,6 +84,14 @@ class SummaryTable:
 def upward_summary(result: RollupResult) -> tuple[SummaryTable, SummaryTable]:
     """The members' and the organizations' tables of this level (for every renderer)."""
     return _members(result.types), _organizations(result)
+
+
+def unrated_rows(result: RollupResult) -> tuple[tuple[str, int], ...]:
+    """Members counted "Chưa xếp loại", by reason: each reason not to rate, then those rated
+    whose level is still open (a tie or no level carried, for the competent level)."""
+    c = result.counts
+    reasons = tuple((r.label, n) for r, n in zip(NotRatedReason, c.not_rated, strict=True))
+    return (*reasons, ("Chưa xác định mức xếp loại", c.undecided))
 
 
 def _row(number: str, subject: str, levels: tuple[int, ...], unrated: int, note: str) -> SummaryRow:

@@ -25,7 +25,7 @@ from toolkit.outputs.sheets import (
 )
 from toolkit.outputs.styles import StyleBook, register
 from toolkit.rollup.combine import STATUS_LABELS, RollupResult
-from toolkit.rollup.summary import SummaryRow, SummaryTable, upward_summary
+from toolkit.rollup.summary import SummaryRow, SummaryTable, unrated_rows, upward_summary
 from toolkit.rollup.tally import ratio
 
 SHEET_SUMMARY = "Báo cáo tổng hợp"
@@ -71,6 +71,10 @@ def _write_summary(wb: Any, book: StyleBook, result: RollupResult) -> None:
     row = HEADER_ROW
     for table in upward_summary(result):
         row = _write_table(ws, book, table, row) + 3
+    ws.write_string(row, 0, "Đảng viên chưa xếp loại theo lý do (cột 8 của Mẫu 15A)", book["label"])
+    for n, (label, count) in enumerate(unrated_rows(result), start=row + 1):
+        ws.write_string(n, 1, label, book["text"])
+        ws.write_number(n, 2, count, book["int"])
     print_setup(ws)
 
 
