@@ -527,3 +527,22 @@ def test_the_demo_rolls_two_committees_up(tmp_path: Path) -> None:
         load(folder)["totals"]["roster"]
         for folder in (target / "ket-qua", target / "cap-duoi-2" / "ket-qua")
     )
+
+
+def test_a_run_that_fails_half_way_leaves_the_previous_outputs(
+    wards: dict[str, Path], city_roster: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from toolkit.rollup import write
+
+    out = tmp_path / "out"
+    assert run(*wards.values(), "--roster", city_roster, "-o", out, "-q")[0] == 0
+    before = digests(out)
+
+    def broken(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write, "write_rollup_report", broken)
+    code, _, stderr = run(wards["DU-HK"], "--roster", city_roster, "-o", out)
+    assert code == 2 and "hết chỗ trống trên đĩa" in stderr
+    assert digests(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
