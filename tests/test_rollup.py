@@ -437,6 +437,7 @@ def test_a_rollup_is_itself_a_package(
     ]
     assert len(top["cases"]) == len(mid["cases"])
     assert top["committees"][0]["below"] == {"committees": 2, "reported": 2, "decided": 0}
+    assert "rollup-below-incomplete" not in {i["code"] for i in top["issues"]}
     # a rolled-up package is verified like any other
     (city / "bao-cao.html").write_text("sửa tay", encoding="utf-8")
     code, stdout, _ = run(city, "--roster", centre_roster, "-o", tmp_path / "x", "--year", YEAR)
@@ -546,3 +547,20 @@ def test_a_run_that_fails_half_way_leaves_the_previous_outputs(
     assert code == 2 and "hết chỗ trống trên đĩa" in stderr
     assert digests(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+
+
+def test_a_committee_whose_own_roll_up_is_incomplete_is_told(
+    wards: dict[str, Path], tmp_path: Path
+) -> None:
+    roster = level_roster(
+        tmp_path / "r.xlsx", ("TU-DN", "Thành ủy"), {**WARDS, "DU-HV": "Đảng ủy xã Hòa Vang"}
+    )
+    city = tmp_path / "thanh-pho"
+    assert run(*wards.values(), "--roster", roster, "-o", city, "-q")[0] == 1
+    centre_roster = level_roster(tmp_path / "tw.xlsx", ("TW", "Trung ương"), {"TU-DN": "Đà Nẵng"})
+    out = tmp_path / "tw"
+    code, stdout, _ = run(city, "--roster", centre_roster, "-o", out)
+    assert code == 0  # every committee of this level reported; the warning tells the rest
+    issue = next(i for i in load(out)["issues"] if i["code"] == "rollup-below-incomplete")
+    assert "2/3" in issue["message"] and issue["file"] == str(city)
+    assert "rollup-below-incomplete" in stdout

@@ -167,6 +167,17 @@ define(
         "figures are proposals and are labelled so in the summary.",
     ),
     IssueType(
+        "rollup-below-incomplete",
+        W,
+        "Số liệu của cấp dưới chưa đầy đủ",
+        "A committee's own figures are incomplete",
+        "Gói «{package}» ({value}) mới tổng hợp {reported}/{committees} tổ chức trực thuộc của "
+        "nó; số liệu được dùng như đã gửi. Hãy đề nghị cấp đó tổng hợp đủ rồi gửi lại.",
+        "Package '{package}' ({value}) combines only {reported} of its {committees} "
+        "organizations; its figures are used as sent. Ask that committee to combine all of "
+        "them and send the package again.",
+    ),
+    IssueType(
         "rollup-org-quota-over",
         W,
         "Số tổ chức HTXSNV vượt tỷ lệ trong nhóm loại hình",

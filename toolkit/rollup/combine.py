@@ -171,6 +171,7 @@ def combine(
         lines.append(CommitteeLine(unit, status, package, refused))
         if package is not None:
             found.extend(_overrides(package, ruleset))
+            found.extend(_incomplete_below(package))
     kept = tuple(admitted[c.unit.code] for c in lines if c.unit.code in admitted)
     types = merge_types(p.content.types for p in kept)
     counts = sum((p.content.counts for p in kept), Counts())
@@ -256,6 +257,24 @@ def _overrides(package: Package, ruleset: RuleSet) -> list[Issue]:
             expected="; ".join(ruleset.overrides) or "không có",
             package=package.name,
             unit_code=package.committee_code,
+        )
+    ]
+
+
+def _incomplete_below(package: Package) -> list[Issue]:
+    """A roll-up package whose own committees did not all report."""
+    below = package.content.below
+    if below is None or below[1] >= below[0]:
+        return []
+    return [
+        catalogue.make(
+            "rollup-below-incomplete",
+            location=Location(package.name),
+            value=package.committee_code,
+            package=package.name,
+            unit_code=package.committee_code,
+            committees=below[0],
+            reported=below[1],
         )
     ]
 
