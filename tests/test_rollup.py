@@ -490,6 +490,46 @@ def test_cells_without_members_are_fine_only_at_a_higher_level(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(
+    "edit",
+    [
+        lambda r: r["cases"][0].pop("member_id"),
+        lambda r: r["cases"][0].update(decided="yes"),
+        lambda r: r["cases"][0].update(decided_level="Tốt"),
+        lambda r: r["cases"][0].update(path=[1]),
+        lambda r: r["organizations"][0].update(path="DU-HK"),
+        lambda r: r["organizations"][0].update(level="XUAT SAC"),
+        lambda r: r["organizations"][0].update(status="ok"),
+        lambda r: r.pop("completeness"),
+    ],
+    ids=[
+        "case-id",
+        "case-decided",
+        "case-level",
+        "case-path",
+        "org-path",
+        "org-level",
+        "org-status",
+        "completeness",
+    ],
+)
+def test_a_rolled_up_package_that_breaks_its_schema_is_refused(
+    edit: Callable[[dict[str, Any]], None],
+    wards: dict[str, Path],
+    city_roster: Path,
+    tmp_path: Path,
+) -> None:
+    city = tmp_path / "thanh-pho"
+    assert run(*wards.values(), "--roster", city_roster, "-o", city, "-q")[0] == 0
+    assert load(city)["cases"], "the wards have a tie or a level not carried"
+    centre_roster = level_roster(tmp_path / "tw.xlsx", ("TW", "Trung ương"), {"TU-DN": "Đà Nẵng"})
+    rewrite(city, lambda r, m: edit(r))
+    out = tmp_path / "tw"
+    code, _, stderr = run(city, "--roster", centre_roster, "-o", out, "--year", YEAR)
+    assert code == 1, stderr
+    assert ("rollup-results-invalid", str(city)) in codes(out)
+
+
+@pytest.mark.parametrize(
     "bad",
     ["5", 1.5, -1, None, [1, 2]],
     ids=["text", "float", "negative", "null", "list"],
