@@ -450,6 +450,10 @@ def test_a_folder_of_packages(wards: dict[str, Path], city_roster: Path, tmp_pat
     for code, p in wards.items():
         zip_folder(p, inbox / f"{code}.zip")
     assert run(inbox, "--roster", city_roster, "-o", tmp_path / "out")[0] == 0
+    # an output folder inside the inbox would be read back as a package next time: refused
+    code, _, stderr = run(inbox, "--roster", city_roster, "-o", inbox / "tong-hop")
+    assert code == 2 and "trùng, nằm trong hoặc chứa tệp đầu vào" in stderr
+    assert sorted(p.name for p in inbox.iterdir()) == ["DU-HK.zip", "DU-HM.zip"]
 
 
 @pytest.mark.parametrize("case", ["out-inside-input", "no-top", "not-ours"])

@@ -80,7 +80,7 @@ def rollup(
     from toolkit.workbooks.read import read_roster_file
 
     paths = package_paths(packages)
-    check_paths(out_dir, [*paths, roster_path])
+    check_paths(out_dir, [*packages, *paths, roster_path])  # a folder of packages too
     reading = read_roster_file(roster_path, organizations_only=True)
     committee, expected = level_of(reading.roster, roster_path)
     with collector_paused():  # a national roll-up reads some 180,000 acyclic dicts

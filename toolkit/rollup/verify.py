@@ -85,11 +85,12 @@ def read_package(path: Path) -> PackageReading:
         sha = _source_sha(source, manifest_bytes)
         manifest = _json(manifest_bytes, "rollup-manifest-invalid")
         outputs = _manifest_outputs(manifest)
-        problems = _check_files(source, outputs, name)
-        if problems:
-            return PackageReading(name, str(path), sha, None, tuple(problems))
+        # ket-qua.json is read once: the bytes hashed are the bytes parsed
         results = source.read(RESULTS_JSON, MAX_RESULTS_BYTES)
-        assert results is not None  # listed and just verified
+        found = None if results is None else (hashlib.sha256(results).hexdigest(), len(results))
+        problems = _check_files(source, outputs, name, {RESULTS_JSON: found})
+        if problems or results is None:
+            return PackageReading(name, str(path), sha, None, tuple(problems))
         package = _package(path, name, sha, manifest, _json(results, "rollup-results-invalid"))
     except Rejected as refused:
         params = {"package": name, "reason": "", **refused.params}
@@ -137,11 +138,17 @@ def _manifest_outputs(manifest: Mapping[str, Any]) -> dict[str, tuple[str, int]]
     return outputs
 
 
-def _check_files(source: Source, outputs: Mapping[str, tuple[str, int]], name: str) -> list[Issue]:
-    """Every listed file present with its SHA-256 and size: an issue for each that is not."""
+def _check_files(
+    source: Source,
+    outputs: Mapping[str, tuple[str, int]],
+    name: str,
+    known: Mapping[str, tuple[str, int] | None],
+) -> list[Issue]:
+    """Every listed file present with its SHA-256 and size: an issue for each that is not.
+    ``known``: files already read, with their hash and size (None: not there)."""
     problems = []
     for path, (sha, size) in sorted(outputs.items()):
-        found = source.sha256(path)
+        found = known[path] if path in known else source.sha256(path)
         if found is None:
             code = "rollup-file-missing"
         elif found != (sha, size):
