@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import stat
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -608,3 +609,75 @@ def test_a_committee_whose_own_roll_up_is_incomplete_is_told(
     issue = next(i for i in load(out)["issues"] if i["code"] == "rollup-below-incomplete")
     assert "2/3" in issue["message"] and issue["file"] == str(city)
     assert "rollup-below-incomplete" in stdout
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda m: m["outputs"].append({"path": "../../etc/passwd", "sha256": "0" * 64, "bytes": 1}),
+        lambda m: m["outputs"].append({"path": "/etc/passwd", "sha256": "0" * 64, "bytes": 1}),
+        lambda m: m["outputs"].append({"path": "a\\..\\b", "sha256": "0" * 64, "bytes": 1}),
+        lambda m: m["outputs"][0].update(sha256="not-a-hash"),
+        lambda m: m["outputs"][0].update(bytes="12"),
+        lambda m: m.update(outputs=[e for e in m["outputs"] if e["path"] != "ket-qua.json"]),
+        lambda m: m.update(outputs={}),
+        lambda m: m.update(schema="other/1"),
+    ],
+    ids=["traversal", "absolute", "backslash", "hash", "size", "no-results", "outputs", "schema"],
+)
+def test_a_manifest_that_cannot_be_trusted_refuses_the_package(
+    edit: Callable[[dict[str, Any]], None],
+    packages: dict[str, Path],
+    city_roster: Path,
+    tmp_path: Path,
+) -> None:
+    path = packages["DU-HM"] / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    edit(manifest)
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    out = tmp_path / "out"
+    assert run(*packages.values(), "--roster", city_roster, "-o", out)[0] == 1
+    assert ("rollup-manifest-invalid", str(packages["DU-HM"])) in codes(out)
+
+
+def test_a_linked_file_in_a_folder_package_is_refused(
+    packages: dict[str, Path], city_roster: Path, tmp_path: Path
+) -> None:
+    report = packages["DU-HM"] / "bao-cao.html"
+    copy = tmp_path / "elsewhere.html"
+    shutil.copy(report, copy)
+    report.unlink()
+    report.symlink_to(copy)  # the same bytes, but behind a link
+    out = tmp_path / "out"
+    assert run(*packages.values(), "--roster", city_roster, "-o", out)[0] == 1
+    assert ("rollup-package-unsafe", str(packages["DU-HM"])) in codes(out)
+
+
+def _flag_encrypted(target: Path, member: str) -> None:
+    data = bytearray(target.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as archive:
+        info = archive.getinfo(member)
+    data[info.header_offset + 6] |= 0x01
+    start = 0
+    while (central := data.find(b"PK\x01\x02", start)) >= 0:
+        name_len = int.from_bytes(data[central + 28 : central + 30], "little")
+        if data[central + 46 : central + 46 + name_len] == member.encode():
+            data[central + 8] |= 0x01
+        start = central + 4
+    target.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("kind", ["encrypted", "duplicate"])
+def test_an_encrypted_or_doubled_member_refuses_the_zip(
+    kind: str, wards: dict[str, Path], city_roster: Path, tmp_path: Path
+) -> None:
+    bad = zip_folder(wards["DU-HM"], tmp_path / "DU-HM.zip")
+    if kind == "encrypted":
+        _flag_encrypted(bad, "ket-qua.json")
+    else:
+        with warnings.catch_warnings(), zipfile.ZipFile(bad, "a") as archive:
+            warnings.simplefilter("ignore")  # zipfile warns of the duplicate it writes
+            archive.writestr("ket-qua.json", b"{}")
+    out = tmp_path / "out"
+    assert run(wards["DU-HK"], bad, "--roster", city_roster, "-o", out)[0] == 1
+    assert ("rollup-package-unsafe", str(bad)) in codes(out)
