@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from libreoffice import resave
 
 from toolkit.cli import main
-from toolkit.rollup.xlsx import SHEET_COMMITTEES, SHEET_SUMMARY
+from toolkit.rollup.xlsx import SHEET_COMMITTEES, SHEET_ISSUES, SHEET_SUMMARY
 
 
 @pytest.fixture(scope="module")
@@ -41,3 +41,8 @@ def test_libreoffice_recalculates_the_totals_to_the_same_numbers(
     assert [list(r[:11]) for r in numbers] == [[f"({n})" for n in range(1, 12)]] * 2
     committees = list(book[SHEET_COMMITTEES].iter_rows(min_row=5, values_only=True))
     assert [r[1] for r in committees if r[1]] == [c["code"] for c in doc["committees"]]
+    # a long message gets a row as high as its lines (LibreOffice keeps what was written)
+    issues = book[SHEET_ISSUES]
+    long = [r[0].row for r in issues.iter_rows(min_row=5) if len(str(r[7].value or "")) > 100]
+    assert long, "the demo's roll-up has warnings with long messages"
+    assert all((issues.row_dimensions[n].height or 0) >= 30 for n in long)

@@ -223,7 +223,7 @@ def _write_inputs(wb: Any, book: StyleBook, result: RollupResult) -> None:
         Column("Gói", 30, "text_wrap"),
         Column("Tổ chức", 11),
         Column("Loại gói", 10),
-        Column("Năm", 7, "int"),
+        Column("Năm", 7),
         Column("Phiên bản", 9),
         Column("Tình trạng", 12),
         Column("SHA-256", 70, "code"),
@@ -238,7 +238,7 @@ def _write_inputs(wb: Any, book: StyleBook, result: RollupResult) -> None:
                 r.name,
                 p.committee_code if p else "",
                 p.kind if p else "",
-                p.year if p else None,
+                str(p.year) if p else "",
                 p.toolkit_version if p else "",
                 "Đã tổng hợp" if r.path in admitted else "Không dùng",
                 r.sha256,
@@ -257,7 +257,27 @@ def _table(
     *,
     freeze_cols: int = 0,
 ) -> None:
-    """A sheet that is one table under the title lines."""
+    """A sheet that is one table under the title lines, each row as high as its wrapped text
+    needs (LibreOffice keeps a written row's default height: long messages would overlap)."""
     write_title(ws, book, title(result), subtitle(result))
     last = write_rows(ws, book, columns, rows, first_row=HEADER_ROW + 1, tones=tones)
     setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=freeze_cols)
+    wrapped = [(i, c.width) for i, c in enumerate(columns) if c.style == "text_wrap"]
+    for n, values in enumerate(rows, start=HEADER_ROW + 1):
+        lines = max((_lines(values[i], width) for i, width in wrapped), default=1)
+        if lines > 1:
+            ws.set_row(n, LINE_HEIGHT * lines + 2)
+
+
+#: the height of one line of 11-point text, in points
+LINE_HEIGHT = 15
+#: characters of Vietnamese text per unit of column width (a unit is one digit wide)
+_CHARS_PER_WIDTH = 1.1
+
+
+def _lines(value: object, width: float) -> int:
+    """The lines ``value`` takes in a wrapped column ``width`` wide (an estimate)."""
+    if not isinstance(value, str) or not value:
+        return 1
+    per_line = max(1, int(width * _CHARS_PER_WIDTH))
+    return sum(-(-len(part) // per_line) or 1 for part in value.split("\n"))
