@@ -115,7 +115,7 @@ def _json(data: bytes, code: str) -> dict[str, Any]:
 
 
 def _manifest_outputs(manifest: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
-    """The files the manifest lists: path → (SHA-256, size); ``Refused`` if it is malformed."""
+    """The files the manifest lists: path → (SHA-256, size); ``Rejected`` if it is malformed."""
     if manifest.get("schema") != MANIFEST_SCHEMA:
         raise Rejected("rollup-manifest-invalid", reason=f"không theo lược đồ {MANIFEST_SCHEMA}")
     outputs: dict[str, tuple[str, int]] = {}
