@@ -12,7 +12,10 @@ returned workbooks with per-ballot sheets; reused while its parameters are uncha
 Targets (issue #4): district ≤ 2 s and city ≤ 15 s end to end, peak memory ≤ 500 MB, growth
 linear in cells. A benchmark, not a test: it prints what it measured and never fails on time.
 
-    .venv/bin/python bench/run.py [--only district|city] [--repeat 3] [--workers 2] [--full]
+    .venv/bin/python bench/run.py [--only district|city|rollup] [--repeat 3] [--workers 2] [--full]
+
+``--only rollup`` measures only the roll-up (``bench/rollup_bench.py``: a province of 100 ward
+packages and a national simulation of 60 provincial ones); without ``--only`` it runs last.
 """
 
 from __future__ import annotations
@@ -207,7 +210,7 @@ def compile_toolkit() -> None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", choices=sorted(DATASETS))
+    parser.add_argument("--only", choices=[*sorted(DATASETS), "rollup"])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--full", action="store_true", help="also read the city with openpyxl")
@@ -216,6 +219,8 @@ def main() -> int:
     compile_toolkit()
     # a shared machine's load changes wall times more than anything measured here: say it
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
+    if args.only == "rollup":
+        return bench_rollup(args.repeat)
     rows = [bench(n, args.repeat, args.workers, args.full) for n in names]
     print()
     print(f"{'dataset':9} {'cells':>6} {'files':>6} {'aggregate':>10} {'cpu':>8} {'files/s':>8} "
@@ -242,6 +247,17 @@ def main() -> int:
     from engine_bench import run as engine_run  # type: ignore[import-not-found]
 
     print(engine_run().line())
+    return 0 if args.only else bench_rollup(args.repeat)
+
+
+def bench_rollup(repeat: int) -> int:
+    """The roll-up's datasets (``bench/rollup_bench.py``), measured like ``aggregate``."""
+    import rollup_bench  # type: ignore[import-not-found]
+
+    rows = [
+        rollup_bench.bench(OUT, name, repeat, measure, median) for name in rollup_bench.DATASETS
+    ]
+    rollup_bench.report(rows)
     return 0
 
 

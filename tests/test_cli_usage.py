@@ -106,7 +106,7 @@ def test_a_mistyped_command_gets_a_suggestion_and_the_list() -> None:
     assert code == 2
     assert err.splitlines() == [
         "Lỗi: Không có lệnh «agregate» (có phải «aggregate»?). Các lệnh: aggregate, demo, mail, "
-        "rules, status, templates, validate.",
+        "rollup, rules, status, templates, validate.",
         "Xem cách dùng: main --help",
     ]
 

@@ -19,6 +19,7 @@ PARTS: tuple[str, ...] = (
     "toolkit.workbooks.codes",
     "toolkit.engine.codes",
     "toolkit.mail.codes",
+    "toolkit.rollup.codes",
 )
 
 _CODE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

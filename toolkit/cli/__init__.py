@@ -36,6 +36,7 @@ COMMANDS: dict[str, str] = {
     "status": "status",
     "aggregate": "aggregate",
     "demo": "demo",
+    "rollup": "rollup",
 }
 
 # the objects of a run are freed with the process: Python's last collection on the way out

@@ -11,6 +11,7 @@ from toolkit.cli.options import (
     PathParam,
     lang_option,
     latest_option,
+    out_option,
     quiet_option,
     roster_option,
     rules_option,
@@ -24,14 +25,7 @@ from toolkit.run_summary import run_summary
 @click.command()
 @click.argument("inbox", type=PathParam(exists=True, file_okay=False))
 @roster_option(required=True, help="Tệp danh sách tổ chức đảng và đảng viên (roster).")
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    required=True,
-    type=PathParam(file_okay=False),
-    help="Thư mục ghi kết quả.",
-)
+@out_option
 @year_option
 @rules_option
 @click.option(

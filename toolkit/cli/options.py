@@ -88,6 +88,18 @@ def roster_option(*, required: bool, help: str) -> Callable[[F], F]:
     )
 
 
+def out_option(f: F) -> F:
+    """``-o/--out DIR``: the folder the outputs go to."""
+    return click.option(
+        "-o",
+        "--out",
+        "out_dir",
+        required=True,
+        type=PathParam(file_okay=False),
+        help="Thư mục ghi kết quả.",
+    )(f)
+
+
 def workers_option(default: int) -> Callable[[F], F]:
     """``--workers N``: processes that read (and write) files in parallel."""
     return click.option(

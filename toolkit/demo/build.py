@@ -20,6 +20,7 @@ from toolkit.model import (
     Ballot,
     CellReturn,
     Membership,
+    OrgUnit,
     RatingLevel,
     strip_accents,
 )
@@ -65,6 +66,7 @@ def build_demo(
     with_mistakes: bool = True,
     edge_cases: bool = True,
     workers: int = 1,
+    parent: OrgUnit | None = None,
 ) -> DemoLayout:
     """Write the roster, the templates and the filled returns of a demo district under ``root``."""
     from toolkit.mail.config import sample_config
@@ -74,7 +76,9 @@ def build_demo(
         write_roster,
     )
 
-    district = make_district(year, cells, seed, ballot_papers=ballot_papers, edge_cases=edge_cases)
+    district = make_district(
+        year, cells, seed, ballot_papers=ballot_papers, edge_cases=edge_cases, parent=parent
+    )
     rules = load_ruleset(year)
     layout_paths = {
         "roster": root / ROSTER_NAME,

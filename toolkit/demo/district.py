@@ -76,14 +76,17 @@ def make_district(
     *,
     ballot_papers: str = "some",
     edge_cases: bool = True,
+    parent: OrgUnit | None = None,
 ) -> DemoDistrict:
     """Build a district of ``cells`` cells for rating year ``year``.
 
     ``ballot_papers``: "none", "some" (about a third of the cells count ballot papers one by
     one), or "all" (the benchmark's setting). ``edge_cases=False`` plants none of them.
+    ``parent``: the committee above the cells (by default the demo's ward, or district before
+    2025; the demo's roll-up gives its second committee another).
     """
     rng = random.Random(f"{year}:{cells}:{seed}")
-    parent = _parent(year)
+    parent = parent or _parent(year)
     units: dict[str, OrgUnit] = {parent.code: parent}
     committees = _committees(parent, max(1, cells // 12))
     units.update({c.code: c for c in committees})

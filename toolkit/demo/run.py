@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolkit.aggregate import AggregateRun, Progress, aggregate
 from toolkit.demo.build import MISTAKES, DemoLayout, build_demo
 from toolkit.demo.decide import decide_as_committee
 from toolkit.demo.district import EDGE_CASES
+from toolkit.model import OrgKind, OrgTree, OrgUnit, Roster
 from toolkit.outputs.paths import DECISIONS
+from toolkit.rollup.run import RollupRun, rollup
 from toolkit.run_summary import run_summary
+from toolkit.workbooks.generate import write_roster
 
 #: the decisions workbook as the demo's committee filled it, beside the outputs (an input)
 DECISIONS_FILLED = "quyet-dinh-da-dien.xlsx"
@@ -22,6 +25,8 @@ class DemoRun:
     run: AggregateRun
     decisions: Path
     settled: int
+    #: the two committees' results rolled up into ``cap-tren/`` (None: not asked for)
+    rollup: RollupRun | None = None
 
     def describe(self, lang: str = "vi") -> str:
         """What was built, what the run found, and where everything is."""
@@ -61,6 +66,19 @@ class DemoRun:
             )
             + f"xeploai mail {lay.out_dir} --config {lay.mail_config} --dry-run {lay.root / 'thu-nhap'}",
         ]
+        if self.rollup is not None:
+            up = self.rollup
+            lines += [
+                "",
+                (
+                    f"Rolled up with a second committee ({SECOND_DIR}/) for "
+                    f"{up.result.committee.name}: "
+                    if en
+                    else f"Tổng hợp lên cấp trên cùng một cấp ủy thứ hai ({SECOND_DIR}/) cho "
+                    f"{up.result.committee.name}: "
+                )
+                + str(up.out_dir / "bao-cao.html"),
+            ]
         return "\n".join(lines) + "\n"
 
 
@@ -90,4 +108,35 @@ def run_demo(
         progress=progress,
         decisions_file=decided,
     )
-    return DemoRun(layout, run, decided, settled)
+    upper = _roll_up(root, layout, year=year, cells=cells, seed=seed)
+    return DemoRun(layout, run, decided, settled, upper)
+
+
+#: where the demo puts its second committee, and the level above both
+SECOND_DIR = "cap-duoi-2"
+UPPER_DIR = "cap-tren"
+UPPER_ROSTER = "danh-sach-cap-tren.xlsx"
+
+
+def _roll_up(root: Path, first: DemoLayout, *, year: int, cells: int, seed: int) -> RollupRun:
+    """A second, smaller committee aggregated like the first, then both rolled up into
+    ``root/cap-tren/`` with a roster of the level above (organizations only)."""
+    second_parent, upper = _upper_units(year)
+    second = build_demo(
+        root / SECOND_DIR, year=year, cells=max(2, cells // 3), seed=seed + 1, parent=second_parent
+    )
+    aggregate(second.inbox, second.roster, second.out_dir, year=year)
+    units = {upper.code: upper}
+    for parent in (first.district.parent, second_parent):
+        units[parent.code] = replace(parent, parent_code=upper.code, org_type="xa-phuong")
+    write_roster(Roster(OrgTree(units), ()), root / UPPER_ROSTER)
+    return rollup([first.out_dir, second.out_dir], root / UPPER_ROSTER, root / UPPER_DIR, year=year)
+
+
+def _upper_units(year: int) -> tuple[OrgUnit, OrgUnit]:
+    """The second committee beside the demo's (a ward from 2025, a district before) and the
+    city committee above both."""
+    city = OrgUnit("TU-DN", "Thành ủy Đà Nẵng", OrgKind.PARENT)
+    if year <= 2024:
+        return OrgUnit("QU-TK", "Quận ủy Thanh Khê", OrgKind.PARENT), city
+    return OrgUnit("DU-HM", "Đảng ủy phường Hòa Minh", OrgKind.PARENT), city

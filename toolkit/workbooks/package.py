@@ -44,6 +44,7 @@ __all__ = [
     "Rejected",
     "SheetScan",
     "column_number",
+    "inflate_member",
     "open_package",
     "scan_sheet",
 ]
@@ -146,6 +147,15 @@ def open_package(data: bytes) -> Package:
         entries = {info.filename: info for info in archive.infolist()}
     parts = _sheet_parts(kept)
     return Package(data, parts, _modified(kept), entries)
+
+
+def inflate_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
+    """One member of the archive ``data``, inflated never beyond its declared size and checked
+    against its CRC (``Rejected`` otherwise): for other zips the toolkit reads (roll-up
+    packages)."""
+    content = _inflate(data, info, keep=True)
+    assert content is not None  # keep=True always returns the bytes
+    return content
 
 
 def _reason(vi: str, exc: BaseException) -> dict[str, str]:

@@ -245,7 +245,9 @@ def _older_template(opened: _Opened, identity: Identity, declaration: Declaratio
     opened.issues.append(replace(found, message_en=english.message_en))
 
 
-def _sheet_names(opened: _Opened, declaration: Declaration) -> dict[str, str | None]:
+def _sheet_names(
+    opened: _Opened, declaration: Declaration, optional: frozenset[str] = OPTIONAL_SHEETS
+) -> dict[str, str | None]:
     """Declared sheet key → the sheet's name in the file (found by name, or by position)."""
     names: list[str] = list(opened.book.sheet_names)
     by_key = {label_key(n): n for n in names}
@@ -265,7 +267,7 @@ def _sheet_names(opened: _Opened, declaration: Declaration) -> dict[str, str | N
                     sheet=sheet.name,
                 )
             )
-        if actual is None and sheet.key not in OPTIONAL_SHEETS:
+        if actual is None and sheet.key not in optional:
             raise opened.stop("sheet-missing", ", ".join(names), sheet=sheet.name)
         found[sheet.key] = actual
     return found
@@ -372,12 +374,17 @@ def read_roster(path: Path | str) -> tuple[Roster, tuple[Issue, ...]]:
     return reading.roster, reading.issues
 
 
-def read_roster_file(path: Path | str) -> RosterReading:
-    """``read_roster``, with the hash of the bytes read."""
+def read_roster_file(path: Path | str, *, organizations_only: bool = False) -> RosterReading:
+    """``read_roster``, with the hash of the bytes read.
+
+    ``organizations_only``: a higher committee's roster for ``rollup``, which lists
+    organizations and needs no members: the members sheet may be missing or empty, and a cell
+    without members is not a problem there.
+    """
     issues: list[Issue] = []
     data, sha = _load(path, issues)
     with collector_paused():  # a city's roster is a million values
-        roster = _read_roster(path, data, issues) if data is not None else None
+        roster = _read_roster(path, data, issues, organizations_only) if data is not None else None
     return RosterReading(EMPTY_ROSTER if roster is None else roster, tuple(issues), sha)
 
 
@@ -400,7 +407,9 @@ def _roster_version_by_headers(ctx: SheetContext, declaration: Declaration) -> i
 _NO_IDENTITY = Identity(kind="roster", template_version=0)
 
 
-def _read_roster(path: Path | str, data: bytes, issues: list[Issue]) -> Roster | None:
+def _read_roster(
+    path: Path | str, data: bytes, issues: list[Issue], organizations_only: bool = False
+) -> Roster | None:
     """The roster in ``data``, or None when it cannot be read (``issues`` say why)."""
     try:
         opened = _open(path, data, issues)
@@ -419,21 +428,34 @@ def _read_roster(path: Path | str, data: bytes, issues: list[Issue]) -> Roster |
                 )
             _check_version(opened, identity, declaration)
             version = identity.template_version
-        sheets = _sheet_names(opened, declaration)
+        optional = OPTIONAL_SHEETS | {"members"} if organizations_only else OPTIONAL_SHEETS
+        sheets = _sheet_names(opened, declaration, optional)
         units_name, members_name = sheets["units"], sheets["members"]
-        assert units_name is not None and members_name is not None
-        units_ctx, members_ctx = opened.context(units_name), opened.context(members_name)
-        if identity is None:
+        assert units_name is not None
+        units_ctx = opened.context(units_name)
+        # without a members sheet its context is the units' (no member row reaches it)
+        members_ctx = units_ctx if members_name is None else opened.context(members_name)
+        if identity is None and members_name is not None:
             version = _roster_version_by_headers(members_ctx, declaration)
         units_layout = declaration.layout("units", (), version)
         members_layout = declaration.layout("members", (), version)
         units = read_table(units_ctx, units_layout, None)
-        members = read_table(members_ctx, members_layout, "member_id")
+        members = (
+            [] if members_name is None else read_table(members_ctx, members_layout, "member_id")
+        )
         if units is None or members is None:
             return None
         _older_template(
             opened, replace(identity or _NO_IDENTITY, template_version=version), declaration
         )
-        return build_roster(units_ctx, units_layout, units, members_ctx, members_layout, members)
+        return build_roster(
+            units_ctx,
+            units_layout,
+            units,
+            members_ctx,
+            members_layout,
+            members,
+            check_cells=not organizations_only,
+        )
     except _Stop:
         return None

@@ -38,8 +38,11 @@ def build_roster(
     members_ctx: SheetContext,
     members_layout: Layout,
     member_rows: list[Record],
+    *,
+    check_cells: bool = True,
 ) -> Roster:
-    """The roster's usable rows as an ``OrgTree`` and members."""
+    """The roster's usable rows as an ``OrgTree`` and members; ``check_cells=False`` for a
+    roster of organizations only (a cell without members is then no problem)."""
     units: dict[str, OrgUnit] = {}
     unit_row: dict[str, int] = {}
     broken: set[str] = set()  # units left out for their own errors: their members follow
@@ -121,7 +124,8 @@ def build_roster(
         )
     if untyped:
         _subject_types_defaulted(members_ctx, members_layout, untyped)
-    _check_cells(units_ctx, units_layout, units, unit_row, members)
+    if check_cells:
+        _check_cells(units_ctx, units_layout, units, unit_row, members)
     return Roster(OrgTree(units), tuple(members))
 
 

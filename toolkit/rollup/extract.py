@@ -1,0 +1,272 @@
+"""What a verified package contributes upward: its organizations' counts, by type, and the
+cases its deciding level settled — never every member's detail.
+
+From an ``aggregate`` package the organizations are its cells (members counted by level as
+decided where decided); from a ``rollup`` package, the organizations it carries, each with the
+path of committees it came through. Every count is checked (whole numbers that add up), and the
+package's own totals must be the sum of its organizations: ``Invalid`` says what does not fit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from toolkit.outputs.view import LEVEL_CODES
+from toolkit.rollup.tally import REASON_CODES, Counts, OrgCounts, TypeTally
+
+#: an organization's status in a roll-up: rated, or why it has no numbers
+ORG_STATUSES = frozenset({"rated", "missing", "rejected"})
+#: cases that went to the competent level: a tie, no level carried, moved by the quota
+CASE_KINDS = frozenset({"tie", "no_decision", "quota"})
+
+
+class Invalid(ValueError):
+    """ket-qua.json does not hold what its kind promises; the text says what (Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class PackageContent:
+    """A package's contribution: totals, tallies per organization type, its organizations as
+    JSON (one array, paths already prefixed with the package's committee), decided cases."""
+
+    counts: Counts
+    types: Mapping[str, TypeTally]
+    organizations: bytes
+    n_organizations: int
+    cases: tuple[dict[str, Any], ...]
+    #: below a roll-up: committees it expected, how many reported, how many decided
+    below: tuple[int, int, int] | None = None
+
+
+def content_of(
+    document: Mapping[str, Any], *, kind: str, decided: bool, committee: str
+) -> PackageContent:
+    """The contribution of a package's ``ket-qua.json``; ``Invalid`` when it does not add up."""
+    try:
+        if kind == "aggregate":
+            orgs, cases = _from_cells(document["cells"], decided, committee)
+            below = None
+        else:
+            orgs = _from_organizations(document["organizations"], committee)
+            cases = [_case(c, committee) for c in _list(document["cases"], "cases")]
+            below = _below(document["completeness"])
+        totals = _counts(document["totals"], "totals")
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise Invalid(f"thiếu hoặc sai trường {exc}") from None
+    types, counts = _tally(orgs)
+    if counts != totals:
+        raise Invalid("số tổng cộng không bằng tổng số của các tổ chức")
+    return PackageContent(
+        counts=counts,
+        types=types,
+        organizations=orjson.dumps(orgs),
+        n_organizations=len(orgs),
+        cases=tuple(cases),
+        below=below,
+    )
+
+
+def _list(value: object, what: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise Invalid(f"«{what}» không phải danh sách")
+    return value
+
+
+def _int(value: object, what: str) -> int:
+    if type(value) is not int or value < 0:
+        raise Invalid(f"«{what}» không phải số nguyên không âm: {value!r}")
+    return value
+
+
+def _text(value: object, what: str) -> str:
+    if not isinstance(value, str):
+        raise Invalid(f"«{what}» không phải chuỗi")
+    return value
+
+
+def _level(value: object, what: str) -> str | None:
+    if value is not None and value not in LEVEL_CODES:
+        raise Invalid(f"«{what}» không phải mức xếp loại: {value!r}")
+    return value
+
+
+def _counts(entry: Mapping[str, Any], what: str) -> Counts:
+    """An aggregate's counts entry (levels and reasons by name) as ``Counts``."""
+    levels = entry["levels"]
+    reasons = entry["not_rated"]
+    counts = Counts(
+        roster=_int(entry["roster"], what),
+        levels=tuple(_int(levels[code], what) for code in LEVEL_CODES),
+        not_rated=tuple(_int(reasons[code], what) for code in REASON_CODES),
+        undecided=_int(entry["undecided"], what),
+    )
+    if not counts.consistent:
+        raise Invalid(f"số liệu «{what}» không cộng lại bằng số đảng viên trong danh sách")
+    return counts
+
+
+def compact_counts(c: Counts) -> dict[str, Any]:
+    """An organization's counts as they travel: levels and reasons as lists, in the orders
+    the document's ``count_order`` names."""
+    return {
+        "roster": c.roster,
+        "undecided": c.undecided,
+        "levels": list(c.levels),
+        "not_rated": list(c.not_rated),
+    }
+
+
+def _from_cells(
+    cells: Sequence[Mapping[str, Any]], decided: bool, committee: str
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    orgs: list[dict[str, Any]] = []
+    cases: list[dict[str, Any]] = []
+    for cell in _list(cells, "cells"):
+        code = _text(cell["code"], "code")
+        aggregated = cell["aggregated"] is True
+        counts = _counts(cell["counts"], code) if aggregated else None
+        level = _level(cell.get("decided_level") or cell["proposed_level"], code)
+        orgs.append(
+            {
+                "path": [committee],
+                "code": code,
+                "name": _text(cell["name"], code),
+                "kind": _text(cell["kind"], code),
+                "org_type": _text(cell["org_type"] or "", code),
+                "status": "rated"
+                if aggregated
+                else ("missing" if cell["status"] == "missing" else "rejected"),
+                "level": level if aggregated else None,
+                "level_decided": bool(decided and aggregated and level is not None),
+                "members_decided": bool(decided and aggregated),
+                "counts": None if counts is None else compact_counts(counts),
+            }
+        )
+        for m in _list(cell["members"], code):
+            case = _member_case(m)
+            if case is not None:
+                cases.append(
+                    {
+                        "path": [committee],
+                        "cell_code": code,
+                        "member_id": _text(m["member_id"], code),
+                        "full_name": _text(m["full_name"], code),
+                        "case": case,
+                        "proposed_level": _level(m["proposed_level"], code),
+                        "decided_level": _level(m["decided_level"], code),
+                        "decided": decided,
+                    }
+                )
+    return orgs, cases
+
+
+def _member_case(m: Mapping[str, Any]) -> str | None:
+    """Why a member's result went to the competent level, or None."""
+    vote = m["vote"]
+    outcome = vote["outcome"] if isinstance(vote, dict) else None
+    if outcome in ("tie", "no_decision"):
+        return str(outcome)
+    if m["decided_level"] != m["proposed_level"]:
+        return "quota"
+    return None
+
+
+def _from_organizations(entries: Sequence[Any], committee: str) -> list[dict[str, Any]]:
+    orgs = _list(entries, "organizations")
+    for org in orgs:
+        path = org["path"]
+        if type(path) is not list:
+            raise Invalid("«path» của tổ chức không phải danh sách mã")
+        "".join(path)  # a TypeError for anything but strings, at C speed (180,000 of them)
+        org["path"] = [committee, *path]
+        if org["status"] not in ORG_STATUSES:
+            raise Invalid(f"trạng thái tổ chức không hợp lệ: {org['status']!r}")
+    return orgs
+
+
+def _case(case: dict[str, Any], committee: str) -> dict[str, Any]:
+    """A case carried up from a roll-up, checked as a case from a cell is built."""
+    if case["case"] not in CASE_KINDS:
+        raise Invalid(f"loại trường hợp không hợp lệ: {case['case']!r}")
+    for key in ("cell_code", "member_id", "full_name"):
+        _text(case[key], key)
+    _level(case["proposed_level"], "proposed_level")
+    _level(case["decided_level"], "decided_level")
+    if type(case["decided"]) is not bool:
+        raise Invalid("«decided» của trường hợp không phải đúng/sai")
+    path = _list(case["path"], "path")
+    "".join(path)  # a TypeError for anything but strings
+    case["path"] = [committee, *path]
+    return case
+
+
+def _below(entry: Mapping[str, Any]) -> tuple[int, int, int]:
+    return (
+        _int(entry["committees"], "committees"),
+        _int(entry["reported"], "reported"),
+        _int(entry["decided"], "decided"),
+    )
+
+
+#: level code → its position in LEVELS order
+_LEVEL_AT = {code: i for i, code in enumerate(LEVEL_CODES)}
+
+
+def _tally(orgs: Sequence[Mapping[str, Any]]) -> tuple[dict[str, TypeTally], Counts]:
+    """Per type: members by level, organizations by level, what is still proposed.
+
+    Plain lists while counting (a national roll-up passes some 180,000 organizations here):
+    roster, undecided, 4 levels, 7 reasons, 4 organization levels, organizations without a
+    level, proposed members, proposed organizations. Each organization's numbers are checked
+    with builtins only (``min`` refuses what is not a number, the sums must agree); a float
+    among them would make its sum a float, which the end refuses.
+    """
+    width = 2 + 4 + len(REASON_CODES) + 4 + 3
+    org_at = 2 + 4 + len(REASON_CODES)
+    counted = org_at  # the member counts: roster, undecided, levels, reasons
+    acc: dict[str, list[int]] = {}
+    try:
+        for org in orgs:
+            key = org["org_type"]
+            row = acc.get(key)
+            if row is None:
+                if not isinstance(key, str):
+                    raise Invalid("«org_type» không phải chuỗi")
+                row = acc[key] = [0] * width
+            level = org["level"]
+            row[org_at + (4 if level is None else _LEVEL_AT[level])] += 1
+            if not org["level_decided"]:
+                row[width - 1] += 1
+            c = org["counts"]
+            if c is None:
+                continue
+            values = [c["roster"], c["undecided"], *c["levels"], *c["not_rated"]]
+            if len(values) != counted or min(values) < 0 or values[0] * 2 != sum(values):
+                raise Invalid(f"số liệu của tổ chức {org['code']!r} không hợp lệ")
+            for i, v in enumerate(values):
+                row[i] += v
+            if not org["members_decided"]:
+                row[width - 2] += values[0]
+    except KeyError as exc:
+        raise Invalid(f"mức xếp loại hoặc trường không hợp lệ: {exc}") from None
+    except TypeError:
+        raise Invalid("số liệu của tổ chức không phải số") from None
+    types: dict[str, TypeTally] = {}
+    total = Counts()
+    for key in sorted(acc):
+        row = acc[key]
+        if not all(type(v) is int for v in row):
+            raise Invalid("số liệu của tổ chức không phải số nguyên")
+        members = Counts(row[0], tuple(row[2:6]), tuple(row[6:org_at]), row[1])
+        types[key] = TypeTally(
+            members=members,
+            organizations=OrgCounts(tuple(row[org_at : org_at + 4]), row[org_at + 4]),
+            proposed_members=row[width - 2],
+            proposed_organizations=row[width - 1],
+        )
+        total = total + members
+    return types, total
