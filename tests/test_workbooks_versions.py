@@ -308,3 +308,28 @@ def test_a_roster_already_out_this_season_reads_as_before_with_its_warnings() ->
         {**m, "subject_type": "2A" if m["is_leader"] else "2B"} for m in before["members"]
     ]
     assert [m["subject_type"] for m in members].count("2A") == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "read", "codes"),
+    [
+        (60, 60.0, []),
+        (50.5, 50.5, []),
+        (0, 0.0, []),
+        # «60%» typed in Excel is stored as 0.6: read as 60 %, with a warning
+        (0.6, 60.0, ["percent-as-fraction"]),
+        (0.555, 55.5, ["percent-as-fraction"]),
+        (1, 1.0, []),  # 1 is 1 %, as typed
+        (101, None, ["number-out-of-range"]),
+    ],
+)
+def test_a_percentage_column(
+    tmp_path: Path, typed: float, read: float | None, codes: list[str]
+) -> None:
+    made = templates(tmp_path / "t", roster(), year=2026)
+    filing = the_2026_filing().with_raw(assessment={f"{SHEET}!P5": typed})
+    sa, _ = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
+    reading = read_workbook(sa)
+    assert [(i.code, i.location.cell) for i in reading.issues] == [(c, "P5") for c in codes]
+    assert isinstance(reading.content, SelfAssessmentContent)
+    assert reading.content.assessments[0].tasks_not_completed_percent == read
