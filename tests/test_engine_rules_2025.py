@@ -106,12 +106,26 @@ def test_a_qd366_member_without_leave_gets_no_leave_note() -> None:
         (QD366, {}, KHT, [("capped-by-discipline", E)]),
         # counted in an earlier year: nothing left to decide (R6)
         (QD366, {"self_detected_remedied": True, "discipline_counted_before": True}, HTT, []),
+        # another ground still lowers the proposal; the decision is still asked for
+        (
+            QD366,
+            {"self_detected_remedied": True, "tasks_not_completed_percent": 60.0},
+            KHT,
+            [("capped-by-tasks-not-completed", E), ("discipline-remedied-for-decision", W)],
+        ),
     ],
-    ids=["qd124-remedied", "qd124", "qd366-remedied", "qd366", "qd366-counted-before"],
+    ids=[
+        "qd124-remedied",
+        "qd124",
+        "qd366-remedied",
+        "qd366",
+        "qd366-counted-before",
+        "qd366-remedied-and-another-ground",
+    ],
 )
 def test_a_self_remedied_discipline(
     rules: RuleSet,
-    flags: dict[str, bool],
+    flags: dict[str, object],
     proposed: RatingLevel,
     issues: list[tuple[str, Severity]],
 ) -> None:
@@ -129,7 +143,7 @@ def test_the_decision_issue_and_the_explanation_name_the_competent_level() -> No
     assert "quy tắc discipline-cap, QĐ 366-QĐ/TW Điều 11 khoản 4" in found.message
     assert m.explanation.endswith(
         " Bị kỷ luật trong năm nhưng đã tự giác nhận lỗi, tự phát hiện và khắc phục xong hậu "
-        "quả: giữ mức biểu quyết làm đề xuất, cấp có thẩm quyền xem xét, quyết định "
+        "quả: kỷ luật không tự hạ mức đề xuất, cấp có thẩm quyền xem xét, quyết định "
         "(QĐ 366-QĐ/TW Điều 11 khoản 4)."
     )
 

@@ -272,3 +272,18 @@ def test_an_issue_value_longer_than_a_cell_holds_is_cut_not_dropped(tmp_path: Pa
     ws = openpyxl.load_workbook(path)["Danh sách vấn đề"]
     values = [row[10] for row in ws.iter_rows(min_row=5, values_only=True)]
     assert any(v and len(v) == 32767 and v.endswith("x…") for v in values)
+
+
+@pytest.mark.parametrize("with_cell", [True, False])
+def test_the_subject_type_column_sits_after_the_secretary_flag_on_one_line(
+    with_cell: bool,
+) -> None:
+    # seen in LibreOffice: a longer header ("Đối tượng (Mẫu 2A/2B/2C)") was clipped by the
+    # two-line header row of the member detail
+    from toolkit.outputs.columns import member_columns
+
+    columns = member_columns(uses_scores=True, with_cell=with_cell)
+    headers = [c.header for c in columns]
+    at = headers.index("Đối tượng")
+    assert headers[at - 1] == "Bí thư chi bộ"
+    assert len(columns[at].header) <= columns[at].width

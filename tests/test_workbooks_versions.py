@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
+import json
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
 from bad_inputs.clean import Filing, cb01_filing, fill, roster, templates
 
-from toolkit.model import Remedied, Roster, Severity, SubjectType
+from toolkit.model import Issue, Remedied, Roster, Severity, SubjectType
 from toolkit.workbooks.cellbooks import BallotContent, SelfAssessmentContent
 from toolkit.workbooks.declarations import load_declaration
-from toolkit.workbooks.read import read_workbook
+from toolkit.workbooks.read import read_roster, read_workbook
 
 SHEET = "Tự đánh giá"
 
@@ -221,3 +225,113 @@ def test_the_shortcomings_column_takes_yes_no_or_not_applicable(
     assert reading.issues == ()
     assert isinstance(reading.content, SelfAssessmentContent)
     assert reading.content.assessments[0].shortcomings_remedied is value
+
+
+# ---------------------------------------------------------------------------------------------
+# Real files of this season: made and filled by xeploai before version 2 (commit bc7d090), with
+# how that version read them (tests/golden/season-2025/readings-before.json)
+
+SEASON = Path(__file__).resolve().parent / "golden" / "season-2025"
+BEFORE: dict[str, dict[str, Any]] = json.loads(
+    (SEASON / "readings-before.json").read_text(encoding="utf-8")
+)
+#: what version 2 adds to a reading: the new fields, all empty in a version-1 file
+NEW_FIELDS = {
+    "common_score": None,
+    "task_score": None,
+    "shortcomings_remedied": None,
+    "tasks_not_completed_percent": None,
+    "low_confidence_percent": None,
+}
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _issues(issues: Sequence[Issue]) -> list[list[str]]:
+    return [[i.code, i.location.sheet, i.location.cell, i.severity.value] for i in issues]
+
+
+@pytest.mark.parametrize(
+    ("name", "added"),
+    [
+        ("tu-danh-gia-2024-v1.xlsx", []),  # QD124: version 2 adds nothing for it
+        ("tu-danh-gia-2025-v1.xlsx", ["template-older-version"]),
+        ("tu-danh-gia-2025-v1-loi.xlsx", ["template-older-version"]),  # its mistakes unchanged
+        ("bien-ban-2024-v1.xlsx", []),
+        ("bien-ban-2025-v1.xlsx", []),
+    ],
+)
+def test_a_file_already_out_this_season_reads_exactly_as_before(
+    name: str, added: list[str]
+) -> None:
+    before = BEFORE[name]
+    reading = read_workbook(SEASON / name)
+    found = _issues(reading.issues)
+    assert [i for i in found if i[0] not in added] == before["issues"]
+    assert [i[0] for i in found if i[0] in added] == added  # one warning at most, never an error
+    assert all(i[3] == "warning" for i in found if i[0] in added)
+    content = reading.content
+    if isinstance(content, SelfAssessmentContent):
+        assert [_plain(dataclasses.asdict(a)) for a in content.assessments] == [
+            {**a, **NEW_FIELDS} for a in before["assessments"]
+        ]
+        assert _plain(dataclasses.asdict(content.cell)) == before["cell"]
+    else:
+        assert isinstance(content, BallotContent)
+        assert _plain(dataclasses.asdict(content.meeting)) == before["meeting"]
+        assert [_plain(dataclasses.asdict(t)) if t else None for t in content.tallies] == (
+            before["tallies"]
+        )
+
+
+def test_a_roster_already_out_this_season_reads_as_before_with_its_warnings() -> None:
+    before = BEFORE["danh-sach-v1.xlsx"]
+    the_roster, issues = read_roster(SEASON / "danh-sach-v1.xlsx")
+    assert [(i.code, i.severity) for i in issues] == [
+        ("template-older-version", Severity.WARNING),
+        ("subject-type-defaulted", Severity.WARNING),
+    ]
+    assert "«Đối tượng (Mẫu 2A/2B/2C)»" in issues[0].message
+    assert issues[1].value == str(len(before["members"]))
+    assert sorted(the_roster.tree.units) == before["units"]
+    members = [_plain(dataclasses.asdict(m)) for m in the_roster.members]
+    # every member as before, with the type its leader flag gives: 2A for a leader, else 2B
+    assert members == [
+        {**m, "subject_type": "2A" if m["is_leader"] else "2B"} for m in before["members"]
+    ]
+    assert [m["subject_type"] for m in members].count("2A") == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "read", "codes"),
+    [
+        (60, 60.0, []),
+        (50.5, 50.5, []),
+        (0, 0.0, []),
+        # «60%» typed in Excel is stored as 0.6: read as 60 %, with a warning
+        (0.6, 60.0, ["percent-as-fraction"]),
+        (0.555, 55.5, ["percent-as-fraction"]),
+        (1, 1.0, []),  # 1 is 1 %, as typed
+        (101, None, ["number-out-of-range"]),
+    ],
+)
+def test_a_percentage_column(
+    tmp_path: Path, typed: float, read: float | None, codes: list[str]
+) -> None:
+    made = templates(tmp_path / "t", roster(), year=2026)
+    filing = the_2026_filing().with_raw(assessment={f"{SHEET}!P5": typed})
+    sa, _ = fill(made["CB01", "self_assessment"], made["CB01", "ballot"], tmp_path, filing)
+    reading = read_workbook(sa)
+    assert [(i.code, i.location.cell) for i in reading.issues] == [(c, "P5") for c in codes]
+    assert isinstance(reading.content, SelfAssessmentContent)
+    assert reading.content.assessments[0].tasks_not_completed_percent == read

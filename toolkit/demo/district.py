@@ -332,13 +332,18 @@ def _cell_return(
         level = targets[m.member_id]
         votes, blank = _votes_for(rng, level, present_official)
         tallies[m.member_id] = VoteTally(m.member_id, _four(votes), blank)
+        self_level = level if rng.random() < 0.9 else LEVELS[max(0, LEVELS.index(level) - 1)]
+        score = _score(rng, level) if uses_scores else None
         assessments[m.member_id] = SelfAssessment(
             member_id=m.member_id,
-            self_level=level if rng.random() < 0.9 else LEVELS[max(0, LEVELS.index(level) - 1)],
-            self_score=_score(rng, level) if uses_scores else None,
+            self_level=self_level,
+            self_score=score,
             sick_leave_months=rng.choice((0.0,) * 12 + (1.0, 2.0)),
             maternity_leave_months=rng.choice((0.0,) * 15 + (6.0,)),
             committee_proposal=level,
+            # the two parts of the 2025 self-assessment (QĐ 366 Điều 10): about 30 + 70
+            common_score=None if score is None else float(round(score * 0.3)),
+            task_score=None if score is None else score - round(score * 0.3),
         )
     method = VoteMethod.SECRET_BALLOT if rng.random() < 0.8 else VoteMethod.SHOW_OF_HANDS
     if edge == "probationary-voter":

@@ -257,11 +257,11 @@ define(
         "Bị kỷ luật nhưng tự giác khắc phục: cấp có thẩm quyền quyết định",
         "Disciplined but self-remedied: for the competent level to decide",
         "Đảng viên {name} bị xử lý kỷ luật trong năm, đã tự giác nhận lỗi, tự phát hiện và khắc "
-        "phục xong hậu quả: không tự động miễn xếp loại KHTNV. Mức biểu quyết được giữ làm đề "
-        "xuất; cấp có thẩm quyền xem xét, quyết định mức xếp loại ({rule}).",
+        "phục xong hậu quả: không tự động miễn xếp loại KHTNV, nhưng kỷ luật cũng không tự hạ "
+        "mức đề xuất; cấp có thẩm quyền xem xét, quyết định mức xếp loại ({rule}).",
         "Member {name} was disciplined during the year, owned up, found the violation and "
-        "remedied it: this is no automatic exemption from KHTNV. The voted level stays as the "
-        "proposal; the competent level decides the rating ({rule}).",
+        "remedied it: this is no automatic exemption from KHTNV, nor does the discipline lower "
+        "the proposal by itself; the competent level decides the rating ({rule}).",
     ),
     IssueType(
         "condition-not-for-subject-type",

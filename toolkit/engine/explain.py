@@ -296,9 +296,10 @@ def explain_for_decision(rule: Rule) -> Bilingual:
     """Appended when a self-remedied discipline is left to the competent level (QĐ 366)."""
     return Bilingual(
         " Bị kỷ luật trong năm nhưng đã tự giác nhận lỗi, tự phát hiện và khắc phục xong hậu "
-        f"quả: giữ mức biểu quyết làm đề xuất, cấp có thẩm quyền xem xét, quyết định ({rule.clause}).",
-        " Disciplined in the year but owned up, found and remedied the violation: the voted level "
-        f"stays as the proposal, for the competent level to decide ({rule.clause}).",
+        "quả: kỷ luật không tự hạ mức đề xuất, cấp có thẩm quyền xem xét, quyết định "
+        f"({rule.clause}).",
+        " Disciplined in the year but owned up, found and remedied the violation: the discipline "
+        f"does not lower the proposal by itself, the competent level decides ({rule.clause}).",
     )
 
 

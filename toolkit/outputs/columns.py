@@ -18,7 +18,7 @@ def member_columns(*, uses_scores: bool, with_cell: bool) -> tuple[Column, ...]:
         Column("Họ và tên", 26),
         Column("Đảng viên chính thức/dự bị", 11),
         Column("Bí thư chi bộ", 8),
-        Column("Đối tượng (Mẫu 2A/2B/2C)", 10),
+        Column("Đối tượng", 9),  # 2A / 2B / 2C; a longer header was clipped (two lines)
         Column("Tự xếp loại", 10, "level"),
     ]
     if uses_scores:

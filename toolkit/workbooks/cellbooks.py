@@ -138,8 +138,12 @@ def build_self_assessment(
                 common_score=record["common_score"],
                 task_score=record["task_score"],
                 shortcomings_remedied=record["shortcomings_remedied"],
-                tasks_not_completed_percent=record["tasks_not_completed_percent"],
-                low_confidence_percent=record["low_confidence_percent"],
+                tasks_not_completed_percent=_percent(
+                    members_ctx, members_layout, member, record, "tasks_not_completed_percent"
+                ),
+                low_confidence_percent=_percent(
+                    members_ctx, members_layout, member, record, "low_confidence_percent"
+                ),
             )
         )
     reason_col = members_layout.index("not_rated_reason")
@@ -147,6 +151,26 @@ def build_self_assessment(
         member.member_id for member in rows if (member.row, reason_col) in members_ctx.invalid
     )
     return SelfAssessmentContent(cell, tuple(rows), tuple(assessments), unclear)
+
+
+def _percent(
+    ctx: SheetContext, layout: Layout, member: MemberRow, record: Record, key: str
+) -> float | None:
+    """A percentage column (0–100). «60%» typed in Excel is stored as 0.6: a value strictly
+    between 0 and 1 is read as that fraction of 100, with a warning that says so."""
+    value: float | None = record[key]
+    if value is None or not 0 < value < 1:
+        return value
+    percent = round(value * 100, 6)
+    ctx.add(
+        "percent-as-fraction",
+        layout.ref(key, record.row),
+        value=f"{value:g}",
+        member_id=member.member_id,
+        field=layout.column(key).label,
+        expected=f"{percent:g}",
+    )
+    return percent
 
 
 def _total_score(

@@ -362,6 +362,16 @@ _TYPES = (
         'Value {value} in "{field}" is outside the allowed range ({expected}). Correct it.',
     ),
     IssueType(
+        "percent-as-fraction",
+        W,
+        "Tỷ lệ phần trăm ghi dạng phân số",
+        "A percentage stored as a fraction",
+        "Ô «{field}» chứa {value} (Excel lưu «{expected}%» như vậy): đọc là {expected}%. Nếu đúng "
+        "là dưới 1%, hãy ghi 0; nếu không, không cần sửa.",
+        'The cell "{field}" holds {value} (how Excel stores "{expected}%"): read as {expected}%. '
+        "If it really is under 1%, enter 0; otherwise nothing to do.",
+    ),
+    IssueType(
         "score-total-mismatch",
         E,
         "Tổng điểm không bằng tổng hai phần",
