@@ -146,11 +146,11 @@ PLANTED: dict[str, tuple[str, str, Callable[[list[object], str], bool]]] = {
         "Tự đánh giá",
         lambda held, value: held == ["Hoàn thành tốt nhiệm vụ"],
     ),
-    # the votes per level and the blank votes of one member, adding up to the wrong total
+    # the votes per level, "chưa xếp loại", blank and invalid of one member, adding up wrong
     "votes-do-not-add-up": (
         "votes-sum-mismatch",
         "Kiểm phiếu",
-        lambda held, value: len(held) == 5 and sum(int(str(v or 0)) for v in held) == int(value),
+        lambda held, value: len(held) == 7 and sum(int(str(v or 0)) for v in held) == int(value),
     ),
 }
 
