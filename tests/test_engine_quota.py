@@ -24,7 +24,7 @@ from test_engine_builders import (
 from toolkit.engine import rate_cell, rate_district
 from toolkit.errors import ConfigError
 from toolkit.model import LEVELS, NotRatedReason, OrgKind, Severity
-from toolkit.rulebook import QuotaRule, QuotaScope, load_ruleset
+from toolkit.rulebook import QuotaRounding, QuotaRule, QuotaScope, load_ruleset
 
 HTXS, HTT, HT, KHT = LEVELS
 E, W = Severity.ERROR, Severity.WARNING
@@ -265,6 +265,11 @@ def test_the_ceiling_never_decreases_when_httnv_grows(
     quota = QuotaRule(Fraction(min(num, den), den), QuotaScope.GRASSROOTS, W, "error", E)
     assert quota.ceiling(n) <= quota.ceiling(n + more)
     assert quota.ceiling(n) <= quota.ratio * n < quota.ceiling(n) + 1
+    # half up: never more than half a person away from the exact share, never below floor
+    half = QuotaRule(quota.ratio, QuotaScope.GRASSROOTS, W, "error", E, QuotaRounding.HALF_UP)
+    assert half.ceiling(n) <= half.ceiling(n + more)
+    assert abs(half.ceiling(n) - quota.ratio * n) <= Fraction(1, 2)
+    assert quota.ceiling(n) <= half.ceiling(n) <= quota.ceiling(n) + 1
 
 
 # ---------------------------------------------------------------------------------------------

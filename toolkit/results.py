@@ -144,7 +144,7 @@ class QuotaCandidate:
 
 @dataclass(frozen=True)
 class QuotaResult:
-    """HTXSNV against ``floor(ratio × HTTNV)`` in one scope (R8–R10)."""
+    """HTXSNV against the ceiling (``ratio × HTTNV``, rounded) in one scope (R8–R10)."""
 
     scope_code: str
     scope_name: str

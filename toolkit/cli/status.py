@@ -64,6 +64,7 @@ def status(
         ctx.exit(1)
     year = year or detect_year(inbox)
     rules = load_ruleset(year, rules_file)
+    rules.check_scopes(roster.tree.units)  # the 25 % exception names real scopes
     result = collect_returns(inbox, roster, year, rules, latest=latest, workers=workers)
     if fmt == "json":
         click.echo(json.dumps(status_dict(result), ensure_ascii=False, indent=2))

@@ -1,7 +1,8 @@
 """The HTXSNV quota in one scope (R8–R10): count, ceiling, ranking, and the decision.
 
-The ceiling is ``floor(ratio × HTTNV)`` where HTTNV counts the members proposed HTTNV only (not
-"HTTNV and above"). Candidates are ranked by their HTXSNV vote share, then score, then member id
+The ceiling is ``ratio × HTTNV`` rounded down (or half up: ``quota.rounding``), where HTTNV
+counts the members proposed HTTNV only (not "HTTNV and above") and the ratio is 25 % in a scope
+granted the exception of QĐ 366 Điều 11.1 (``quota.exception_scopes``), else 20 %. Candidates are ranked by their HTXSNV vote share, then score, then member id
 (so the order never depends on the order of the input). Where the scope decides, an excess is
 either an issue (``deciding = "error"``) or settled by the ranking (``"ranking"``): candidates
 beyond the ceiling are decided HTTNV, each with an issue and an explanation. Where the scope

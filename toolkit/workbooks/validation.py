@@ -90,6 +90,9 @@ def validate_paths(
         roster_file = read_roster_file(roster_path)
         roster, roster_issues = roster_file.roster, roster_file.issues
         reports.append(FileReport(_roster_input(roster_path, roster_file), roster_issues))
+        rules = cache.get(year) if year is not None else None
+        if rules is not None and roster.tree.cells():
+            rules.check_scopes(roster.tree.units)  # the 25 % exception names real scopes
     files = [p for p in expand_paths(paths) if roster_path is None or p != Path(roster_path)]
     readings = read_all([p for p in files if not is_lock_file(p)], workers)
     extra: dict[str, list[Issue]] = {r.path: [] for r in readings}
