@@ -12,7 +12,7 @@ import functools
 import io
 import os
 import stat
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,8 @@ from toolkit.workbooks.sheets import SheetContext, label_key, read_form, read_pa
 
 #: sheets a secretary may leave out without harm
 OPTIONAL_SHEETS = frozenset({"papers"})
+#: sheets never read: not given to the parser at all
+_UNREAD = frozenset({INSTRUCTIONS_SHEET, LISTS_SHEET})
 
 
 @dataclass(frozen=True)
@@ -111,13 +113,8 @@ class _Opened:
     def context(self, sheet_name: str) -> SheetContext:
         from python_calamine import CalamineError
 
-        try:
-            # the scan first: it refuses sheets whose grid would not fit in memory
-            scan = self.package.scan(sheet_name)
-        except Rejected as rejected:
-            raise self.stop(
-                rejected.code, rejected.value, **_with_defaults(rejected.params)
-            ) from None
+        # every sheet was scanned when the package was opened: none is too large for calamine
+        scan = self.package.scan(sheet_name)
         try:
             sheet = self.book.get_sheet_by_name(sheet_name)
             grid = sheet.to_python(skip_empty_area=False)
@@ -164,8 +161,11 @@ def _open(path: Path | str, data: bytes, issues: list[Issue]) -> _Opened:
 
     where = Location(Path(path).name)
     try:
-        package = open_package(data)
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        package = open_package(data, _UNREAD)
+        # calamine reads the parts checked above, from the package made of them: never the
+        # file itself, whose zip it might read otherwise (it keeps its own copy)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(package.reader))
+        package = replace(package, reader=b"")
     except Rejected as rejected:
         issues.append(
             catalogue.make(
@@ -179,6 +179,8 @@ def _open(path: Path | str, data: bytes, issues: list[Issue]) -> _Opened:
     except (CalamineError, ValueError, OSError) as exc:
         issues.append(catalogue.make("corrupt-file", location=where, reason=str(exc)))
         raise _Stop("corrupt-file") from None
+    for note in package.notes:
+        issues.append(catalogue.make(note.code, location=where, value=note.value))
     return _Opened(str(path), package, book, issues)
 
 

@@ -98,10 +98,11 @@ class SheetScan:
     @property
     def too_large(self) -> bool:
         """The grid would not fit the limits (``MAX_ROWS``, ``MAX_COLS``, ``MAX_CELLS``)."""
-        return _too_large(self.max_row, self.max_col)
+        return too_large(self.max_row, self.max_col)
 
 
-def _too_large(rows: int, cols: int) -> bool:
+def too_large(rows: int, cols: int) -> bool:
+    """A grid of ``rows`` × ``cols`` would not fit the limits."""
     return rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS
 
 
@@ -114,11 +115,11 @@ def column_number(letters: bytes | str) -> int:
     return n
 
 
-def scan_sheet(xml: bytes) -> SheetScan:
+def scan_sheet(xml: bytes, extent: tuple[int, int] | None = None) -> SheetScan:
     """Extent, formulas and error cells of one worksheet's XML; ``BadReference`` when a row or
-    cell reference is unreadable."""
+    cell reference is unreadable. ``extent``: ``sheet_extent(xml)``, if already known."""
     prefixed = _PREFIXED.search(xml) is not None
-    max_row, max_col = sheet_extent(xml, prefixed)
+    max_row, max_col = extent if extent is not None else sheet_extent(xml, prefixed)
     formulas: dict[tuple[int, int], str] = {}
     uncached: dict[tuple[int, int], str] = {}
     errors: dict[tuple[int, int], str] = {}
@@ -184,7 +185,7 @@ def _plain_extent(xml: bytes, rows: list[int]) -> tuple[int, int]:
         bound = (10**digits - 1, MAX_COLS)
     else:
         bound = (0, 0)  # beyond ZZ, a cell below the last row, or not plain: see below
-    if bound[0] and not _too_large(*bound):
+    if bound[0] and not too_large(*bound):
         return bound
     if _CELL_NOT_PLAIN.search(xml):
         return _any_extent(xml)
