@@ -305,6 +305,20 @@ def _read_content(
     )
 
 
+def crashed_reading(path: Path | str, identity: Identity | None, reason: str) -> WorkbookReading:
+    """The reading of a file whose reader process died (``reason`` says how): the file's hash,
+    its identity if the reader had sent it, and ``reader-crashed``."""
+    issues: list[Issue] = []
+    _, sha = _load(path, issues)
+    code = identity.cell_code if identity is not None else ""
+    issues.append(
+        catalogue.make(
+            "reader-crashed", location=Location(Path(path).name), unit_code=code, reason=reason
+        )
+    )
+    return WorkbookReading(str(path), sha, identity, None, tuple(issues))
+
+
 def peek_identity(path: Path | str) -> Identity | None:
     """Only the identity block of a file (None when the file is unreadable or has none)."""
     issues: list[Issue] = []
