@@ -39,10 +39,11 @@ from toolkit.workbooks.scan import (
     MAX_COLS,
     MAX_ROWS,
     BadReference,
+    Measured,
     SheetScan,
     column_number,
+    measure,
     scan_sheet,
-    sheet_extent,
     too_large,
 )
 from toolkit.ziparchive import StoredError, member_names, stored_archive, stored_bytes
@@ -110,8 +111,8 @@ class Package:
     #: sheet name → worksheet part inside the zip, in workbook order
     sheet_parts: dict[str, str]
     modified: dt.datetime | None
-    #: sheet name → its XML and extent, for every sheet the parser is given (hidden ones too)
-    sheets: dict[str, tuple[bytes, tuple[int, int]]] = field(default_factory=dict)
+    #: sheet name → its XML as measured, for every sheet the parser is given (hidden ones too)
+    sheets: dict[str, tuple[bytes, Measured]] = field(default_factory=dict)
     #: what is odd but harmless (parts nothing reaches): issue codes with their values
     notes: tuple[Rejected, ...] = ()
     scans: dict[str, SheetScan] = field(default_factory=dict)
@@ -120,8 +121,8 @@ class Package:
         """The scan of sheet ``name``: its formulas and error cells, found when first asked
         for (its extent was checked when the package was opened)."""
         if name not in self.scans:
-            xml, extent = self.sheets.get(name, (b"", (0, 0)))
-            self.scans[name] = scan_sheet(xml, extent)
+            xml, measured = self.sheets.get(name, (b"", (False, (0, 0))))
+            self.scans[name] = scan_sheet(xml, measured)
         return self.scans[name]
 
 
@@ -241,7 +242,7 @@ class _Parts:
             if part is not None:
                 give(reader_name, part)
         sheet_parts: dict[str, str] = {}
-        checked: dict[str, tuple[bytes, tuple[int, int]]] = {}
+        checked: dict[str, tuple[bytes, Measured]] = {}
         for name, rid in sheets:
             rel = by_id.get(rid)
             if rel is None:
@@ -324,18 +325,19 @@ def _sheets(xml: bytes, where: str) -> list[tuple[str, str]]:
     return found
 
 
-def _checked_sheet(name: str, xml: bytes) -> tuple[bytes, tuple[int, int]]:
-    """One sheet's XML and extent; ``Rejected`` when its cells reach absurd positions
-    (calamine would try to allocate the whole grid) or a reference is unreadable."""
+def _checked_sheet(name: str, xml: bytes) -> tuple[bytes, Measured]:
+    """One sheet's XML, measured; ``Rejected`` when its cells reach absurd positions (calamine
+    would try to allocate the whole grid) or a reference is unreadable."""
     try:
-        rows, cols = sheet_extent(xml)
+        measured = measure(xml)
     except BadReference as bad:
         raise Rejected("corrupt-file", reason=str(bad)) from None
+    rows, cols = measured[1]
     if too_large(rows, cols):
         raise Rejected(
             "sheet-too-large", cell_ref(rows, max(cols - 1, 0)), sheet=name, rows=rows, cols=cols
         )
-    return xml, (rows, cols)
+    return xml, measured
 
 
 def _reason(vi: str, exc: BaseException) -> dict[str, str]:
