@@ -22,6 +22,7 @@ from bad_inputs.corpus import (
     unreachable_copy,
     workshop,
 )
+from libreoffice import resave
 
 from toolkit.workbooks.package import open_package
 from toolkit.workbooks.read import read_workbook
@@ -80,3 +81,21 @@ def test_the_forged_copy_says_other_votes(shop) -> None:
     forged = rewrite(shop.clean_ballot, shop.target("phieu-gia.xlsx"), {part: forged_votes})
     assert read_workbook(shop.clean_ballot).issues == ()
     assert {i.code for i in read_workbook(forged).issues} == {"tally-papers-mismatch"}
+
+
+def test_what_is_counted_is_what_libreoffice_shows(shop, tmp_path: Path) -> None:
+    """LibreOffice opens the hostile files and saves what it shows: read back, that is what
+    was counted from the hostile files themselves (the copy nothing leads to is not it; a part
+    named in capitals is found)."""
+    hostile = [
+        unreachable_copy(forged_votes, "ban-sao-lac-lo.xlsx")(shop),
+        case_folded_target(shop),
+    ]
+    saved, _ = resave(hostile, tmp_path)
+    for path in hostile:
+        shown = read_workbook(saved / path.name)
+        assert shown.issues == () and shown.content is not None
+        counted = read_workbook(path)
+        assert counted.content == shown.content
+        # a reader fooled into the forged copy would find its tally unlike the ballot papers
+        assert {i.code for i in counted.issues} <= {"package-part-unreachable"}
