@@ -6,8 +6,13 @@ import email
 import email.policy
 import hashlib
 import json
+import os
 import re
 import shutil
+import signal
+import subprocess
+import sys
+import time
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -446,32 +451,80 @@ def test_a_clean_district_gives_exit_code_0(tmp_path: Path, year: int) -> None:
     assert "0 lỗi" in out
 
 
-def test_a_reader_killed_from_outside_is_a_clear_error_not_a_traceback(
-    district: DemoLayout, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def live_children() -> list[int]:
+    """This process's children still running (a reaped or reapable one does not count)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[1]) == os.getpid() and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_reader_killed_mid_run_is_named_and_the_run_goes_on(
+    district: DemoLayout, aggregated: tuple, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """What the out-of-memory killer does to a reader process: the run stops with a message."""
-    import os
-    import time
-
+    """What the out-of-memory killer does to a reader process: SIGKILL while it reads one
+    file. That file is reported by name, its cell as having a file in error (not as «chưa
+    gửi»), every other cell is counted as before, and no reader is left running."""
     import toolkit.workbooks.inbox as inbox
+    from toolkit.workbooks.read import peek_identity
 
-    parent, read, started = os.getpid(), inbox.read_workbook, tmp_path / "reader-started"
+    parent, read = os.getpid(), inbox.read_workbook
+    victim = inbox._to_read(inbox.expand_paths([district.inbox]))[0]  # a reader's first file
+    identity = peek_identity(victim)
+    assert identity is not None
 
-    def killed_in_a_reader(path: Path) -> object:
-        if os.getpid() != parent:
-            started.touch()
-            os._exit(137)  # no exception, no word: the process is just gone
-        deadline = time.monotonic() + 30
-        while not started.exists() and time.monotonic() < deadline:
-            time.sleep(0.01)  # this process waits until the reader has taken its first files
+    def killed_reading_the_victim(path: Path) -> object:
+        if os.getpid() != parent and Path(path) == victim:
+            os.kill(os.getpid(), signal.SIGKILL)  # no exception, no word: the process is gone
         return read(path)
 
-    monkeypatch.setattr(inbox, "read_workbook", killed_in_a_reader)
+    monkeypatch.setattr(inbox, "read_workbook", killed_reading_the_victim)
     code, out, err = run("aggregate", district.inbox, "--roster", district.roster,
-                         "-o", tmp_path, "-q", "--workers", "2")  # fmt: skip
-    assert (code, out) == (2, "")
-    assert "tiến trình phụ" in err and "«--workers 1»" in err
-    assert "Traceback" not in err
+                         "-o", tmp_path, "--workers", "2")  # fmt: skip
+    assert code == 1
+    assert "Traceback" not in err and "Lỗi" not in err
+    assert "reader-crashed: 1" in out
+    results = json.loads((tmp_path / "ket-qua.json").read_text(encoding="utf-8"))
+    crashed = [i for i in results["issues"] if i["code"] == "reader-crashed"]
+    assert [(i["file"], i["unit_code"]) for i in crashed] == [(victim.name, identity.cell_code)]
+    assert "SIGKILL" in crashed[0]["message"]
+    cells = {c["code"]: c for c in results["cells"]}
+    before = {c["code"]: c for c in aggregated[3]["cells"]}
+    assert cells[identity.cell_code]["status"] != before["CB014"]["status"]  # not «chưa gửi»
+    assert cells[identity.cell_code]["aggregated"] is False
+    others = set(cells) - {identity.cell_code}
+    assert {k: cells[k] for k in others} == {k: before[k] for k in others}
+    assert live_children() == []
+
+
+def test_a_reader_dies_with_the_run_that_started_it(tmp_path: Path) -> None:
+    """A run killed outright leaves no reader behind, reading on and holding the terminal."""
+    script = (
+        "import os, sys, time\n"
+        "from toolkit.workbooks.readers import die_with_parent\n"
+        "parent = os.getpid()\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    die_with_parent(parent)\n"
+        "    time.sleep(60)\n"
+        "    os._exit(0)\n"
+        "print(child, flush=True)\n"
+        "time.sleep(0.5)\n"
+        "os.kill(parent, 9)\n"
+    )
+    ran = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=30, cwd=Path(__file__).resolve().parent.parent)  # fmt: skip
+    assert ran.returncode == -signal.SIGKILL
+    reader = int(ran.stdout)
+    deadline = time.monotonic() + 10
+    while Path(f"/proc/{reader}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # an orphan is adopted by init, which reaps it once it is killed
+    assert not Path(f"/proc/{reader}").exists()
 
 
 def test_a_missing_roster_is_a_usage_error(district: DemoLayout, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ import struct
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -358,6 +359,193 @@ def emptied_worksheet(w: Workshop) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
+# One reading of the bytes: zips whose names, parts or relationships could show one program one
+# sheet and another program another (the safety checks and the parser used to open the zip each
+# by their own rules)
+
+
+@dataclass
+class Member:
+    """One zip member as written by ``raw_zip``: every name and extra field chosen freely."""
+
+    name: str
+    data: bytes
+    #: the local header's name, if not ``name``
+    local_name: str | None = None
+    central_extra: bytes = b""
+    local_extra: bytes = b""
+
+
+def unicode_path(name: str, header_name: str) -> bytes:
+    """An Info-ZIP Unicode Path extra field (0x7075) giving ``name`` to a member whose header
+    says ``header_name``: readers that honour it (calamine's zip crate) use ``name``."""
+    body = struct.pack("<BI", 1, zlib.crc32(header_name.encode())) + name.encode()
+    return struct.pack("<HH", 0x7075, len(body)) + body
+
+
+def raw_zip(members: list[Member]) -> bytes:
+    """A deflated zip of ``members``, names and extra fields exactly as given."""
+    out, central = bytearray(), bytearray()
+    for m in members:
+        packed = zlib.compressobj(6, zlib.DEFLATED, -15)
+        body = packed.compress(m.data) + packed.flush()
+        fields = struct.pack("<HHHHHIII", 20, 0x800, 8, 0, 0x21, zlib.crc32(m.data), len(body),
+                             len(m.data))  # fmt: skip
+        local = (m.local_name if m.local_name is not None else m.name).encode()
+        offset = len(out)
+        out += b"PK\x03\x04" + fields + struct.pack("<HH", len(local), len(m.local_extra))
+        out += local + m.local_extra + body
+        name = m.name.encode()
+        central += b"PK\x01\x02" + struct.pack("<H", 20) + fields
+        central += struct.pack("<HHHHHII", len(name), len(m.central_extra), 0, 0, 0, 0, offset)
+        central += name + m.central_extra
+    end = struct.pack("<HHHHIIH", 0, 0, len(members), len(members), len(central), len(out), 0)
+    return bytes(out + central + b"PK\x05\x06" + end)
+
+
+def members_of(path: Path) -> list[Member]:
+    with zipfile.ZipFile(path) as z:
+        return [Member(i.filename, z.read(i)) for i in z.infolist()]
+
+
+def repacked(w: Workshop, name: str, edit: Callable[[list[Member], str], list[Member]],
+             sheet: str = "Kiểm phiếu", which: str = "ballot") -> Path:  # fmt: skip
+    """The clean workbook's members, edited (``edit`` gets them and ``sheet``'s part name)."""
+    source = w.clean_ballot if which == "ballot" else w.clean_sa
+    target = w.target(name)
+    target.write_bytes(raw_zip(edit(members_of(source), parts_by_sheet(source)[sheet])))
+    return target
+
+
+def forged_votes(xml: bytes) -> bytes:
+    """The tally sheet with other votes: every count of 1 made 9 (what a hidden copy says)."""
+    return re.sub(rb"<v>1</v>", b"<v>9</v>", xml)
+
+
+def far_away(xml: bytes) -> bytes:
+    return add_cell(xml, 1048576, b'<c r="XFD1048576" t="inlineStr"><is><t>z</t></is></c>')
+
+
+def _copy_named_by_unicode_path(change: Callable[[bytes], bytes], where: str = "central") -> Build:
+    """A second copy of the tally sheet stored as another part, which a Unicode Path extra field
+    names as the real sheet (the attack of issue 12: checks read one, calamine the other)."""
+
+    def edit(members: list[Member], part: str) -> list[Member]:
+        real = next(m for m in members if m.name == part)
+        other = part.replace(".xml", "9.xml")
+        extra = unicode_path(part, other)
+        copy = Member(other, change(real.data))
+        copy.central_extra, copy.local_extra = (extra, b"") if where == "central" else (b"", extra)
+        return [*members, copy]
+
+    return lambda w: repacked(w, f"ban-sao-an-{where}-{change.__name__}.xlsx", edit)
+
+
+def local_name_differs(w: Workshop) -> Path:
+    """The local header names the copy, the central directory the real sheet."""
+
+    def edit(members: list[Member], part: str) -> list[Member]:
+        for m in members:
+            if m.name == part:
+                m.local_name = part.replace("sheet", "sheeT")
+        return members
+
+    return repacked(w, "ten-cuc-bo-khac.xlsx", edit)
+
+
+def nul_in_name(w: Workshop) -> Path:
+    """``sheet3.xml\\0.bak``: zipfile cuts the name at the NUL, other readers do not."""
+
+    def edit(members: list[Member], part: str) -> list[Member]:
+        real = next(m for m in members if m.name == part)
+        return [*members, Member(part + "\x00.bak", forged_votes(real.data))]
+
+    return repacked(w, "ten-co-nul.xlsx", edit)
+
+
+def duplicated_part(spell: Callable[[str], str], name: str) -> Build:
+    """A second member for the tally sheet's part, spelled ``spell(part)``, other votes."""
+
+    def edit(members: list[Member], part: str) -> list[Member]:
+        real = next(m for m in members if m.name == part)
+        return [*members, Member(spell(part), forged_votes(real.data))]
+
+    return lambda w: repacked(w, name, edit)
+
+
+def unreachable_copy(change: Callable[[bytes], bytes], name: str) -> Build:
+    """A copy of the tally sheet under a part name nothing leads to: shown by no program."""
+
+    def edit(members: list[Member], part: str) -> list[Member]:
+        real = next(m for m in members if m.name == part)
+        return [*members, Member(part.replace(".xml", "9.xml"), change(real.data))]
+
+    return lambda w: repacked(w, name, edit)
+
+
+def hidden_sheet_far_cell(w: Workshop) -> Path:
+    """A hidden sheet the workbook lists, with a cell at XFD1048576: calamine is given it too."""
+
+    def edit(members: list[Member], part: str) -> list[Member]:
+        real = next(m for m in members if m.name == part)
+        for m in members:
+            if m.name == "xl/workbook.xml":
+                m.data = m.data.replace(
+                    b"</sheets>",
+                    b'<sheet name="An" sheetId="99" state="hidden" r:id="rId99" xmlns:r="http://'
+                    b'schemas.openxmlformats.org/officeDocument/2006/relationships"/></sheets>',
+                )
+            if m.name == "xl/_rels/workbook.xml.rels":
+                m.data = m.data.replace(
+                    b"</Relationships>",
+                    b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/'
+                    b'officeDocument/2006/relationships/worksheet" Target="worksheets/an.xml"/>'
+                    b"</Relationships>",
+                )
+        return [*members, Member("xl/worksheets/an.xml", far_away(real.data))]
+
+    return repacked(w, "trang-an-o-xa.xlsx", edit)
+
+
+def sheet_with_two_ids(w: Workshop) -> Path:
+    """A ``<sheet>`` with a second ``id`` attribute in another namespace: calamine would follow
+    that one, Excel the ``r:id``."""
+
+    def second_id(xml: bytes) -> bytes:
+        return re.sub(rb'(<sheet [^>]*?name="Ki[^"]*")', rb'\1 x:id="rId1" xmlns:x="urn:x"', xml)
+
+    return rewrite(w.clean_ballot, w.target("hai-id.xlsx"), {"xl/workbook.xml": second_id})
+
+
+def sheet_named_twice(w: Workshop) -> Path:
+    def twice(xml: bytes) -> bytes:
+        return xml.replace("Biên bản".encode(), "Kiểm phiếu".encode(), 1)
+
+    return rewrite(w.clean_ballot, w.target("trung-ten-trang.xlsx"), {"xl/workbook.xml": twice})
+
+
+def case_folded_target(w: Workshop) -> Path:
+    """The relationship names the tally sheet in other letter case: Excel finds it all the same
+    (part names ignore case), and so must the reader."""
+
+    def shout(xml: bytes) -> bytes:
+        return re.sub(rb'Target="(/?(?:xl/)?worksheets/)sheet', rb'Target="\1SHEET', xml)
+
+    return rewrite(w.clean_ballot, w.target("chu-hoa.xlsx"), {"xl/_rels/workbook.xml.rels": shout})
+
+
+def digits(count: int) -> str:
+    return "1" + "0" * (count - 1)
+
+
+def infinite_number(w: Workshop) -> Path:
+    """A count stored as the number 1e999 (infinite once read)."""
+    cell = b'<c r="E5"><v>1e999</v></c>'
+    return edit_sheet(w, "vo-cuc.xlsx", "Kiểm phiếu",
+                      lambda x: re.sub(rb'<c r="E5"[^>]*?(/>|>.*?</c>)', cell, x, count=1))  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
 # Sheets, template, identity
 
 
@@ -501,6 +689,39 @@ CASES: tuple[Case, ...] = (
     Case("a cell beyond column ZZ", wide_cell, ("sheet-too-large",)),
     Case("only the dimension tag is absurd", absurd_dimension_only, ()),
     Case("a worksheet part emptied", emptied_worksheet, ("corrupt-file",)),
+    Case("a hidden copy named the tally sheet by a Unicode Path field",
+         _copy_named_by_unicode_path(forged_votes), ("zip-name-mismatch",)),
+    Case("the same, the field in the local header",
+         _copy_named_by_unicode_path(forged_votes, "local"), ("zip-name-mismatch",)),
+    Case("the same, the copy holding a cell at XFD1048576",
+         _copy_named_by_unicode_path(far_away), ("zip-name-mismatch",)),
+    Case("local header and central directory name differently", local_name_differs,
+         ("zip-name-mismatch",)),
+    Case("a NUL in a member's name", nul_in_name, ("zip-name-mismatch",)),
+    Case("two members of one name", duplicated_part(lambda p: p, "hai-ban.xlsx"),
+         ("package-part-duplicated",)),
+    Case("two members whose names differ in case",
+         duplicated_part(lambda p: p.replace("sheet", "Sheet"), "hai-ban-chu-hoa.xlsx"),
+         ("package-part-duplicated",)),
+    Case("two members whose names differ in slashes",
+         duplicated_part(lambda p: p.replace("/", "\\"), "hai-ban-gach.xlsx"),
+         ("package-part-duplicated",)),
+    Case("a copy of the tally sheet nothing leads to",
+         unreachable_copy(forged_votes, "ban-sao-lac.xlsx"), ("package-part-unreachable",)),
+    Case("an unreachable copy with a cell at XFD1048576",
+         unreachable_copy(far_away, "ban-sao-lac-o-xa.xlsx"), ("package-part-unreachable",)),
+    Case("a hidden sheet with a cell at XFD1048576", hidden_sheet_far_cell, ("sheet-too-large",)),
+    Case("a sheet with a second id attribute", sheet_with_two_ids, ("corrupt-file",)),
+    Case("two sheets of one name", sheet_named_twice, ("corrupt-file",)),
+    Case("a relationship naming its sheet in capitals", case_folded_target, ()),
+    Case("5,000 digits typed as text in a count",
+         typed({"Kiểm phiếu!E5": digits(5000)}, "5000-chu-so.xlsx"), ("number-out-of-range",)),
+    Case("400 digits typed as text in a count",
+         typed({"Kiểm phiếu!E5": digits(400)}, "400-chu-so.xlsx"), ("number-out-of-range",)),
+    Case("an infinite number in a count", infinite_number, ("number-out-of-range",)),
+    Case("roster: 5,000 digits typed as a birth year",
+         roster_with({"Đảng viên!E5": digits(5000)}, "danh-sach-5000-chu-so.xlsx"),
+         ("number-out-of-range",)),
     Case("a sheet deleted", sheet_removed, ("sheet-missing",)),
     Case("a sheet renamed", sheet_renamed, ("sheet-renamed",)),
     Case("identity sheet deleted", identity_removed, ("identity-missing",)),

@@ -74,6 +74,50 @@ _TYPES = (
         "it and send it again; if it came by e-mail, attach it again.",
     ),
     IssueType(
+        "zip-name-mismatch",
+        E,
+        "Tên các phần trong tệp nén không khớp",
+        "Zip entry names disagree",
+        "Một phần của tệp mang nhiều tên khác nhau ({value}): mỗi chương trình có thể đọc ra một "
+        "nội dung khác, nên tệp không được dùng. Hãy mở tệp gốc trong Excel, lưu lại rồi gửi lại.",
+        "A part of the file carries several names ({value}): each program may read different "
+        "content from it, so the file is not used. Open the original in Excel, save it and send "
+        "it again.",
+    ),
+    IssueType(
+        "package-part-duplicated",
+        E,
+        "Tệp có hai phần trùng tên",
+        "Two parts of one name",
+        "Tệp chứa hai phần cùng tên «{value}» (không kể chữ hoa, chữ thường): không biết Excel "
+        "hiển thị phần nào, nên tệp không được dùng. Hãy mở tệp gốc trong Excel, lưu lại rồi gửi "
+        "lại.",
+        'The file holds two parts named "{value}" (ignoring case): which one Excel shows is not '
+        "known, so the file is not used. Open the original in Excel, save it and send it again.",
+    ),
+    IssueType(
+        "package-part-unreachable",
+        W,
+        "Tệp có phần không thuộc bảng tính",
+        "Parts outside the workbook",
+        "Tệp chứa phần mà bảng tính không dẫn tới ({value}): Excel không hiển thị, chương trình "
+        "cũng không đọc. Không cần sửa; nếu tệp không do chi bộ lập, hãy hỏi lại người gửi.",
+        "The file holds parts the workbook does not lead to ({value}): Excel does not show them "
+        "and they are not read. Nothing to fix; if the chi bộ did not make the file, ask the "
+        "sender.",
+    ),
+    IssueType(
+        "reader-crashed",
+        E,
+        "Tệp làm dừng chương trình đọc",
+        "The file stopped its reader",
+        "Tiến trình đọc tệp này bị dừng đột ngột ({reason}), nên tệp không được tính; các tệp "
+        "khác vẫn được đọc. Hãy mở tệp gốc trong Excel, xóa dữ liệu thừa, lưu lại rồi gửi lại.",
+        "The process reading this file was stopped abruptly ({reason}), so the file is not "
+        "counted; the other files were read. Open the original in Excel, delete stray data, "
+        "save it and send it again.",
+    ),
+    IssueType(
         "file-too-large",
         E,
         "Tệp quá lớn",

@@ -14,7 +14,7 @@ import os
 import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from toolkit.workbooks.cellbooks import BallotContent, SelfAssessmentContent
 from toolkit.workbooks.checks import Expectations, check_pair, check_reading
 from toolkit.workbooks.declarations import KIND_TITLES, KINDS, load_declaration
 from toolkit.workbooks.read import WorkbookReading, peek_identity, read_workbook
+from toolkit.workbooks.readers import die_with_parent, read_alone
 
 CELL_KINDS: tuple[str, ...] = ("self_assessment", "ballot")
 #: issue codes that mean the file is not this year's return of a known cell
@@ -107,6 +108,7 @@ class ReadAhead:
         self.files = list(files)
         self.given = [Path(p) for p in given] if given is not None else self.files
         self.paths = _to_read(self.files)
+        self.workers = workers
         size = max(1, min(8, len(self.paths) // (max(workers, 1) * 8)))
         self._chunks = [self.paths[i : i + size] for i in range(0, len(self.paths), size)]
         self._pool: ProcessPoolExecutor | None = None
@@ -120,7 +122,9 @@ class ReadAhead:
             load_declaration(kind)
         # what exists now (every module, the roster if it is read) is frozen for the readers
         with frozen():
-            self._pool = ProcessPoolExecutor(max_workers=workers - 1)
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers - 1, initializer=die_with_parent, initargs=(os.getpid(),)
+            )
             self._futures = [self._pool.submit(_read_chunk, chunk) for chunk in self._chunks]
 
     def __enter__(self) -> ReadAhead:
@@ -156,15 +160,24 @@ class ReadAhead:
             read[index] = take(_read_chunk(chunks[index]))
             done += len(chunks[index])
             while front < index and futures[front].done():  # what came in meanwhile
-                read[front] = take(futures[front].result())
+                read[front] = self._result(front, take)
                 done += len(chunks[front])
                 front += 1
             report(done)
-        for index, future in enumerate(futures):
+        for index in range(len(chunks)):
             if read[index] is None:
-                read[index] = take(future.result())
+                read[index] = self._result(index, take)
         report(len(self.paths))
         return [result for chunk in read if chunk is not None for result in chunk]
+
+    def _result(self, index: int, take: Arrived) -> list[Checked]:
+        """The readers' chunk ``index``; read again, file by file, each in a process of its
+        own, when a reader process died (which file ended it is not known)."""
+        try:
+            return take(self._futures[index].result())
+        except BrokenExecutor:
+            alone = read_alone(self._chunks[index], _read_checked, self.workers)
+            return take([result if whole else (result, None) for result, whole in alone])
 
 
 def read_ahead(paths: Iterable[Path | str], workers: int) -> ReadAhead:

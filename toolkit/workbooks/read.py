@@ -44,6 +44,8 @@ if TYPE_CHECKING:  # the decisions' module is loaded only where a decisions work
 
 #: sheets a secretary may leave out without harm
 OPTIONAL_SHEETS = frozenset({"papers"})
+#: sheets never read: not given to the parser at all
+_UNREAD = frozenset({INSTRUCTIONS_SHEET, LISTS_SHEET})
 
 
 @dataclass(frozen=True)
@@ -115,13 +117,8 @@ class _Opened:
     def context(self, sheet_name: str) -> SheetContext:
         from python_calamine import CalamineError
 
-        try:
-            # the scan first: it refuses sheets whose grid would not fit in memory
-            scan = self.package.scan(sheet_name)
-        except Rejected as rejected:
-            raise self.stop(
-                rejected.code, rejected.value, **_with_defaults(rejected.params)
-            ) from None
+        # every sheet was scanned when the package was opened: none is too large for calamine
+        scan = self.package.scan(sheet_name)
         try:
             sheet = self.book.get_sheet_by_name(sheet_name)
             grid = sheet.to_python(skip_empty_area=False)
@@ -155,7 +152,10 @@ def _load(
             )
             return None, ""
         with open(path, "rb") as fh:
-            data = fh.read(MAX_FILE_BYTES + 1)
+            # its size, not the limit: a read of 64 MB allocates them (30 µs a small file)
+            data = fh.read(info.st_size + 1)
+            if len(data) > info.st_size:  # it grew since: up to the limit, as any file
+                data += fh.read(MAX_FILE_BYTES + 1 - len(data))
     except OSError as exc:
         reason = os_reason(exc, name_file=False)  # the issue names it
         issues.append(catalogue.make("input-not-readable", location=where, reason=reason))
@@ -168,8 +168,11 @@ def _open(path: Path | str, data: bytes, issues: list[Issue]) -> _Opened:
 
     where = Location(Path(path).name)
     try:
-        package = open_package(data)
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        package = open_package(data, _UNREAD)
+        # calamine reads the parts checked above, from the package made of them: never the
+        # file itself, whose zip it might read otherwise (it keeps its own copy)
+        book = CalamineWorkbook.from_filelike(io.BytesIO(package.reader))
+        package = replace(package, reader=b"")
     except Rejected as rejected:
         issues.append(
             catalogue.make(
@@ -183,6 +186,8 @@ def _open(path: Path | str, data: bytes, issues: list[Issue]) -> _Opened:
     except (CalamineError, ValueError, OSError) as exc:
         issues.append(catalogue.make("corrupt-file", location=where, reason=str(exc)))
         raise _Stop("corrupt-file") from None
+    for note in package.notes:
+        issues.append(catalogue.make(note.code, location=where, value=note.value))
     return _Opened(str(path), package, book, issues)
 
 
@@ -344,6 +349,20 @@ def _read_content(
     return build_ballot(
         meeting_ctx, meeting_layout, values, tally_ctx, tally_layout, records, papers, papers_ctx
     )
+
+
+def crashed_reading(path: Path | str, identity: Identity | None, reason: str) -> WorkbookReading:
+    """The reading of a file whose reader process died (``reason`` says how): the file's hash,
+    its identity if the reader had sent it, and ``reader-crashed``."""
+    issues: list[Issue] = []
+    _, sha = _load(path, issues)
+    code = identity.cell_code if identity is not None else ""
+    issues.append(
+        catalogue.make(
+            "reader-crashed", location=Location(Path(path).name), unit_code=code, reason=reason
+        )
+    )
+    return WorkbookReading(str(path), sha, identity, None, tuple(issues))
 
 
 def peek_identity(path: Path | str) -> Identity | None:

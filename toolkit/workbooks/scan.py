@@ -98,10 +98,11 @@ class SheetScan:
     @property
     def too_large(self) -> bool:
         """The grid would not fit the limits (``MAX_ROWS``, ``MAX_COLS``, ``MAX_CELLS``)."""
-        return _too_large(self.max_row, self.max_col)
+        return too_large(self.max_row, self.max_col)
 
 
-def _too_large(rows: int, cols: int) -> bool:
+def too_large(rows: int, cols: int) -> bool:
+    """A grid of ``rows`` × ``cols`` would not fit the limits."""
     return rows > MAX_ROWS or cols > MAX_COLS or rows * cols > MAX_CELLS
 
 
@@ -114,11 +115,10 @@ def column_number(letters: bytes | str) -> int:
     return n
 
 
-def scan_sheet(xml: bytes) -> SheetScan:
+def scan_sheet(xml: bytes, measured: Measured | None = None) -> SheetScan:
     """Extent, formulas and error cells of one worksheet's XML; ``BadReference`` when a row or
-    cell reference is unreadable."""
-    prefixed = _PREFIXED.search(xml) is not None
-    max_row, max_col = sheet_extent(xml, prefixed)
+    cell reference is unreadable. ``measured``: ``measure(xml)``, if already known."""
+    prefixed, (max_row, max_col) = measured or measure(xml)
     formulas: dict[tuple[int, int], str] = {}
     uncached: dict[tuple[int, int], str] = {}
     errors: dict[tuple[int, int], str] = {}
@@ -136,6 +136,16 @@ def scan_sheet(xml: bytes) -> SheetScan:
             shown = _VALUE.search(cell[2])
             errors[cell[0]] = shown.group(1).decode("utf-8", "replace") if shown else "#?"
     return SheetScan(max_row, max_col, formulas, uncached, errors)
+
+
+#: whether a sheet has namespace-prefixed tags, and its extent (``measure``)
+Measured = tuple[bool, tuple[int, int]]
+
+
+def measure(xml: bytes) -> Measured:
+    """Whether the sheet has namespace-prefixed tags, and ``sheet_extent``."""
+    prefixed = _PREFIXED.search(xml) is not None
+    return prefixed, sheet_extent(xml, prefixed)
 
 
 def sheet_extent(xml: bytes, prefixed: bool | None = None) -> tuple[int, int]:
@@ -184,7 +194,7 @@ def _plain_extent(xml: bytes, rows: list[int]) -> tuple[int, int]:
         bound = (10**digits - 1, MAX_COLS)
     else:
         bound = (0, 0)  # beyond ZZ, a cell below the last row, or not plain: see below
-    if bound[0] and not _too_large(*bound):
+    if bound[0] and not too_large(*bound):
         return bound
     if _CELL_NOT_PLAIN.search(xml):
         return _any_extent(xml)
@@ -281,8 +291,8 @@ def _formula_cells(xml: bytes, prefixed: bool) -> list[FormulaCell]:
     if not starts:
         return []
     if not prefixed:
-        plain = list(_PLAIN_FORMULA_CELL.finditer(xml))
-        if [m.start(3) - 3 for m in plain] == starts:  # each "<f>" found is in a plain cell
+        plain = _plain_formula_cells(xml, starts)
+        if plain is not None:
             return [(_at(m.group(1)), m.group(2), m.group(3), m.group(4)) for m in plain]
     found = []
     for start in starts:
@@ -294,6 +304,21 @@ def _formula_cells(xml: bytes, prefixed: bool) -> list[FormulaCell]:
         value = _VALUE.search(body)
         text = (formula.group(1) if formula else b"") or b""
         found.append((where, attrs, text, None if value is None else value.group(1)))
+    return found
+
+
+def _plain_formula_cells(xml: bytes, starts: list[int]) -> list[re.Match[bytes]] | None:
+    """The plain cell of each formula starting at ``starts``, or None if one is not plain.
+
+    Matched from the cell tag before each formula: a search from the start of the sheet would
+    try the pattern at every cell, formula or not (seven times as slow on a tally sheet).
+    """
+    found = []
+    for start in starts:
+        match = _PLAIN_FORMULA_CELL.match(xml, max(xml.rfind(b"<c ", 0, start), 0))
+        if match is None or match.start(3) - 3 != start:
+            return None
+        found.append(match)
     return found
 
 

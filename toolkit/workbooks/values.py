@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 import unicodedata
 from typing import Any
@@ -34,6 +35,7 @@ _DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 _DATE_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _DATE_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LONGEST_SHOWN = 60
 _TRUE = frozenset({"co", "x", "yes", "true", "1", "dung"})
 _FALSE = frozenset({"khong", "no", "false", "0", "sai"})
 
@@ -63,9 +65,11 @@ def tidy(text: str) -> str:
 
 
 def shown(raw: object) -> str:
-    """How a raw value is echoed in a message: numbers without a useless ``.0``."""
+    """How a raw value is echoed in a message: numbers without a useless ``.0``, a long text
+    cut short (5,000 digits typed in a count would fill the report)."""
     if isinstance(raw, str):
-        return tidy(raw)
+        text = tidy(raw)
+        return text if len(text) <= _LONGEST_SHOWN else f"{text[:_LONGEST_SHOWN]}… ({len(text)})"
     if isinstance(raw, float) and raw.is_integer():
         return str(int(raw))
     if isinstance(raw, dt.datetime | dt.date):
@@ -87,9 +91,11 @@ def as_int(raw: object, column: Column) -> Parsed:
     if is_empty(raw):
         return None, None
     number, warning = _typed_number(raw, decimals=False)
+    low = column.minimum if column.minimum is not None else 0
+    if not math.isfinite(number):
+        raise BadValue("number-out-of-range", expected=_range_text(column, 0))
     if not float(number).is_integer():
         raise BadValue("not-a-whole-number")
-    low = column.minimum if column.minimum is not None else 0
     if number < low or (column.maximum is not None and number > column.maximum):
         raise BadValue("number-out-of-range", expected=_range_text(column, 0))
     return int(number), warning
@@ -101,8 +107,10 @@ def as_number(raw: object, column: Column) -> Parsed:
         return None, None
     typed, warning = _typed_number(raw, decimals=True)
     number = float(typed)
-    if (column.minimum is not None and number < column.minimum) or (
-        column.maximum is not None and number > column.maximum
+    if (
+        not math.isfinite(number)
+        or (column.minimum is not None and number < column.minimum)
+        or (column.maximum is not None and number > column.maximum)
     ):
         raise BadValue("number-out-of-range", expected=_range_text(column, None))
     return number, warning
@@ -121,7 +129,9 @@ def _typed_number(raw: object, *, decimals: bool) -> tuple[int | float, str | No
     if isinstance(raw, str):
         text = normalize_text(raw)
         if _DIGITS.match(text):
-            return int(text), "number-as-text"
+            # past 15 digits no count is meant, and int() refuses past 4,300: a float (inf at
+            # worst) fails the range check instead
+            return int(text) if len(text) <= 16 else float(text), "number-as-text"
         if decimals and _DECIMAL_COMMA.match(text):
             return float(text.replace(",", ".")), "number-as-text"
         raise BadValue("not-a-number", accepted=accepted)
