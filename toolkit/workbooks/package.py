@@ -345,9 +345,7 @@ def inflate_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
     """One member of the archive ``data``, inflated never beyond its declared size and checked
     against its CRC (``Rejected`` otherwise): for other zips the toolkit reads (roll-up
     packages)."""
-    content = _inflate(data, info, keep=True)
-    assert content is not None  # keep=True always returns the bytes
-    return content
+    return _inflate(data, info)
 
 
 def _reason(vi: str, exc: BaseException) -> dict[str, str]:
