@@ -52,10 +52,11 @@ def mail(
 
     OUT là thư mục kết quả của 'xeploai aggregate'. Mật khẩu máy chủ thư lấy từ biến môi
     trường ghi trong mail.toml (smtp.password_env), không bao giờ ghi vào tệp. Thư đã gửi được
-    ghi vào OUT/da-gui.jsonl nên chạy lại sẽ không gửi trùng.
+    ghi vào OUT/da-gui.jsonl nên chạy lại sẽ không gửi trùng; thư chưa rõ máy chủ đã nhận chưa
+    (mất kết nối sau khi đã truyền hết) không bao giờ tự gửi lại, chỉ --resend gửi lại.
 
-    Mã thoát: 0 đã gửi hết · 1 có người nhận không gửi được hoặc bị bỏ qua vì dữ liệu (thiếu
-    địa chỉ...) · 2 lỗi cấu hình, đọc/ghi tệp hoặc kết nối máy chủ thư.
+    Mã thoát: 0 đã gửi hết · 1 có người nhận không gửi được, chưa rõ đã nhận chưa hoặc bị bỏ qua
+    vì dữ liệu (thiếu địa chỉ...) · 2 lỗi cấu hình, đọc/ghi tệp hoặc kết nối máy chủ thư.
 
     \b
     Example:
