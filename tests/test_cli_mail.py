@@ -139,3 +139,17 @@ def test_help_names_the_exit_codes_and_ends_with_examples() -> None:
     assert result.exit_code == 0
     assert "Mã thoát: 0 đã gửi hết" in result.stdout
     assert "xeploai mail ket-qua --config mail.toml --dry-run" in result.stdout.split("Example:")[1]
+
+
+def test_a_file_changed_after_aggregate_exits_2_and_nothing_is_sent(tmp_path: Path) -> None:
+    out = build_out(tmp_path / "out")
+    (out / "chi-bo" / "CB01.xlsx").write_bytes(b"PK someone else's results")
+    relay = Relay()
+    with smtp_server(relay) as server:
+        result = run(out, "--config", write_config(tmp_path / "mail.toml", server.port))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(
+        f"Lỗi: Tệp «chi-bo/CB01.xlsx» trong {out} không khớp manifest.json"
+    )
+    assert relay.kept == [] and relay.mail_commands == 0
+    assert not (out / "da-gui.jsonl").exists()

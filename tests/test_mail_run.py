@@ -22,6 +22,7 @@ from test_mail_support import (
     make_certificate,
     smtp_server,
     write_config,
+    write_manifest,
 )
 
 from toolkit.errors import ConfigError, InputError
@@ -147,6 +148,7 @@ def test_resend_forces_and_changed_results_go_out_again(tmp_path: Path) -> None:
         send_results(out, config, now=NOW)
         forced = send_results(out, config, only="CB02", resend=True, now=NOW)
         (out / "chi-bo" / "CB03.xlsx").write_bytes(b"PK new results")
+        write_manifest(out)  # as a new run of aggregate would
         changed = send_results(out, config, now=NOW)
     assert statuses(forced) == [("CB02", LIEN_CHIEU_CELLS[1].email_address(), "sent")]
     assert [(c, s) for c, _, s in statuses(changed) if s == "sent"] == [("CB03", "sent")]

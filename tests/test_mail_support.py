@@ -12,6 +12,7 @@ import base64
 import datetime as _dt
 import email
 import email.policy
+import hashlib
 import hmac
 import io
 import ipaddress
@@ -151,8 +152,24 @@ def build_out(
     (root / "ket-qua.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    (root / "manifest.json").write_text("{}", encoding="utf-8")
+    write_manifest(root)
     return root
+
+
+def write_manifest(root: Path) -> None:
+    """``manifest.json`` as ``aggregate`` writes it last: the SHA-256 of every file in
+    ``root`` (a test that changes a file on purpose writes it again)."""
+    outputs = [
+        {
+            "path": path.relative_to(root).as_posix(),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "bytes": path.stat().st_size,
+        }
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name not in ("manifest.json", "da-gui.jsonl")
+    ]
+    manifest = {"schema": "xeploai/manifest/1", "outputs": outputs}
+    (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
 LEADERS = [
