@@ -265,3 +265,29 @@ def test_an_old_results_file_without_the_aggregated_key_counts_cells_that_sent(
     missing = build_out(tmp_path / "none", [CellSpec("CB01", "A", result_file=False)])
     with pytest.raises(InputError, match="không tổng hợp được chi bộ nào"):
         read_results(missing)
+
+
+#: every way to break a header line, and the invisible characters that disguise one
+LINE_BREAKS = {
+    "CR": "\r",
+    "LF": "\n",
+    "VT": "\x0b",
+    "FF": "\x0c",
+    "FS": "\x1c",
+    "NEL": "\x85",
+    "LINE SEPARATOR": "\u2028",
+    "PARAGRAPH SEPARATOR": "\u2029",
+    "ESC": "\x1b",
+    "RLO": "\u202e",
+}
+
+
+@pytest.mark.parametrize("where", ["secretary_name", "secretary_email", "name"])
+@pytest.mark.parametrize("breaks", list(LINE_BREAKS.values()), ids=list(LINE_BREAKS))
+def test_any_line_break_in_a_name_or_address_is_header_injection(
+    tmp_path: Path, where: str, breaks: str
+) -> None:
+    cell = CellSpec("CB02", "Chi bộ B", secretary_email="bithu@chibo.example")
+    setattr(cell, where, getattr(cell, where) + breaks + "Bcc: all@evil.example")
+    out = build_out(tmp_path / "out", [CellSpec("CB01", "Chi bộ A"), cell])
+    assert flatten(plan(out)) == [("mail-header-injection", "CB02")]

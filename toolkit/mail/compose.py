@@ -52,6 +52,11 @@ _MAX_FALLBACK = 62
 _SEGMENT = 54
 #: UTF-8 bytes per encoded word: 52 base64 characters, 64 with the =?utf-8?b?...?= around
 _WORD_BYTES = 39
+#: the longest plain word or quoted name kept as it is in a header: an encoded word's length,
+#: so that every token fits a folded line whatever a name's length
+_MAX_TOKEN = 64
+#: the cell code's share of a Message-ID (a code may be as long as a roster allows)
+_MAX_ID_SLUG = 40
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,8 @@ def compose_message(
     html = _render(env, f"{prefix}_body.html.j2", {**values, "subject": subject})
 
     digest = _digest(planned, folder, date)
-    message_id = f"<{digest[:32]}.{planned.slug}@{config.sender.email.rpartition('@')[2]}>"
+    slug = planned.slug[:_MAX_ID_SLUG]
+    message_id = f"<{digest[:32]}.{slug}@{config.sender.email.rpartition('@')[2]}>"
     root = MIMEPart(policy=POLICY)
     root["Date"] = format_datetime(date)
     # From, To and Subject are encoded and folded here: the email package's own folding of
@@ -248,10 +254,12 @@ def content_disposition(filename: str) -> str:
 
 
 def encode_text(text: str) -> list[str]:
-    """Unstructured header text as tokens to fold: plain words when it is printable ASCII,
-    else RFC 2047 encoded words (UTF-8, base64) of whole characters, spaces inside them."""
-    if all(32 <= ord(ch) < 127 for ch in text) and "=?" not in text:
-        return text.split()
+    """Unstructured header text as tokens to fold: plain words when it is printable ASCII
+    in words of at most ``_MAX_TOKEN`` characters, else RFC 2047 encoded words (UTF-8,
+    base64) of whole characters, spaces inside them."""
+    words = text.split()
+    if _plain(text) and all(len(word) <= _MAX_TOKEN for word in words):
+        return words
     words: list[str] = [""]
     for ch in text:
         if len((words[-1] + ch).encode("utf-8")) > _WORD_BYTES:
@@ -264,15 +272,16 @@ def encode_address(person: Recipient) -> list[str]:
     """``Name <addr>`` as tokens: the name as encoded words, or quoted when plain ASCII."""
     if not person.name:
         return [person.email]
-    if all(32 <= ord(ch) < 127 for ch in person.name) and "=?" not in person.name:
-        quoted = person.name.replace("\\", "\\\\").replace('"', '\\"')
+    quoted = person.name.replace("\\", "\\\\").replace('"', '\\"')
+    if _plain(person.name) and len(quoted) + 2 <= _MAX_TOKEN:
         return [f'"{quoted}"', f"<{person.email}>"]
     return [*encode_text(person.name), f"<{person.email}>"]
 
 
 def fold_header(name: str, tokens: list[str]) -> str:
     """The value of header ``name``: tokens joined by spaces, a new line started (CRLF and a
-    space) before a token that would pass ``MAX_LINE``. No token is longer than a line."""
+    space) before a token that would pass ``MAX_LINE``. No token is longer than a line (an
+    address may be, at most 258 characters: still far within RFC 5322's 998)."""
     lines = [""]
     room = MAX_LINE - len(name) - 2
     for token in tokens:
@@ -284,6 +293,11 @@ def fold_header(name: str, tokens: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def _plain(text: str) -> bool:
+    """Printable ASCII that no reader could take for an encoded word."""
+    return all(32 <= ord(ch) < 127 for ch in text) and "=?" not in text
 
 
 def _listed(addresses: list[list[str]]) -> list[str]:
