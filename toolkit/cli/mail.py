@@ -11,6 +11,7 @@ from toolkit.cli.options import PathParam, format_option, lang_option
 from toolkit.mail.config import load_config
 from toolkit.mail.run import send_results
 from toolkit.mail.view import report_as_dict, report_as_text
+from toolkit.visible import visible
 
 
 @click.command()
@@ -71,5 +72,5 @@ def mail(
     else:
         click.echo(report_as_text(report, lang), nl=False)
     if report.stopped is not None:
-        click.echo(f"Lỗi: {report.stopped}", err=True)
+        click.echo(f"Lỗi: {visible(report.stopped)}", err=True)
     ctx.exit(report.exit_code)

@@ -257,9 +257,9 @@ def encode_text(text: str) -> list[str]:
     """Unstructured header text as tokens to fold: plain words when it is printable ASCII
     in words of at most ``_MAX_TOKEN`` characters, else RFC 2047 encoded words (UTF-8,
     base64) of whole characters, spaces inside them."""
-    words = text.split()
-    if _plain(text) and all(len(word) <= _MAX_TOKEN for word in words):
-        return words
+    plain = text.split()
+    if _plain(text) and all(len(word) <= _MAX_TOKEN for word in plain):
+        return plain
     words: list[str] = [""]
     for ch in text:
         if len((words[-1] + ch).encode("utf-8")) > _WORD_BYTES:
