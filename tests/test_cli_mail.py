@@ -7,7 +7,14 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-from test_mail_support import CellSpec, Relay, build_out, smtp_server, write_config
+from test_mail_support import (
+    Authenticator,
+    CellSpec,
+    Relay,
+    build_out,
+    smtp_server,
+    write_config,
+)
 
 from toolkit.cli import main
 from toolkit.mail.config import sample_config
@@ -153,3 +160,20 @@ def test_a_file_changed_after_aggregate_exits_2_and_nothing_is_sent(tmp_path: Pa
     )
     assert relay.kept == [] and relay.mail_commands == 0
     assert not (out / "da-gui.jsonl").exists()
+
+
+def test_a_refused_login_exits_2_and_an_echoed_password_is_nowhere(tmp_path: Path) -> None:
+    password = "Sai-mat-khau-2023"  # aiosmtpd replies in ASCII only
+    out = build_out(tmp_path / "out")
+    login = Authenticator("bantochuc", "right", echo=True)
+    with smtp_server(Relay(), authenticator=login, auth_require_tls=False) as server:
+        config = write_config(
+            tmp_path / "mail.toml", server.port, extra_smtp='user = "bantochuc"\n'
+        )
+        result = run(out, "--config", config, env={"XEPLOAI_SMTP_PASSWORD": password})
+    assert password in login.echoed[0]  # the server did repeat it
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "không chấp nhận đăng nhập của bantochuc (535 5.7.8)" in result.stderr
+    assert password not in result.output
+    for path in out.rglob("*"):
+        assert path.is_dir() or password.encode() not in path.read_bytes(), path

@@ -460,3 +460,13 @@ def test_a_reply_that_repeats_the_password_later_is_blanked() -> None:
     ):
         (outcome,) = client.deliver(SENDER, ["a@chibo.example"], MESSAGE)
     assert outcome.reply == "550 5.1.1 no *** ***"
+
+
+def test_a_password_that_is_not_text_is_a_clear_error() -> None:
+    # a lone surrogate: what an environment variable holding broken bytes can decode to
+    with smtp_server(
+        Relay(), authenticator=Authenticator("u", "p"), auth_require_tls=False
+    ) as server:
+        client = SmtpRelay(settings(server.port, user="u"), "mật\ud800khẩu")
+        with client, pytest.raises(RelayError, match="không phải UTF-8"):
+            client.deliver(SENDER, ["a@chibo.example"], MESSAGE)

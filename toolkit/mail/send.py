@@ -532,7 +532,10 @@ def _secret_forms(user: str, password: str) -> tuple[str, ...]:
     it (longest first, so that a form is blanked whole)."""
     if not password:
         return ()
-    raw = password.encode("utf-8", "surrogateescape")
+    try:
+        raw = password.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return (password,)  # never sent: logging in says the password is not valid text
     forms = {
         password,
         base64.b64encode(raw).decode("ascii"),
