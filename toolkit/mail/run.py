@@ -217,7 +217,8 @@ class _Where:
 
 @dataclass(frozen=True)
 class _Sender:
-    """Sends the messages one by one, logging each delivery as soon as it is accepted."""
+    """Sends the messages one by one: each recorded as being sent before its DATA, then as
+    sent (or failed) as soon as the server answered."""
 
     relay: SmtpRelay
     log: SentLog
@@ -279,14 +280,16 @@ class _Sender:
                     item.planned, recipient, status, composed, reply=outcome.reply
                 )
             try:
-                self.log.record(finished)
+                if finished:
+                    self.log.record(finished)
             except OutputError as exc:
                 _not_sent(todo[position + 1 :], done)
-                unlogged = "; ".join(delivered) or "không có"
+                if not delivered:
+                    return f"{exc} Đã dừng ngay; mọi thư đã gửi đều đã ghi vào nhật ký."
                 return (
                     f"{exc} Đã dừng ngay. Thư đã gửi nhưng chưa ghi được vào nhật ký: "
-                    f"{unlogged}. Nhật ký ghi các thư đó là «đang gửi», nên lần chạy sau báo "
-                    "«chưa rõ đã nhận chưa» và không tự gửi lại."
+                    f"{'; '.join(delivered)}. Nhật ký ghi các thư đó là «đang gửi», nên lần "
+                    "chạy sau báo «chưa rõ đã nhận chưa» và không tự gửi lại."
                 )
         return None
 

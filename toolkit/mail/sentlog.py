@@ -123,9 +123,8 @@ class SentLog:
         """Open the log and prove it can be written before any message goes: a line cut
         short by an earlier crash is removed (or ended), so each append starts a line."""
         try:
-            self._stream = self.path.open("a+", encoding="utf-8", newline="\n")
-            self._stream.seek(0, os.SEEK_END)
-            end = self._stream.tell()
+            self._stream = self.path.open("a", encoding="utf-8", newline="\n")
+            end = os.fstat(self._stream.fileno()).st_size
             if end:
                 with self.path.open("rb") as raw:
                     raw.seek(max(0, end - _TAIL))
