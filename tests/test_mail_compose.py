@@ -249,3 +249,15 @@ def test_headers_are_folded_within_the_limits_whatever_a_names_length(
     secretary = email.message_from_bytes(messages[1].data, policy=email.policy.compat32)
     assert header_text(secretary, "Subject").endswith(f" — {name}")
     assert len(messages[1].message_id) < 120
+
+
+def test_names_are_shown_visible_in_the_bodies(tmp_path: Path) -> None:
+    cells = [
+        CellSpec("CB01", "Chi bộ A", status="errors"),
+        CellSpec("CB02", "Chi bộ\u202eB\x1b[2J", result_file=False),
+    ]
+    leaders = compose_all(build_out(tmp_path / "out", cells), tmp_path)[0]
+    message = email.message_from_bytes(leaders.data, policy=email.policy.compat32)
+    for text in bodies(message).values():
+        assert "CB02 — Chi bộ\\u202eB\\x1b[2J" in text
+        assert "\u202e" not in text and "\x1b" not in text

@@ -23,6 +23,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from toolkit import __version__
 from toolkit.errors import ConfigError, InputError, os_reason
@@ -32,6 +33,7 @@ from toolkit.mail.folder import ResultsFolder
 from toolkit.mail.plan import Attachment, MessageKind, PlannedMessage
 from toolkit.model import normalize_text, strip_accents
 from toolkit.resources import reports_dir
+from toolkit.visible import visible
 
 #: Việt Nam has one time zone and no daylight saving time
 ICT = _dt.timezone(_dt.timedelta(hours=7), "ICT")
@@ -110,7 +112,9 @@ class ComposedMessage:
 def mail_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     """The one Jinja2 environment for mail: the district's templates first, then ours.
 
-    HTML templates (``*.html.j2``) are autoescaped; every undefined name is an error.
+    HTML templates (``*.html.j2``) are autoescaped; every undefined name is an error; every
+    text printed is made visible (``toolkit.visible``: a control or direction character in a
+    cell's name shows as an escape in the body, never acts on the reader's screen).
     """
     folders = [str(reports_dir())]
     if templates_dir is not None:
@@ -122,7 +126,15 @@ def mail_environment(templates_dir: Path | None = None) -> jinja2.Environment:
         ),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_visible_text,
     )
+
+
+def _visible_text(value: object) -> object:
+    """What a template prints: text made visible, markup and numbers as they are."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return visible(value)
+    return value
 
 
 def compose_message(
