@@ -58,7 +58,7 @@ def test_a_relay_that_keeps_the_message_and_drops_gets_it_once(tmp_path: Path) -
     message = first.issues[0].message
     assert "máy chủ thư ngắt kết nối trước khi trả lời" in message
     assert first.deliveries[0].message_id in message
-    assert f"{out} --config {tmp_path / 'mail.toml'} --resend" in message
+    assert f"{out} --config {tmp_path / 'mail.toml'} --only lanh-dao --resend" in message
     # the next run does not send it again either, and says why
     assert statuses(again) == [
         (None, "unknown"),
@@ -70,6 +70,13 @@ def test_a_relay_that_keeps_the_message_and_drops_gets_it_once(tmp_path: Path) -
     assert "lần gửi lúc 20" in again.issues[0].message
     assert relay.data_attempts == 4 and len(relay.kept) == 4
     assert [line["state"] for line in log_lines(out)][:2] == ["sending", "sending"]
+    # what the message says to do sends the leaders' message again, and nothing else
+    with smtp_server(relay) as server:
+        config = config_for(tmp_path, server.port)
+        resent = send_results(out, config, only="lanh-dao", resend=True, now=NOW)
+    assert statuses(resent) == [(None, "sent"), (None, "sent")]
+    assert relay.received[-1].rcpt_tos == ("bithu@quanuy.example", "truongban@quanuy.example")
+    assert len(relay.kept) == 5
 
 
 def test_only_resend_sends_an_unknown_outcome_again(tmp_path: Path) -> None:

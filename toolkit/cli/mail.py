@@ -31,7 +31,12 @@ from toolkit.visible import visible
     default=None,
     help="Không gửi: ghi mỗi thư thành một tệp .eml trong thư mục DIR để xem trước.",
 )
-@click.option("--only", metavar="CODE", default=None, help="Chỉ gửi cho chi bộ có mã CODE.")
+@click.option(
+    "--only",
+    metavar="CODE",
+    default=None,
+    help="Chỉ gửi cho chi bộ có mã CODE; «--only lanh-dao»: chỉ thư cho lãnh đạo.",
+)
 @click.option(
     "--resend", is_flag=True, help="Gửi lại cả những thư nhật ký da-gui.jsonl ghi là đã gửi."
 )

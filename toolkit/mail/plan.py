@@ -93,17 +93,18 @@ def plan_messages(
 ) -> MailPlan:
     """The messages for ``folder``: the leaders' first, then one per cell in file order.
 
-    ``only`` keeps just that cell's message (no leaders' message); an unknown code is an
-    ``InputError``.
+    ``only`` keeps just that cell's message (no leaders' message), or with ``lanh-dao`` just
+    the leaders' message; an unknown code is an ``InputError``.
     """
     cells = folder.cells
+    leaders_only = only == MessageKind.LEADERS.value
     if only is not None:
-        cells = tuple(c for c in folder.cells if c.code == only)
-        if not cells:
+        cells = tuple(c for c in folder.cells if c.code == only and not leaders_only)
+        if not cells and not leaders_only:
             raise InputError(f"Không có chi bộ mã «{only}» trong {folder.root / 'ket-qua.json'}.")
     messages: list[PlannedMessage] = []
     issues: list[Issue] = []
-    if only is None:
+    if only is None or leaders_only:
         whom = ", ".join(r.email for r in leaders)
         found = [
             _attachment(folder, folder.summary_file, _name("Tổng hợp xếp loại", folder), whom),

@@ -320,8 +320,8 @@ def _unknown_issue(
     planned: PlannedMessage, address: str, reply: str, message_id: str, sender: _Where
 ) -> Issue:
     unit = planned.cell_code or ""
-    only = f" --only {unit}" if unit else ""
-    resend = f"{sender.folder.root} --config {sender.config.source}{only} --resend"
+    only = unit or MessageKind.LEADERS.value
+    resend = f"{sender.folder.root} --config {sender.config.source} --only {only} --resend"
     return catalogue.make(
         "mail-outcome-unknown",
         value=address,
