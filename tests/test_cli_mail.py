@@ -7,7 +7,14 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner, Result
-from test_mail_support import CellSpec, Relay, build_out, smtp_server, write_config
+from test_mail_support import (
+    Authenticator,
+    CellSpec,
+    Relay,
+    build_out,
+    smtp_server,
+    write_config,
+)
 
 from toolkit.cli import main
 from toolkit.mail.config import sample_config
@@ -139,3 +146,34 @@ def test_help_names_the_exit_codes_and_ends_with_examples() -> None:
     assert result.exit_code == 0
     assert "Mã thoát: 0 đã gửi hết" in result.stdout
     assert "xeploai mail ket-qua --config mail.toml --dry-run" in result.stdout.split("Example:")[1]
+
+
+def test_a_file_changed_after_aggregate_exits_2_and_nothing_is_sent(tmp_path: Path) -> None:
+    out = build_out(tmp_path / "out")
+    (out / "chi-bo" / "CB01.xlsx").write_bytes(b"PK someone else's results")
+    relay = Relay()
+    with smtp_server(relay) as server:
+        result = run(out, "--config", write_config(tmp_path / "mail.toml", server.port))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith(
+        f"Lỗi: Tệp «chi-bo/CB01.xlsx» trong {out} không khớp manifest.json"
+    )
+    assert relay.kept == [] and relay.mail_commands == 0
+    assert not (out / "da-gui.jsonl").exists()
+
+
+def test_a_refused_login_exits_2_and_an_echoed_password_is_nowhere(tmp_path: Path) -> None:
+    password = "Sai-mat-khau-2023"  # aiosmtpd replies in ASCII only
+    out = build_out(tmp_path / "out")
+    login = Authenticator("bantochuc", "right", echo=True)
+    with smtp_server(Relay(), authenticator=login, auth_require_tls=False) as server:
+        config = write_config(
+            tmp_path / "mail.toml", server.port, extra_smtp='user = "bantochuc"\n'
+        )
+        result = run(out, "--config", config, env={"XEPLOAI_SMTP_PASSWORD": password})
+    assert password in login.echoed[0]  # the server did repeat it
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "không chấp nhận đăng nhập của bantochuc (535 5.7.8)" in result.stderr
+    assert password not in result.output
+    for path in out.rglob("*"):
+        assert path.is_dir() or password.encode() not in path.read_bytes(), path

@@ -37,9 +37,14 @@ DATE = _dt.datetime(2024, 1, 15, 8, 30, tzinfo=ICT)
 
 
 def compose_all(
-    out: Path, tmp_path: Path, *, date: _dt.datetime = DATE, extra: str = ""
+    out: Path,
+    tmp_path: Path,
+    *,
+    date: _dt.datetime = DATE,
+    extra: str = "",
+    leaders: list[tuple[str, str]] | None = None,
 ) -> list[ComposedMessage]:
-    config = load_config(write_config(tmp_path / "mail.toml", 2525, extra=extra))
+    config = load_config(write_config(tmp_path / "mail.toml", 2525, extra=extra, leaders=leaders))
     folder = read_results(out)
     plan = plan_messages(folder, config.leaders)
     env = mail_environment(config.templates_dir)
@@ -215,3 +220,44 @@ def test_an_undefined_name_in_a_template_is_a_config_error(tmp_path: Path) -> No
     out = build_out(tmp_path / "out")
     with pytest.raises(ConfigError, match=r"mail_leaders_subject\.txt\.j2 có lỗi: 'quan_uy'"):
         compose_all(out, tmp_path, extra='\n[message]\ntemplates_dir = "mau-thu"\n')
+
+
+LONG_NAMES = {
+    "one-long-ascii-word": "X" * 2000,
+    "long-ascii-name": " ".join(["Nguyen Van An"] * 150),
+    "long-vietnamese-name": " ".join(["Chi bộ Trường THPT Liên Chiểu"] * 120),
+}
+
+
+@pytest.mark.parametrize("name", list(LONG_NAMES.values()), ids=list(LONG_NAMES))
+def test_headers_are_folded_within_the_limits_whatever_a_names_length(
+    tmp_path: Path, name: str
+) -> None:
+    code = "CB" + "7" * 200  # a code as long as a file name allows
+    cell = CellSpec(code, name, secretary_name=name, secretary_email="bithu@chibo.example")
+    out = build_out(tmp_path / "out", [cell])
+    messages = compose_all(out, tmp_path, leaders=[(name, "bithu@quanuy.example")])
+    for composed in messages:
+        head = composed.data.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+        assert max(len(line) for line in head) <= 998  # RFC 5322's limit
+        # and the 78 it recommends, but for the two lines no folding can split
+        assert {
+            line[:12] for line in head if len(line) > 78 and not line.startswith(b"Content-Type")
+        } <= {b"Message-ID: "}
+        message = email.message_from_bytes(composed.data, policy=email.policy.compat32)
+        assert addresses(message, "To")[0][0] == name
+    secretary = email.message_from_bytes(messages[1].data, policy=email.policy.compat32)
+    assert header_text(secretary, "Subject").endswith(f" — {name}")
+    assert len(messages[1].message_id) < 120
+
+
+def test_names_are_shown_visible_in_the_bodies(tmp_path: Path) -> None:
+    cells = [
+        CellSpec("CB01", "Chi bộ A", status="errors"),
+        CellSpec("CB02", "Chi bộ\u202eB\x1b[2J", result_file=False),
+    ]
+    leaders = compose_all(build_out(tmp_path / "out", cells), tmp_path)[0]
+    message = email.message_from_bytes(leaders.data, policy=email.policy.compat32)
+    for text in bodies(message).values():
+        assert "CB02 — Chi bộ\\u202eB\\x1b[2J" in text
+        assert "\u202e" not in text and "\x1b" not in text

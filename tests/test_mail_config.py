@@ -75,6 +75,7 @@ def test_defaults_of_a_minimal_config(tmp_path: Path) -> None:
     assert config.smtp.verify_certificate and config.smtp.ca_file is None
     assert config.smtp.user is None and config.reply_to is None
     assert config.smtp.attempts == 4 and config.smtp.backoff_seconds == 2.0
+    assert (config.smtp.timeout_seconds, config.smtp.message_timeout_seconds) == (30.0, 600.0)
 
 
 @pytest.mark.parametrize(
@@ -87,6 +88,7 @@ def test_defaults_of_a_minimal_config(tmp_path: Path) -> None:
         (("[smtp]", "[smtp]\nattempts = 0"), "'smtp.attempts' phải là số"),
         (("[smtp]", "[smtp]\nattempts = 2.5"), "'smtp.attempts' phải là số nguyên"),
         (("[smtp]", "[smtp]\nbackoff_seconds = -1"), "'smtp.backoff_seconds'"),
+        (("[smtp]", "[smtp]\nmessage_timeout_seconds = 0"), "'smtp.message_timeout_seconds'"),
         (("[smtp]", '[smtp]\nverify_certificate = "no"'), "'smtp.verify_certificate'"),
         (("[smtp]", '[smtp]\nca_file = "missing.pem"'), "smtp.ca_file: không có tệp"),
         (('host = "smtp.quanuy.example"', ""), "thiếu 'smtp.host'"),

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_mail_support import CellSpec, build_out
+from test_mail_support import CellSpec, build_out, write_manifest
 
 from toolkit.errors import InputError
 from toolkit.mail.addresses import Recipient
@@ -71,7 +71,10 @@ def test_a_cell_without_an_address_is_reported_not_skipped(tmp_path: Path) -> No
 
 
 def test_a_cell_that_sent_nothing_gets_no_message_and_a_warning(tmp_path: Path) -> None:
-    out = build_out(tmp_path / "out", [CellSpec("CB07", "Chi bộ B", result_file=False)])
+    out = build_out(
+        tmp_path / "out",
+        [CellSpec("CB01", "Chi bộ A"), CellSpec("CB07", "Chi bộ B", result_file=False)],
+    )
     result = plan(out)
     assert flatten(result) == [("mail-no-result-file", "CB07")]
     assert result.issues[0].severity is Severity.WARNING
@@ -193,5 +196,98 @@ def test_keys_beyond_the_contract_are_ignored_and_issue_counts_read(tmp_path: Pa
     data = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
     data["cells"][0]["something_new"] = {"x": 1}
     (out / "ket-qua.json").write_text(json.dumps(data), encoding="utf-8")
+    write_manifest(out)
     (cell,) = read_results(out).cells
     assert (cell.error_count, cell.warning_count) == (2, 1)
+
+
+def _rewrite_results(out: Path, change: dict[str, object]) -> None:
+    data = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
+    for cell in data["cells"]:
+        cell.update(change)
+    (out / "ket-qua.json").write_text(json.dumps(data), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("damage", "expected"),
+    [
+        (
+            lambda out: (out / "chi-bo" / "CB02.xlsx").write_bytes(b"PK changed after the run"),
+            "Tệp «chi-bo/CB02.xlsx» trong {out} không khớp manifest.json",
+        ),
+        (
+            lambda out: (out / "tong-hop.xlsx").write_bytes(b"PK half-writ"),
+            "Tệp «tong-hop.xlsx» trong {out} không khớp manifest.json",
+        ),
+        (
+            lambda out: (out / "manifest.json").unlink(),
+            "«xeploai aggregate» chưa ghi xong thư mục kết quả này",
+        ),
+        (
+            lambda out: (out / "manifest.json").write_text('{"outputs": []}', encoding="utf-8"),
+            "không phải manifest của «xeploai aggregate»",
+        ),
+        (
+            lambda out: _rewrite_results(out, {"secretary_email": "ke-gian@evil.example"}),
+            "{out}/ket-qua.json không khớp {out}/manifest.json",
+        ),
+        (
+            lambda out: (_rewrite_results(out, {"aggregated": False}), write_manifest(out)),
+            "không tổng hợp được chi bộ nào",
+        ),
+    ],
+    ids=[
+        "cell-file-changed",
+        "summary-half-written",
+        "no-manifest",
+        "not-a-manifest",
+        "results-edited",
+        "no-cell-aggregated",
+    ],
+)
+def test_mail_sends_only_from_a_complete_verified_folder(
+    tmp_path: Path, damage: object, expected: str
+) -> None:
+    out = build_out(tmp_path / "out")
+    damage(out)  # type: ignore[operator]
+    with pytest.raises(InputError) as caught:
+        plan(out)
+    assert expected.format(out=out) in str(caught.value)
+    assert caught.value.exit_code == 2
+
+
+def test_an_old_results_file_without_the_aggregated_key_counts_cells_that_sent(
+    tmp_path: Path,
+) -> None:
+    cells = [CellSpec("CB01", "A", result_file=False), CellSpec("CB02", "B", status="errors")]
+    out = build_out(tmp_path / "out", cells)
+    assert [c.aggregated for c in read_results(out).cells] == [False, True]
+    missing = build_out(tmp_path / "none", [CellSpec("CB01", "A", result_file=False)])
+    with pytest.raises(InputError, match="không tổng hợp được chi bộ nào"):
+        read_results(missing)
+
+
+#: every way to break a header line, and the invisible characters that disguise one
+LINE_BREAKS = {
+    "CR": "\r",
+    "LF": "\n",
+    "VT": "\x0b",
+    "FF": "\x0c",
+    "FS": "\x1c",
+    "NEL": "\x85",
+    "LINE SEPARATOR": "\u2028",
+    "PARAGRAPH SEPARATOR": "\u2029",
+    "ESC": "\x1b",
+    "RLO": "\u202e",
+}
+
+
+@pytest.mark.parametrize("where", ["secretary_name", "secretary_email", "name"])
+@pytest.mark.parametrize("breaks", list(LINE_BREAKS.values()), ids=list(LINE_BREAKS))
+def test_any_line_break_in_a_name_or_address_is_header_injection(
+    tmp_path: Path, where: str, breaks: str
+) -> None:
+    cell = CellSpec("CB02", "Chi bộ B", secretary_email="bithu@chibo.example")
+    setattr(cell, where, getattr(cell, where) + breaks + "Bcc: all@evil.example")
+    out = build_out(tmp_path / "out", [CellSpec("CB01", "Chi bộ A"), cell])
+    assert flatten(plan(out)) == [("mail-header-injection", "CB02")]

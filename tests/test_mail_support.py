@@ -7,14 +7,19 @@ themselves, so that a broken helper cannot make the real tests pass for the wron
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import datetime as _dt
 import email
 import email.policy
+import hashlib
+import hmac
 import io
 import ipaddress
 import json
 import ssl
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -31,6 +36,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 # ---------------------------------------------------------------------------------------------
 # Output folders as `aggregate` writes them
@@ -70,7 +76,8 @@ def write_workbook(path: Path, title: str, rows: list[list[object]]) -> None:
     assert sheet is not None
     sheet.title = title
     for row in rows:
-        sheet.append(row)
+        # a name with a control character (a test of ours) is kept out of the file's XML
+        sheet.append([ILLEGAL_CHARACTERS_RE.sub("?", v) if isinstance(v, str) else v for v in row])
     book.save(path)
 
 
@@ -147,8 +154,24 @@ def build_out(
     (root / "ket-qua.json").write_text(
         json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8"
     )
-    (root / "manifest.json").write_text("{}", encoding="utf-8")
+    write_manifest(root)
     return root
+
+
+def write_manifest(root: Path) -> None:
+    """``manifest.json`` as ``aggregate`` writes it last: the SHA-256 of every file in
+    ``root`` (a test that changes a file on purpose writes it again)."""
+    outputs = [
+        {
+            "path": path.relative_to(root).as_posix(),
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "bytes": path.stat().st_size,
+        }
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name not in ("manifest.json", "da-gui.jsonl")
+    ]
+    manifest = {"schema": "xeploai/manifest/1", "outputs": outputs}
+    (root / "manifest.json").write_text(json.dumps(manifest, indent=1), encoding="utf-8")
 
 
 LEADERS = [
@@ -275,8 +298,14 @@ class Relay:
     """What the test server does: record messages, and misbehave on request.
 
     ``refuse``: address -> final reply to RCPT (5xx); ``defer_rcpt``: address -> how many
-    RCPTs to answer 451 first; ``defer_data``/``drop_data``: how many DATA commands to answer
-    451 / to answer by closing the connection.
+    RCPTs to answer 451 first; ``drop_rcpt``: how many RCPTs to answer by closing the
+    connection (before the message went out); ``defer_data``/``drop_data``: how many messages
+    to answer 451 / to answer by closing the connection, once their final dot has arrived
+    (the message kept, as a relay that queued it and then lost the connection);
+    ``stall_data``: seconds to wait before answering a message; ``trickle_mail`` and
+    ``trickle_data``: seconds to keep sending ``250-`` lines, a line every 50 ms, before the
+    last line of the reply to MAIL FROM / to a message; ``slow_rcpt``: seconds before each
+    RCPT reply.
     """
 
     def __init__(
@@ -284,22 +313,50 @@ class Relay:
         *,
         refuse: dict[str, str] | None = None,
         defer_rcpt: dict[str, int] | None = None,
+        drop_rcpt: int = 0,
         defer_data: int = 0,
         drop_data: int = 0,
+        stall_data: float = 0.0,
+        trickle_mail: float = 0.0,
+        trickle_data: float = 0.0,
+        slow_rcpt: float = 0.0,
     ) -> None:
         self.refuse = refuse or {}
         self.defer_rcpt = dict(defer_rcpt or {})
+        self.drop_rcpt = drop_rcpt
         self.defer_data = defer_data
         self.drop_data = drop_data
+        self.stall_data = stall_data
+        self.trickle_mail = trickle_mail
+        self.trickle_data = trickle_data
+        self.slow_rcpt = slow_rcpt
         self.received: list[Received] = []
+        #: every message whose final dot arrived, answered or not
+        self.kept: list[Received] = []
         self.rcpt_replies: list[tuple[str, str]] = []
         self.data_attempts = 0
+        self.mail_commands = 0
         self._lock = threading.Lock()
+
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, mail_options: list[str]
+    ) -> str:
+        self.mail_commands += 1
+        await _trickle(server, self.trickle_mail)
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
     ) -> str:
+        if self.slow_rcpt:
+            await asyncio.sleep(self.slow_rcpt)
         with self._lock:
+            if self.drop_rcpt > 0:
+                self.drop_rcpt -= 1
+                server.transport.close()
+                return "421 4.3.0 Closing connection"
             if address in self.refuse:
                 reply = self.refuse[address]
             elif self.defer_rcpt.get(address, 0) > 0:
@@ -312,45 +369,95 @@ class Relay:
         return reply
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = Received(
+            mail_from=envelope.mail_from,
+            rcpt_tos=tuple(envelope.rcpt_tos),
+            data=bytes(envelope.original_content),
+            authenticated=bool(session.authenticated),
+            tls=session.ssl is not None,
+        )
         with self._lock:
             self.data_attempts += 1
+            if self.defer_data > 0:
+                self.defer_data -= 1
+                return "451 4.3.0 System busy, try again later"
+            self.kept.append(message)
             if self.drop_data > 0:
                 self.drop_data -= 1
                 server.transport.close()
                 return "421 4.3.0 Closing connection"
-            if self.defer_data > 0:
-                self.defer_data -= 1
-                return "451 4.3.0 System busy, try again later"
-            self.received.append(
-                Received(
-                    mail_from=envelope.mail_from,
-                    rcpt_tos=tuple(envelope.rcpt_tos),
-                    data=bytes(envelope.original_content),
-                    authenticated=bool(session.authenticated),
-                    tls=session.ssl is not None,
-                )
-            )
+        if self.stall_data:
+            await asyncio.sleep(self.stall_data)
+        await _trickle(server, self.trickle_data)
+        with self._lock:
+            self.received.append(message)
         return "250 OK: queued"
 
 
-class Authenticator:
-    """Accepts exactly one login and password; remembers every attempt."""
+async def _trickle(server: Any, seconds: float) -> None:
+    """``250-`` continuation lines every 50 ms for ``seconds`` or until the client leaves."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not server.transport.is_closing():
+        await server.push("250-still working")
+        await asyncio.sleep(0.05)
 
-    def __init__(self, user: str, password: str) -> None:
+
+class Authenticator:
+    """Accepts exactly one login and password; remembers every attempt.
+
+    ``echo``: a refusal repeats what the client sent, decoded and in base64 (some servers
+    do), so that a test can look for the password wherever it might have been copied.
+    """
+
+    def __init__(self, user: str, password: str, *, echo: bool = False) -> None:
         self.user, self.password = user.encode(), password.encode()
+        self.echo = echo
         self.attempts: list[tuple[str, bool]] = []
+        #: the refusals it sent with the credentials echoed
+        self.echoed: list[str] = []
 
     def __call__(
         self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
     ) -> AuthResult:
-        ok = (
-            isinstance(auth_data, LoginPassword)
-            and auth_data.login == self.user
-            and auth_data.password == self.password
-        )
+        if isinstance(auth_data, CramMd5):
+            expected = hmac.new(self.password, auth_data.challenge, "md5").hexdigest()
+            ok = auth_data.login == self.user and auth_data.digest == expected.encode()
+        else:
+            ok = (
+                isinstance(auth_data, LoginPassword)
+                and auth_data.login == self.user
+                and auth_data.password == self.password
+            )
         self.attempts.append((mechanism, ok))
+        if not ok and self.echo and isinstance(auth_data, LoginPassword):
+            said = auth_data.login + b" " + auth_data.password
+            text = said.decode("utf-8", "replace")
+            encoded = base64.b64encode(b"\0" + said.replace(b" ", b"\0", 1)).decode()
+            self.echoed.append(f"535 5.7.8 Bad: {text} {encoded}")
+            return AuthResult(success=False, handled=False, message=self.echoed[-1])
         # handled=False: aiosmtpd itself answers 235 or 535
         return AuthResult(success=ok, handled=False)
+
+
+@dataclass(frozen=True)
+class CramMd5:
+    """What a CRAM-MD5 client answered (RFC 2195): its login and the HMAC-MD5 digest."""
+
+    login: bytes
+    digest: bytes
+    challenge: bytes
+
+
+class CramMd5Relay(Relay):
+    """A ``Relay`` that also offers AUTH CRAM-MD5 (aiosmtpd has no CRAM-MD5 of its own)."""
+
+    async def auth_CRAM__MD5(self, server: Any, args: list[str]) -> AuthResult:
+        challenge = b"<1896.697170952@quanuy.example>"
+        answer = await server.challenge_auth(challenge)
+        if not isinstance(answer, bytes):
+            return AuthResult(success=False, handled=True)
+        login, _, digest = answer.rpartition(b" ")
+        return server._authenticate("CRAM-MD5", CramMd5(login, digest, challenge))
 
 
 class _EphemeralController(Controller):

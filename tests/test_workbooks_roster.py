@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 from bad_inputs.clean import roster, templates
 
-from toolkit.model import Membership, OrgKind, Severity, SubjectType
+from toolkit.mail.addresses import check_recipient, has_forbidden_characters
+from toolkit.model import Issue, Membership, OrgKind, Severity, SubjectType
 from toolkit.workbooks.declarations import load_declaration
 from toolkit.workbooks.generate import write_roster
 from toolkit.workbooks.read import read_roster
@@ -158,3 +159,28 @@ def test_a_roster_without_its_members_sheet(tmp_path: Path) -> None:
     assert [(i.code, i.value) for i in issues][:1] == [
         ("sheet-missing", "Hướng dẫn, Tổ chức, Danh mục, xeploai")
     ]
+
+
+@pytest.mark.parametrize(
+    "breaks", ["\r\n", "\n", "\u2028", "\u2029", "\x85"], ids=["CRLF", "LF", "LS", "PS", "NEL"]
+)
+def test_line_breaks_in_a_cells_names_and_address_reach_the_mail_check(
+    tmp_path: Path, breaks: str
+) -> None:
+    """``mail`` puts these into headers: a line break must reach its header-injection check
+    as typed, never turned into a space by the reader (spaces are still folded)."""
+    typed = {
+        f"{UNITS}!B7": f"Chi bộ  A{breaks}Subject: giả mạo",
+        f"{UNITS}!F7": f"Lê   Văn An{breaks}Bcc: all@evil.example",
+        f"{UNITS}!G7": f"bithu@chibo.vn{breaks}Bcc: all@evil.example",
+    }
+    read, _ = read_roster(roster_with(tmp_path, typed))
+    unit = read.tree.units["CB01"]
+    kept = breaks
+    assert unit.name == f"Chi bộ A{kept}Subject: giả mạo"
+    assert unit.secretary_name == f"Lê Văn An{kept}Bcc: all@evil.example"
+    assert unit.secretary_email == f"bithu@chibo.vn{kept}Bcc: all@evil.example"
+    for name, address in ((unit.secretary_name, "a@chibo.vn"), ("A", unit.secretary_email)):
+        found = check_recipient(name, address, whom="CB01")
+        assert isinstance(found, Issue) and found.code == "mail-header-injection"
+    assert has_forbidden_characters(unit.name)

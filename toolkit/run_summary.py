@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from toolkit import catalogue
 from toolkit.model import LEVELS
+from toolkit.visible import visible_lines
 
 if TYPE_CHECKING:
     from toolkit.aggregate import AggregateRun
@@ -61,4 +62,4 @@ def run_summary(run: AggregateRun, lang: str = "vi") -> str:
     for path in run.outputs:
         if path.parent == run.out_dir:
             lines.append(f"  {path}")
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)  # a cell's name or a path may hold a control character

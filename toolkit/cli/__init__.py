@@ -26,6 +26,7 @@ from toolkit.cli.failures import (
     worker_lost,
 )
 from toolkit.errors import XeploaiError
+from toolkit.visible import visible
 
 #: command name -> module under toolkit.cli that defines a Click command of the same name
 COMMANDS: dict[str, str] = {
@@ -79,7 +80,7 @@ class XeploaiGroup(click.Group):
         try:
             return super().invoke(ctx)
         except XeploaiError as exc:
-            click.echo(f"Lỗi: {exc}", err=True)
+            click.echo(f"Lỗi: {visible(exc)}", err=True)  # it may name a file
             ctx.exit(exc.exit_code)
         except click.UsageError as exc:
             say_usage_problem(exc, ctx)

@@ -11,6 +11,7 @@ from toolkit.cli.options import PathParam, format_option, lang_option
 from toolkit.mail.config import load_config
 from toolkit.mail.run import send_results
 from toolkit.mail.view import report_as_dict, report_as_text
+from toolkit.visible import visible
 
 
 @click.command()
@@ -30,7 +31,12 @@ from toolkit.mail.view import report_as_dict, report_as_text
     default=None,
     help="Không gửi: ghi mỗi thư thành một tệp .eml trong thư mục DIR để xem trước.",
 )
-@click.option("--only", metavar="CODE", default=None, help="Chỉ gửi cho chi bộ có mã CODE.")
+@click.option(
+    "--only",
+    metavar="CODE",
+    default=None,
+    help="Chỉ gửi cho chi bộ có mã CODE; «--only lanh-dao»: chỉ thư cho lãnh đạo.",
+)
 @click.option(
     "--resend", is_flag=True, help="Gửi lại cả những thư nhật ký da-gui.jsonl ghi là đã gửi."
 )
@@ -52,10 +58,11 @@ def mail(
 
     OUT là thư mục kết quả của 'xeploai aggregate'. Mật khẩu máy chủ thư lấy từ biến môi
     trường ghi trong mail.toml (smtp.password_env), không bao giờ ghi vào tệp. Thư đã gửi được
-    ghi vào OUT/da-gui.jsonl nên chạy lại sẽ không gửi trùng.
+    ghi vào OUT/da-gui.jsonl nên chạy lại sẽ không gửi trùng; thư chưa rõ máy chủ đã nhận chưa
+    (mất kết nối sau khi đã truyền hết) không bao giờ tự gửi lại, chỉ --resend gửi lại.
 
-    Mã thoát: 0 đã gửi hết · 1 có người nhận không gửi được hoặc bị bỏ qua vì dữ liệu (thiếu
-    địa chỉ...) · 2 lỗi cấu hình, đọc/ghi tệp hoặc kết nối máy chủ thư.
+    Mã thoát: 0 đã gửi hết · 1 có người nhận không gửi được, chưa rõ đã nhận chưa hoặc bị bỏ qua
+    vì dữ liệu (thiếu địa chỉ...) · 2 lỗi cấu hình, đọc/ghi tệp hoặc kết nối máy chủ thư.
 
     \b
     Example:
@@ -70,5 +77,5 @@ def mail(
     else:
         click.echo(report_as_text(report, lang), nl=False)
     if report.stopped is not None:
-        click.echo(f"Lỗi: {report.stopped}", err=True)
+        click.echo(f"Lỗi: {visible(report.stopped)}", err=True)
     ctx.exit(report.exit_code)

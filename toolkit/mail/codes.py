@@ -123,4 +123,24 @@ define(
             "'xeploai mail' again in a few minutes; messages already sent are not sent twice."
         ),
     ),
+    IssueType(
+        code="mail-outcome-unknown",
+        severity=Severity.ERROR,
+        title="Chưa rõ máy chủ thư đã nhận thư hay chưa",
+        title_en="Unknown whether the mail server took the message",
+        message=(
+            "Thư cho {whom} tới {value} đã truyền hết tới máy chủ thư nhưng không nhận được trả "
+            "lời ({reply}), nên không biết máy chủ đã nhận thư hay chưa. Thư không được gửi lại "
+            "tự động để không ai nhận hai lần. Hãy hỏi người nhận hoặc quản trị máy chủ thư "
+            "(thư có Message-ID {message_id}); nếu thư chưa đến, gửi lại bằng «xeploai mail "
+            "{resend}»."
+        ),
+        message_en=(
+            "The message for {whom} to {value} went out whole but the mail server did not "
+            "answer ({reply}), so whether it took the message is unknown. It is not sent again "
+            "on its own, so that nobody receives it twice. Ask the recipient or the mail server's "
+            "administrator (Message-ID {message_id}); if it did not arrive, send it again with "
+            "'xeploai mail {resend}'."
+        ),
+    ),
 )

@@ -23,6 +23,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from toolkit import __version__
 from toolkit.errors import ConfigError, InputError, os_reason
@@ -32,6 +33,7 @@ from toolkit.mail.folder import ResultsFolder
 from toolkit.mail.plan import Attachment, MessageKind, PlannedMessage
 from toolkit.model import normalize_text, strip_accents
 from toolkit.resources import reports_dir
+from toolkit.visible import visible
 
 #: Việt Nam has one time zone and no daylight saving time
 ICT = _dt.timezone(_dt.timedelta(hours=7), "ICT")
@@ -52,6 +54,11 @@ _MAX_FALLBACK = 62
 _SEGMENT = 54
 #: UTF-8 bytes per encoded word: 52 base64 characters, 64 with the =?utf-8?b?...?= around
 _WORD_BYTES = 39
+#: the longest plain word or quoted name kept as it is in a header: an encoded word's length,
+#: so that every token fits a folded line whatever a name's length
+_MAX_TOKEN = 64
+#: the cell code's share of a Message-ID (a code may be as long as a roster allows)
+_MAX_ID_SLUG = 40
 
 
 @dataclass(frozen=True)
@@ -105,7 +112,9 @@ class ComposedMessage:
 def mail_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     """The one Jinja2 environment for mail: the district's templates first, then ours.
 
-    HTML templates (``*.html.j2``) are autoescaped; every undefined name is an error.
+    HTML templates (``*.html.j2``) are autoescaped; every undefined name is an error; every
+    text printed is made visible (``toolkit.visible``: a control or direction character in a
+    cell's name shows as an escape in the body, never acts on the reader's screen).
     """
     folders = [str(reports_dir())]
     if templates_dir is not None:
@@ -117,7 +126,15 @@ def mail_environment(templates_dir: Path | None = None) -> jinja2.Environment:
         ),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
+        finalize=_visible_text,
     )
+
+
+def _visible_text(value: object) -> object:
+    """What a template prints: text made visible, markup and numbers as they are."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return visible(value)
+    return value
 
 
 def compose_message(
@@ -142,7 +159,8 @@ def compose_message(
     html = _render(env, f"{prefix}_body.html.j2", {**values, "subject": subject})
 
     digest = _digest(planned, folder, date)
-    message_id = f"<{digest[:32]}.{planned.slug}@{config.sender.email.rpartition('@')[2]}>"
+    slug = planned.slug[:_MAX_ID_SLUG]
+    message_id = f"<{digest[:32]}.{slug}@{config.sender.email.rpartition('@')[2]}>"
     root = MIMEPart(policy=POLICY)
     root["Date"] = format_datetime(date)
     # From, To and Subject are encoded and folded here: the email package's own folding of
@@ -248,10 +266,12 @@ def content_disposition(filename: str) -> str:
 
 
 def encode_text(text: str) -> list[str]:
-    """Unstructured header text as tokens to fold: plain words when it is printable ASCII,
-    else RFC 2047 encoded words (UTF-8, base64) of whole characters, spaces inside them."""
-    if all(32 <= ord(ch) < 127 for ch in text) and "=?" not in text:
-        return text.split()
+    """Unstructured header text as tokens to fold: plain words when it is printable ASCII
+    in words of at most ``_MAX_TOKEN`` characters, else RFC 2047 encoded words (UTF-8,
+    base64) of whole characters, spaces inside them."""
+    plain = text.split()
+    if _plain(text) and all(len(word) <= _MAX_TOKEN for word in plain):
+        return plain
     words: list[str] = [""]
     for ch in text:
         if len((words[-1] + ch).encode("utf-8")) > _WORD_BYTES:
@@ -264,15 +284,16 @@ def encode_address(person: Recipient) -> list[str]:
     """``Name <addr>`` as tokens: the name as encoded words, or quoted when plain ASCII."""
     if not person.name:
         return [person.email]
-    if all(32 <= ord(ch) < 127 for ch in person.name) and "=?" not in person.name:
-        quoted = person.name.replace("\\", "\\\\").replace('"', '\\"')
+    quoted = person.name.replace("\\", "\\\\").replace('"', '\\"')
+    if _plain(person.name) and len(quoted) + 2 <= _MAX_TOKEN:
         return [f'"{quoted}"', f"<{person.email}>"]
     return [*encode_text(person.name), f"<{person.email}>"]
 
 
 def fold_header(name: str, tokens: list[str]) -> str:
     """The value of header ``name``: tokens joined by spaces, a new line started (CRLF and a
-    space) before a token that would pass ``MAX_LINE``. No token is longer than a line."""
+    space) before a token that would pass ``MAX_LINE``. No token is longer than a line (an
+    address may be, at most 258 characters: still far within RFC 5322's 998)."""
     lines = [""]
     room = MAX_LINE - len(name) - 2
     for token in tokens:
@@ -284,6 +305,11 @@ def fold_header(name: str, tokens: list[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+
+
+def _plain(text: str) -> bool:
+    """Printable ASCII that no reader could take for an encoded word."""
+    return all(32 <= ord(ch) < 127 for ch in text) and "=?" not in text
 
 
 def _listed(addresses: list[list[str]]) -> list[str]:

@@ -50,7 +50,10 @@ class SmtpSettings:
     verify_certificate: bool = True
     #: extra trusted CA certificates (PEM), e.g. the agency's own CA
     ca_file: Path | None = None
+    #: the longest wait for one reply of the server (however many lines it sends)
     timeout_seconds: float = 30.0
+    #: the longest time one message may take, from MAIL FROM to the reply after its last byte
+    message_timeout_seconds: float = 600.0
     #: tries per message, the first one included
     attempts: int = 4
     #: wait before the second try; doubled before each further try
@@ -81,6 +84,7 @@ _TABLES: dict[str, frozenset[str]] = {
             "verify_certificate",
             "ca_file",
             "timeout_seconds",
+            "message_timeout_seconds",
             "attempts",
             "backoff_seconds",
         }
@@ -307,6 +311,7 @@ def _smtp(table: Mapping[str, Any], source: str, base_dir: Path) -> SmtpSettings
         verify_certificate=verify,
         ca_file=ca_file,
         timeout_seconds=_number(table, "timeout_seconds", 30.0, source, minimum=0.1),
+        message_timeout_seconds=_number(table, "message_timeout_seconds", 600.0, source, minimum=1),
         attempts=int(attempts),
         backoff_seconds=_number(table, "backoff_seconds", 2.0, source, minimum=0),
     )

@@ -4,13 +4,20 @@ Only the keys of the ``xeploai/ket-qua/1`` contract are read (year, rule-set, pa
 output file names, and per cell its code, name, secretary, result file and status); anything
 else in the file is ignored, so ``aggregate`` may add keys freely. A file that is missing, not
 JSON or of another schema is an ``InputError`` (exit code 2).
+
+``mail`` sends only from a complete run: ``manifest.json`` (written last by ``aggregate``)
+must be there and give ``ket-qua.json``'s SHA-256 (each attachment is checked against it too,
+see ``toolkit.mail.plan``), and results that aggregated no cell are not sent at all.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import hashlib
 import json
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from dataclasses import replace as _replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +25,8 @@ from toolkit.errors import InputError, os_reason
 
 RESULTS_FILE = "ket-qua.json"
 SCHEMA = "xeploai/ket-qua/1"
+MANIFEST_FILE = "manifest.json"
+MANIFEST_SCHEMA = "xeploai/manifest/1"
 #: ket-qua.json cell statuses
 STATUSES = ("ok", "warnings", "errors", "missing")
 
@@ -35,6 +44,8 @@ class CellEntry:
     status: str
     error_count: int = 0
     warning_count: int = 0
+    #: its members were rated (false for a cell that sent nothing or whose files had errors)
+    aggregated: bool = True
 
     @property
     def label(self) -> str:
@@ -57,13 +68,16 @@ class ResultsFolder:
     cells: tuple[CellEntry, ...]
     #: the date the results were produced, when ket-qua.json or manifest.json records one
     generated_on: _dt.date | None = None
+    #: manifest.json's outputs: path relative to the folder (with ``/``) -> SHA-256
+    manifest: Mapping[str, str] = field(default_factory=dict)
 
 
 def read_results(out_dir: str | Path) -> ResultsFolder:
     """Read ``OUT/ket-qua.json``; ``InputError`` if it is missing or not of our schema."""
     root = Path(out_dir)
     path = root / RESULTS_FILE
-    data = _load_json(path)
+    raw = _read(path)
+    data = _parse_json(raw, path)
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise InputError(
             f"{path} không phải tệp kết quả của «xeploai aggregate» (cần schema {SCHEMA})."
@@ -75,8 +89,8 @@ def read_results(out_dir: str | Path) -> ResultsFolder:
         year = data["year"]
         if isinstance(year, bool) or not isinstance(year, int):
             raise TypeError("year")
-        cells = tuple(_cell(raw) for raw in data["cells"])
-        return ResultsFolder(
+        cells = tuple(_cell(entry) for entry in data["cells"])
+        folder = ResultsFolder(
             root=root,
             year=year,
             ruleset_code=str(ruleset.get("code", "")),
@@ -86,23 +100,48 @@ def read_results(out_dir: str | Path) -> ResultsFolder:
             summary_file=str(outputs["summary"]),
             report_file=str(outputs["report"]),
             cells=cells,
-            generated_on=_generated_on(data) or _generated_on(_manifest(root)),
+            generated_on=_generated_on(data),
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise InputError(
             f"{path} thiếu hoặc sai khóa ({exc}); hãy chạy lại «xeploai aggregate»."
         ) from None
+    manifest = _manifest(root)
+    outputs = _manifest_outputs(manifest, root)
+    if outputs.get(RESULTS_FILE) != hashlib.sha256(raw).hexdigest():
+        raise InputError(
+            f"{path} không khớp {root / MANIFEST_FILE} (SHA-256 khác hoặc không có trong "
+            "manifest): thư mục kết quả đã bị sửa hoặc chưa ghi xong. Không gửi thư nào; hãy "
+            "chạy lại «xeploai aggregate»."
+        )
+    if not any(cell.aggregated for cell in cells):
+        raise InputError(
+            f"Kết quả trong {root} không tổng hợp được chi bộ nào (mọi chi bộ chưa gửi hồ sơ "
+            "hoặc hồ sơ có lỗi) nên không gửi thư nào. Hãy xem báo cáo, sửa hồ sơ rồi chạy lại "
+            "«xeploai aggregate»."
+        )
+    return _replace(
+        folder,
+        generated_on=folder.generated_on or _generated_on(manifest),
+        manifest=outputs,
+    )
 
 
-def _load_json(path: Path) -> Any:
+def _read(path: Path) -> bytes:
     try:
-        with path.open(encoding="utf-8") as stream:
-            return json.load(stream)
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(
             f"Không có {path}: thư mục này không phải kết quả của «xeploai aggregate»."
         ) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except OSError as exc:
+        raise InputError(f"Không đọc được {path}: {os_reason(exc)}.") from None
+
+
+def _parse_json(raw: bytes, path: Path) -> Any:
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"Không đọc được {path}: {os_reason(exc)}.") from None
 
 
@@ -119,6 +158,7 @@ def _cell(raw: Any) -> CellEntry:
             severity = issue.get("severity") if isinstance(issue, dict) else None
             errors += severity == "error"
             warnings += severity == "warning"
+    aggregated = raw.get("aggregated")
     return CellEntry(
         code=str(raw["code"]),
         name=str(raw.get("name") or ""),
@@ -128,15 +168,35 @@ def _cell(raw: Any) -> CellEntry:
         status=status,
         error_count=errors,
         warning_count=warnings,
+        # files written before the key existed: a cell that sent something was aggregated
+        aggregated=aggregated if isinstance(aggregated, bool) else result_file is not None,
     )
 
 
 def _manifest(root: Path) -> Any:
+    path = root / MANIFEST_FILE
     try:
-        with (root / "manifest.json").open(encoding="utf-8") as stream:
-            return json.load(stream)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
-        return None  # the date is a nicety: without it the dry run dates messages otherwise
+        return _parse_json(path.read_bytes(), path)
+    except FileNotFoundError:
+        raise InputError(
+            f"Không có {path}: «xeploai aggregate» chưa ghi xong thư mục kết quả này (manifest "
+            "được ghi sau cùng). Không gửi thư nào; hãy chạy lại «xeploai aggregate»."
+        ) from None
+    except OSError as exc:
+        raise InputError(f"Không đọc được {path}: {os_reason(exc)}.") from None
+
+
+def _manifest_outputs(manifest: Any, root: Path) -> dict[str, str]:
+    """path -> SHA-256 of every output the manifest lists."""
+    try:
+        if manifest.get("schema") != MANIFEST_SCHEMA:
+            raise ValueError("schema")
+        return {str(e["path"]): str(e["sha256"]) for e in manifest["outputs"]}
+    except (AttributeError, KeyError, TypeError, ValueError):
+        raise InputError(
+            f"{root / MANIFEST_FILE} không phải manifest của «xeploai aggregate» (cần schema "
+            f"{MANIFEST_SCHEMA}); hãy chạy lại «xeploai aggregate»."
+        ) from None
 
 
 def _generated_on(data: Any) -> _dt.date | None:

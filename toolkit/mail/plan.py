@@ -1,5 +1,8 @@
 """Who gets what: the messages to send, worked out from the output folder and the leaders.
 
+Every attachment must have the SHA-256 that ``manifest.json`` gives it: one that does not
+stops the whole run before anything is sent (``InputError``).
+
 The leaders get the summary workbook and the HTML report in one message; each cell's
 secretary gets a message with only that cell's result workbook. A cell that cannot be sent to
 (no address, an unsafe name or address, a missing or shared file) becomes an ``Issue`` and
@@ -90,17 +93,18 @@ def plan_messages(
 ) -> MailPlan:
     """The messages for ``folder``: the leaders' first, then one per cell in file order.
 
-    ``only`` keeps just that cell's message (no leaders' message); an unknown code is an
-    ``InputError``.
+    ``only`` keeps just that cell's message (no leaders' message), or with ``lanh-dao`` just
+    the leaders' message; an unknown code is an ``InputError``.
     """
     cells = folder.cells
+    leaders_only = only == MessageKind.LEADERS.value
     if only is not None:
-        cells = tuple(c for c in folder.cells if c.code == only)
-        if not cells:
+        cells = tuple(c for c in folder.cells if c.code == only and not leaders_only)
+        if not cells and not leaders_only:
             raise InputError(f"Không có chi bộ mã «{only}» trong {folder.root / 'ket-qua.json'}.")
     messages: list[PlannedMessage] = []
     issues: list[Issue] = []
-    if only is None:
+    if only is None or leaders_only:
         whom = ", ".join(r.email for r in leaders)
         found = [
             _attachment(folder, folder.summary_file, _name("Tổng hợp xếp loại", folder), whom),
@@ -118,7 +122,32 @@ def plan_messages(
             issues.append(planned)
         else:
             messages.append(planned)
+    _check_manifest(folder, messages)
     return MailPlan(folder=folder, messages=tuple(messages), issues=tuple(issues))
+
+
+def _check_manifest(folder: ResultsFolder, messages: list[PlannedMessage]) -> None:
+    """Every attachment as ``aggregate`` wrote it: its SHA-256 the one ``manifest.json``
+    gives, else an ``InputError`` and nothing is sent (a file changed or left half-written
+    after the run could go to a cell as its results)."""
+    root = folder.root.resolve()
+    wrong = sorted(
+        {
+            a.source
+            for m in messages
+            for a in m.attachments
+            if folder.manifest.get(a.path.relative_to(root).as_posix()) != a.sha256
+        }
+    )
+    if wrong:
+        shown = ", ".join(f"«{w}»" for w in wrong[:5]) + (
+            f" và {len(wrong) - 5} tệp khác" if len(wrong) > 5 else ""
+        )
+        raise InputError(
+            f"Tệp {shown} trong {folder.root} không khớp manifest.json (SHA-256 khác hoặc không "
+            "có trong manifest): thư mục kết quả đã bị sửa hoặc chưa ghi xong. Không gửi thư "
+            "nào; hãy chạy lại «xeploai aggregate»."
+        )
 
 
 def _secretary_message(

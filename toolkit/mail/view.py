@@ -1,4 +1,5 @@
-"""A ``MailReport`` as console text (Vietnamese or English) or as JSON-ready data."""
+"""A ``MailReport`` as console text (Vietnamese or English, every line made visible) or as
+JSON-ready data."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from toolkit.mail.plan import MessageKind
 from toolkit.mail.run import Delivery, DeliveryStatus, MailReport
+from toolkit.visible import visible_lines
 
 
 def report_as_text(report: MailReport, lang: str = "vi") -> str:
@@ -30,7 +32,7 @@ def report_as_text(report: MailReport, lang: str = "vi") -> str:
             lines.append(f"  [{severity}] {issue.code}: {issue.text(lang)}")
     lines.append("")
     lines.append(_totals(report, en))
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)  # names and addresses may hold control characters
 
 
 def report_as_dict(report: MailReport) -> dict[str, Any]:

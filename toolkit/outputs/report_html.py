@@ -33,6 +33,7 @@ from toolkit.outputs.view import (
     QuotaLine,
 )
 from toolkit.resources import reports_dir
+from toolkit.visible import visible
 
 #: above this many cells the member detail moves to one page per tổ chức cơ sở đảng
 SPLIT_ABOVE_CELLS = 300
@@ -54,7 +55,11 @@ def make_environment(user_dir: Path | str | None = None) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(so=format_int, pct=format_percent, ngay=format_date, diem=format_score)
+    # visible: a name, file name or value from the inputs with its control and direction
+    # characters shown as escapes (a newline or an RTL override must not disguise anything)
+    env.filters.update(
+        so=format_int, pct=format_percent, ngay=format_date, diem=format_score, visible=visible
+    )
     env.globals.update(
         level_codes=LEVEL_CODES,
         level_names={level.value: level.full_name for level in LEVELS},

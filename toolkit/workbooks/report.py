@@ -1,7 +1,8 @@
 """Text and JSON renderings of a validation report and of an inbox's status.
 
 Both renderings come from the same report objects; JSON keys are stable (English), text is
-Vietnamese or English. Nothing here reads files or prints.
+Vietnamese or English, every line made visible (``toolkit.visible``: a control character in a
+file name cannot forge a line). Nothing here reads files or prints.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from toolkit import catalogue
 from toolkit.model import InputFile, Issue, Severity
+from toolkit.visible import visible_lines
 from toolkit.workbooks.declarations import KIND_TITLES
 from toolkit.workbooks.inbox import CELL_KINDS, InboxResult
 from toolkit.workbooks.validation import ValidationReport
@@ -135,7 +137,7 @@ def validation_text(report: ValidationReport, lang: str = "vi") -> str:
         lines.append("")
         lines.append(f"{f.name}{_describe(f.input, lang)}: {_counts(f.issues, lang)}")
         lines += [_issue_line(i, lang) for i in f.issues]
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)
 
 
 def _describe(item: InputFile, lang: str) -> str:
@@ -160,7 +162,7 @@ def issues_text(issues: Iterable[Issue], lang: str = "vi") -> str:
     for name, items in by_file.items():
         lines.append(f"{name or _WORDS[lang]['cell_level']}: {_counts(items, lang)}")
         lines += [_issue_line(i, lang) for i in items]
-    return "\n".join(lines) + "\n" if lines else ""
+    return visible_lines(lines) if lines else ""
 
 
 def validation_dict(report: ValidationReport) -> dict[str, Any]:
@@ -236,7 +238,7 @@ def status_text(result: InboxResult, lang: str = "vi") -> str:
             lines.append(f"  {Path(item.path).name}{reason}")
     if result.issues:
         lines += ["", words["summary"], *_summary_lines(result.issues, lang), "", words["hint"]]
-    return "\n".join(lines) + "\n"
+    return visible_lines(lines)
 
 
 def _kind(kind: str, lang: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from toolkit.model import Member, Membership, OrgKind, OrgTree, OrgUnit, Roster, SubjectType
 from toolkit.workbooks.declarations import Layout, load_declaration
 from toolkit.workbooks.sheets import Record, SheetContext
+from toolkit.workbooks.values import as_text_as_typed
 
 EMPTY_ROSTER = Roster(OrgTree({}), ())
 
@@ -29,6 +30,15 @@ def _complete(ctx: SheetContext, layout: Layout, record: Record) -> bool:
                     field=column.label,
                 )
     return ok
+
+
+def _as_typed(ctx: SheetContext, layout: Layout, record: Record, key: str) -> str:
+    """A name or address that ``mail`` puts into a header, line breaks kept as typed (see
+    ``as_text_as_typed``); the checked value when the cell holds no text."""
+    raw = ctx.raw(record.row, layout.index(key))
+    if isinstance(raw, str) and raw.strip():
+        return as_text_as_typed(raw)
+    return str(record.values[key] or "")
 
 
 def build_roster(
@@ -64,12 +74,12 @@ def build_roster(
         kind: OrgKind = record.values["kind"]
         units[code] = OrgUnit(
             code=code,
-            name=record.values["name"],
+            name=_as_typed(units_ctx, units_layout, record, "name"),
             kind=kind,
             parent_code=record.values["parent_code"] or None,
             org_type=record.values["org_type"] or "",
-            secretary_name=record.values["secretary_name"] or "",
-            secretary_email=record.values["secretary_email"] or "",
+            secretary_name=_as_typed(units_ctx, units_layout, record, "secretary_name"),
+            secretary_email=_as_typed(units_ctx, units_layout, record, "secretary_email"),
         )
         unit_row[code] = record.row
     _check_parents(units_ctx, units_layout, units, unit_row)

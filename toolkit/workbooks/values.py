@@ -86,6 +86,21 @@ def as_text(raw: object) -> str:
     return shown(raw)
 
 
+#: white space that is only spacing: runs of it fold to one space; line breaks (CR, LF, VT,
+#: FF, FS–US, NEL, U+2028, U+2029) and tabs are not in it
+_SPACING = re.compile(r"[^\S\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
+
+
+def as_text_as_typed(raw: object) -> str:
+    """``as_text`` that keeps line breaks and control characters: NFC, runs of spaces folded
+    and trimmed, nothing else changed. For the names and addresses that ``mail`` puts into
+    headers: ``as_text`` turns a line break into a space, and the header-injection check
+    would never see it. Whatever shows these values escapes them (``toolkit.visible``)."""
+    if not isinstance(raw, str):
+        return as_text(raw)
+    return _SPACING.sub(" ", unicodedata.normalize("NFC", raw)).strip(" ")
+
+
 def as_int(raw: object, column: Column) -> Parsed:
     """A whole number within the column's bounds; digits typed as text pass with a warning."""
     if is_empty(raw):
