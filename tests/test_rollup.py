@@ -566,7 +566,7 @@ def test_the_demo_rolls_two_committees_up(tmp_path: Path) -> None:
     doc = load(target / "cap-tren")
     assert doc["parent"]["code"] == "TU-DN"
     assert [(c["code"], c["status"]) for c in doc["committees"]] == [
-        ("DU-HK", "proposed"),
+        ("DU-HK", "decided"),  # the demo's committee decides, then aggregates again
         ("DU-HM", "proposed"),
     ]
     assert doc["totals"]["roster"] == sum(

@@ -345,7 +345,7 @@ def inflate_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
     """One member of the archive ``data``, inflated never beyond its declared size and checked
     against its CRC (``Rejected`` otherwise): for other zips the toolkit reads (roll-up
     packages)."""
-    return _inflate(data, info)
+    return _inflate(data, info, xml=False)
 
 
 def _reason(vi: str, exc: BaseException) -> dict[str, str]:
@@ -418,7 +418,7 @@ def _check_sizes(infos: Iterable[zipfile.ZipInfo]) -> None:
         raise Rejected("decompressed-too-large", total, limit=MAX_UNCOMPRESSED)
 
 
-def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes:
+def _inflate(data: bytes, info: zipfile.ZipInfo, *, xml: bool = True) -> bytes:
     """Inflate one part from the raw bytes, never beyond its declared size; refuse DTDs.
 
     Done with zlib directly rather than ``ZipFile.open``: a header that declares a small size
@@ -436,15 +436,17 @@ def _inflate(data: bytes, info: zipfile.ZipInfo) -> bytes:
         pieces = _deflated(raw, info)
     else:
         raise Rejected("corrupt-file", reason=f"{where}: compression {info.compress_type}")
-    # every part inflated here goes to an XML parser, whatever its name says
     content = b"".join(pieces)
+    if zlib.crc32(content) != info.CRC:
+        raise Rejected("corrupt-file", reason=f"{where}: CRC")
+    if not xml:  # a roll-up package's member: hashed against its manifest, never parsed as XML
+        return content
+    # every part of a workbook inflated here goes to an XML parser, whatever its name says
     if content[:2] in _UTF16_BOMS or b"\x00" in content[:64]:
         # Excel writes UTF-8; the DOCTYPE check below only reads UTF-8
         raise Rejected("corrupt-file", reason=f"{where}: UTF-16")
     if b"<!DOCTYPE" in content or b"<!ENTITY" in content:
         raise Rejected("xml-dtd-forbidden", where)
-    if zlib.crc32(content) != info.CRC:
-        raise Rejected("corrupt-file", reason=f"{where}: CRC")
     return content
 
 
