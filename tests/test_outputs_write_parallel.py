@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -41,12 +42,12 @@ def test_each_task_runs_once_shared_between_the_processes(tmp_path: Path) -> Non
 
 def test_tasks_are_inherited_not_pickled(tmp_path: Path) -> None:
     # a closure cannot be pickled: a process pool would refuse it, a forked child just runs it
-    names = iter(range(3))
+    # (each closure is named when made: a counter shared by closures would be copied into
+    # the child, and the child and this process would both count from 0)
+    def closure(i: int) -> Callable[[], None]:
+        return lambda: mark(tmp_path, f"closure-{i}")
 
-    def closure() -> None:
-        mark(tmp_path, f"closure-{next(names)}")
-
-    tasks = [(closure, ()), (closure, ()), (closure, ())]
+    tasks = [(closure(i), ()) for i in range(3)]
     _forked(tasks, 1, lambda: None, FORK)
     assert len(list(tmp_path.glob("closure-*"))) == 3
 
