@@ -95,7 +95,7 @@ def _organizations_over(cells: Sequence[CellResult], quota: QuotaRule) -> list[C
     the largest ``k`` with ``k ≤ ceiling(HTTNV + HTXSNV − k)``, at 25 % where the managing
     committee holds the exception.
     """
-    groups: dict[str, list[CellResult]] = {}
+    groups: dict[tuple[str, str], list[CellResult]] = {}
     for cell in cells:
         groups.setdefault(_org_group(cell), []).append(cell)
     over = []
