@@ -13,6 +13,7 @@ from toolkit.outputs.sheets import (
     Tail,
     Tones,
     print_setup,
+    row_fit,
     setup_sheet,
     table_tail,
     write_title,
@@ -21,6 +22,7 @@ from toolkit.outputs.styles import StyleBook
 from toolkit.outputs.view import LEVEL_CODES, CandidateLine, Digest, QuotaLine
 
 HEADER_ROW = 3
+YEAR_LABEL = "Năm đánh giá, xếp loại"
 
 
 def subtitle(digest: Digest) -> str:
@@ -157,7 +159,7 @@ def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column("Loại tệp", 20),
         Column("Phiên bản mẫu", 9),
         Column("Mã chi bộ", 11),
-        Column("Năm đánh giá", 8, "int"),
+        Column("Năm đánh giá", 8, "plain"),
         Column("Tình trạng", 22),
     )
     rows = [
@@ -200,7 +202,7 @@ def write_info(wb: Any, book: StyleBook, digest: Digest) -> None:
     errors = sum(1 for i in digest.issues if i.severity == "error")
     parent = f"{digest.parent_name} ({digest.parent_code})" if digest.parent_code else ""
     rows: list[tuple[str, object]] = [
-        ("Năm đánh giá, xếp loại", digest.year),
+        (YEAR_LABEL, digest.year),
         ("Cấp ủy tổng hợp", parent),
         ("Bộ quy tắc", f"{digest.ruleset_code} — {digest.ruleset_name}"),
         ("Tệp quy tắc của địa phương", digest.overrides_file or "Không có"),
@@ -217,10 +219,14 @@ def write_info(wb: Any, book: StyleBook, digest: Digest) -> None:
         ("Số cảnh báo", len(digest.issues) - errors),
     ]
     write_title(ws, book, "Thông tin về lần tổng hợp", subtitle(digest))
+    fit = row_fit((Column("", 34), Column("", 80, "text_wrap")))
     for row, (label, value) in enumerate(rows, start=HEADER_ROW):
+        height = None if isinstance(value, int) else fit(("", str(value)))
+        if height is not None:
+            ws.set_row(row, height)
         ws.write_string(row, 0, label, book["label"])
         if isinstance(value, int):
-            ws.write_number(row, 1, value, book["int"])
+            ws.write_number(row, 1, value, book["plain" if label == YEAR_LABEL else "int"])
         else:
             ws.write_string(row, 1, clip(str(value)), book["text_wrap"])
     print_setup(ws)

@@ -40,10 +40,17 @@ from toolkit.workbooks.styles import (
     ROSTER_PROTECTION,
     input_format,
     list_name,
+    row_fit,
     validation,
 )
 
 Target = Path | str | IO[bytes]
+#: the instructions' one column, as wide as an A4 page in portrait holds (8 px a character)
+INSTRUCTIONS_WIDTH = 84
+#: the form sheets' columns: label, value, help (together, an A4 page in landscape)
+FORM_WIDTHS = (50.0, 24.0, 50.0)
+#: the least height of a table's header row (points)
+HEADER_LEAST = 30.0
 #: the fixed "created" date of a blank roster (cell workbooks use 1 January of the rating year)
 ROSTER_CREATED = dt.datetime(2023, 1, 1)
 
@@ -75,21 +82,26 @@ class _Book:
 
     def instructions(self, lines: Sequence[str], subtitle: str) -> None:
         ws = self.book.add_worksheet(INSTRUCTIONS_SHEET)
-        ws.set_column(0, 0, 110)
+        ws.set_column(0, 0, INSTRUCTIONS_WIDTH)
+        fit = row_fit([(INSTRUCTIONS_WIDTH, "text")])
         ws.write_string(0, 0, self.declaration.title.upper(), self.fmt["title"])
+        ws.set_row(1, fit([subtitle]))  # a long cell name wraps
         ws.write_string(1, 0, subtitle, self.fmt["subtitle"])
-        row = 3
-        for number, line in enumerate(lines, start=1):
-            ws.write_string(row, 0, f"{number}. {line}", self.fmt["text"])
-            row += 1
-        row += 1
-        ws.write_string(row, 0, "Giải thích các cột cần nhập", self.fmt["heading"])
-        for sheet in self.declaration.sheets:
-            for column in sheet.columns:
-                if column.is_input and column.help:
-                    row += 1
-                    text = f"«{sheet.name}» › {column.label}: {column.help}"
-                    ws.write_string(row, 0, text, self.fmt["text"])
+        texts = [f"{number}. {line}" for number, line in enumerate(lines, start=1)]
+        texts.append("")
+        texts.append("Giải thích các cột cần nhập")
+        texts += [
+            f"«{sheet.name}» › {column.label}: {column.help}"
+            for sheet in self.declaration.sheets
+            for column in sheet.columns
+            if column.is_input and column.help
+        ]
+        for row, text in enumerate(texts, start=3):
+            if text == "Giải thích các cột cần nhập":
+                ws.write_string(row, 0, text, self.fmt["heading"])
+            elif text:
+                ws.set_row(row, fit([text]))
+                ws.write_string(row, 0, text, self.fmt["text"])
         self._print(ws, landscape=False)
         ws.protect("", PROTECTION)
         ws.activate()
@@ -164,27 +176,33 @@ class _Book:
         sheet = layout.sheet
         ws = self.book.add_worksheet(sheet.name)
         self._titles(ws, sheet.title, subtitle, 3)
-        ws.set_column(0, 0, 58)
-        ws.set_column(1, 1, 24)
-        ws.set_column(2, 2, 70)
+        for col, width in enumerate(FORM_WIDTHS):
+            ws.set_column(col, col, width)
         head = sheet.header_row - 2  # 0-based row above the first field
         for col, text in enumerate(("Nội dung", "Số liệu", "Hướng dẫn")):
             ws.write_string(head, col, text, self.fmt["header"])
+        label, value, help_ = FORM_WIDTHS
         for column in layout.columns:
             row = layout.field_row(column.key) - 1
             if column.type == "heading":
                 ws.merge_range(row, 0, row, 2, column.label, self.fmt["heading"])
                 continue
-            ws.write_string(row, 0, column.label, self.fmt["label"])
             if column.prefilled:
                 fmt = "prefilled_int" if column.type == "int" else "prefilled"
-                self._value(ws, row, 1, column, prefilled.get(column.key), fmt)
+                given = prefilled.get(column.key)
             else:
-                self._value(ws, row, 1, column, None, input_format(column))
+                fmt, given = input_format(column), None
+            fit = row_fit([(label, "label"), (value, fmt), (help_, "help")])
+            height = fit([column.label, given if isinstance(given, str) else "", column.help])
+            if height is not None:
+                ws.set_row(row, height)
+            ws.write_string(row, 0, column.label, self.fmt["label"])
+            self._value(ws, row, 1, column, given, fmt)
+            if not column.prefilled:
                 ws.data_validation(row, 1, row, 1, validation(column))
             ws.write_string(row, 2, column.help, self.fmt["help"])
         ws.freeze_panes(head + 1, 0)
-        self._print(ws, landscape=False, repeat=head)
+        self._print(ws, landscape=True, repeat=head)
         ws.protect("", PROTECTION)
 
     def table(
@@ -204,7 +222,9 @@ class _Book:
         header = sheet.header_row - 1
         first = header + 1
         last = header + max(rows, 1)
-        ws.set_row(header, 48)
+        heads = row_fit([(c.width, "header") for c in columns])
+        ws.set_row(header, max(HEADER_LEAST, heads([c.label for c in columns]) or 0.0))
+        cells_fit = row_fit([(c.width, self._format_name(c)) for c in columns])
         frozen_cols = 0
         for col, column in enumerate(columns):
             default = None
@@ -217,23 +237,33 @@ class _Book:
         for offset in range(last - first + 1):
             row = first + offset
             record = records[offset] if offset < len(records) else {}
+            height = cells_fit([record.get(c.key) for c in columns]) if record else None
+            if height is not None:
+                ws.set_row(row, height)
             for col, column in enumerate(columns):
                 if column.type == "formula":
                     formula = column.formula.format(
                         **{c.key: f"{column_letter(i)}{row + 1}" for i, c in enumerate(columns)}
                     )
                     ws.write_formula(row, col, formula, self.fmt["formula"], 0)
-                elif column.prefilled:
-                    fmt = "prefilled_int" if column.type == "int" else "prefilled"
-                    self._value(ws, row, col, column, record.get(column.key), fmt)
                 else:
-                    self._value(ws, row, col, column, record.get(column.key), input_format(column))
+                    fmt = self._format_name(column)
+                    self._value(ws, row, col, column, record.get(column.key), fmt)
         for col, column in enumerate(columns):
             if column.is_input:
                 ws.data_validation(first, col, last, col, validation(column))
         ws.freeze_panes(first, frozen_cols or (2 if roster else 0))
         self._print(ws, landscape=True, repeat=header)
         ws.protect("", ROSTER_PROTECTION if roster else PROTECTION)
+
+    @staticmethod
+    def _format_name(column: Column) -> str:
+        """The format of a table's value cell in ``column``."""
+        if column.type == "formula":
+            return "formula"
+        if column.prefilled:
+            return "prefilled_int" if column.type == "int" else "prefilled"
+        return input_format(column)
 
     def papers(self, layout: Layout, subtitle: str, members: Sequence[Member], rows: int) -> None:
         """One row per ballot paper, one column per member (ID row, then name row)."""
@@ -246,7 +276,11 @@ class _Book:
         ws.write_string(id_row, 0, paper.label, self.fmt["header"])
         ws.write_string(id_row + 1, 0, names.label, self.fmt["header"])
         ws.set_column(0, 0, paper.width)
-        ws.set_row(id_row + 1, 48)
+        names_fit = row_fit(
+            [(paper.width, "header"), *[(choice.width, "prefilled")] * len(members)]
+        )
+        height = names_fit([names.label, *(m.full_name for m in members)])
+        ws.set_row(id_row + 1, max(HEADER_LEAST, height or 0.0))
         for col, member in enumerate(members, start=1):
             ws.set_column(col, col, choice.width)
             ws.write_string(id_row, col, member.member_id, self.fmt["prefilled"])

@@ -7,11 +7,14 @@ format uses the workbook's default font, Times New Roman. Input cells are the on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from toolkit.textfit import Font, RowFit, digit_pixels
 from toolkit.workbooks.declarations import Column
 
-FONT = {"font_name": "Times New Roman", "font_size": 12}
+#: not tied to the theme (whose font is Calibri): Excel would show the theme's font instead
+FONT = {"font_name": "Times New Roman", "font_size": 12, "font_scheme": "none"}
 PAPER_A4 = 9
 
 _GREY = "#EDEDED"
@@ -44,6 +47,24 @@ FORMATS: dict[str, dict[str, Any]] = {
     "grid": {"border": 1, "border_color": "#808080"},
     "open_date": {"locked": False, "num_format": "dd/mm/yyyy"},
 }
+
+#: the default font's digit width in pixels: how both clients size a column
+DIGIT_PIXELS = digit_pixels(FONT["font_size"])
+
+
+def wrapped_font(name: str) -> Font | None:
+    """The font of a format whose text wraps, for the row-height estimate (None: one line)."""
+    props = {**FONT, **FORMATS[name]}
+    if not props.get("text_wrap"):
+        return None
+    return Font(float(props["font_size"]), bool(props.get("bold")), bool(props.get("italic")))
+
+
+def row_fit(cells: Sequence[tuple[float, str]]) -> RowFit:
+    """The height of rows whose columns are (width, format name), from their wrapped texts."""
+    wrapped = ((col, width, wrapped_font(name)) for col, (width, name) in enumerate(cells))
+    return RowFit(((col, w, f) for col, w, f in wrapped if f is not None), DIGIT_PIXELS)
+
 
 #: protection without a password: nobody is locked out, but labels and formulas are not typed over
 PROTECTION = {
