@@ -21,6 +21,8 @@ from toolkit.textfit import FILTER_BUTTON, RowFit, digit_pixels
 
 #: the default font's digit width in pixels: how both clients size a column
 DIGIT_PIXELS = digit_pixels(DEFAULT_FORMAT["font_size"])
+#: the width an A4 page in landscape prints between the margins (0.4 in each), in pixels
+PAGE_PIXELS = int((11.69 - 0.8) * 96)
 #: the header row's height when every header fits on one line (points)
 HEADER_LEAST = 20.25
 
@@ -74,8 +76,10 @@ def setup_sheet(
     header_row: int,
     last_row: int,
     freeze_cols: int = 0,
+    repeat_header: bool = True,
 ) -> None:
-    """Widths, header row, frozen panes, autofilter and print setup of one table.
+    """Widths, header row, frozen panes, autofilter and print setup of one table (its header
+    repeated on every printed page unless ``repeat_header`` is false).
 
     Rows are 0-based here as in xlsxwriter (row 0 is Excel's row 1).
     """
@@ -87,7 +91,8 @@ def setup_sheet(
         ws.write_string(header_row, col, column.header, header)
     ws.freeze_panes(header_row + 1, freeze_cols)
     ws.autofilter(header_row, 0, max(header_row, last_row), len(columns) - 1)
-    print_setup(ws, header_row)
+    repeat = header_row if repeat_header else None
+    print_setup(ws, repeat, columns=columns, title_cols=freeze_cols)
 
 
 def header_points(columns: Sequence[Column]) -> float:
@@ -105,12 +110,34 @@ def row_fit(columns: Sequence[Column]) -> RowFit:
     return RowFit(((col, w, f) for col, w, f in wrapped if f is not None), DIGIT_PIXELS)
 
 
-def print_setup(ws: Any, header_row: int | None = None) -> None:
-    """A4 landscape, one page wide, header row repeated, page numbers in the footer."""
+def printed_pixels(columns: Sequence[Column]) -> int:
+    """How wide ``columns`` print at 100 %, in pixels (96 to the inch)."""
+    return sum(int((c.width + 5 / 7) * DIGIT_PIXELS + 0.5) for c in columns)
+
+
+def print_setup(
+    ws: Any,
+    header_row: int | None = None,
+    *,
+    columns: Sequence[Column] = (),
+    title_cols: int = 0,
+) -> None:
+    """A4 landscape, header row repeated, page numbers in the footer.
+
+    A table that fits the page's width prints one page wide; a wider one (the 33 columns of the
+    per-cell summary) prints at full size across pages, left to right then down, with its
+    first ``title_cols`` columns (the cell's or member's code and name) repeated on the left
+    of every page: squeezed onto one page it would be unreadable.
+    """
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.fit_to_pages(1, 0)
+    if printed_pixels(columns) > PAGE_PIXELS:
+        ws.print_across()
+        if title_cols:
+            ws.repeat_columns(0, title_cols - 1)
+    else:
+        ws.fit_to_pages(1, 0)
     ws.set_footer("&CTrang &P/&N")
     if header_row is not None:
         ws.repeat_rows(header_row)

@@ -14,7 +14,8 @@ from toolkit.textfit import Font, RowFit, digit_pixels
 from toolkit.workbooks.declarations import Column
 
 #: not tied to the theme (whose font is Calibri): Excel would show the theme's font instead
-FONT = {"font_name": "Times New Roman", "font_size": 12, "font_scheme": "none"}
+FONT_SIZE = 12
+FONT = {"font_name": "Times New Roman", "font_size": FONT_SIZE, "font_scheme": "none"}
 PAPER_A4 = 9
 
 _GREY = "#EDEDED"
@@ -49,7 +50,7 @@ FORMATS: dict[str, dict[str, Any]] = {
 }
 
 #: the default font's digit width in pixels: how both clients size a column
-DIGIT_PIXELS = digit_pixels(FONT["font_size"])
+DIGIT_PIXELS = digit_pixels(FONT_SIZE)
 
 
 def wrapped_font(name: str) -> Font | None:
