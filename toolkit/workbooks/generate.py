@@ -19,6 +19,7 @@ from toolkit import __version__
 from toolkit.errors import OutputError, os_reason
 from toolkit.model import Member, Membership, OrgUnit, Roster
 from toolkit.rulebook import RuleSet, load_ruleset
+from toolkit.workbooks import guides
 from toolkit.workbooks.declarations import (
     INSTRUCTIONS_SHEET,
     LISTS,
@@ -172,7 +173,16 @@ class _Book:
         else:
             ws.write_string(row, col, str(value), cell_format)
 
-    def form(self, layout: Layout, subtitle: str, prefilled: dict[str, object]) -> None:
+    def form(
+        self,
+        layout: Layout,
+        subtitle: str,
+        prefilled: dict[str, object],
+        known: dict[str, object] | None = None,
+    ) -> None:
+        """Label, value and help per field; ``known``: input values the roster gives, written
+        in the (editable) input cell and said so."""
+        known = known or {}
         sheet = layout.sheet
         ws = self.book.add_worksheet(sheet.name)
         self._titles(ws, sheet.title, subtitle, 3)
@@ -187,20 +197,23 @@ class _Book:
             if column.type == "heading":
                 ws.merge_range(row, 0, row, 2, column.label, self.fmt["heading"])
                 continue
+            advice = column.help
             if column.prefilled:
                 fmt = "prefilled_int" if column.type == "int" else "prefilled"
                 given = prefilled.get(column.key)
             else:
-                fmt, given = input_format(column), None
+                fmt, given = input_format(column), known.get(column.key)
+                if given is not None:
+                    advice = f"{advice} {guides.SUGGESTED}".strip()
             fit = row_fit([(label, "label"), (value, fmt), (help_, "help")])
-            height = fit([column.label, given if isinstance(given, str) else "", column.help])
+            height = fit([column.label, given if isinstance(given, str) else "", advice])
             if height is not None:
                 ws.set_row(row, height)
             ws.write_string(row, 0, column.label, self.fmt["label"])
             self._value(ws, row, 1, column, given, fmt)
             if not column.prefilled:
                 ws.data_validation(row, 1, row, 1, validation(column))
-            ws.write_string(row, 2, column.help, self.fmt["help"])
+            ws.write_string(row, 2, advice, self.fmt["help"])
         ws.freeze_panes(head + 1, 0)
         self._print(ws, landscape=True, repeat=head)
         ws.protect("", PROTECTION)
@@ -213,13 +226,17 @@ class _Book:
         *,
         rows: int,
         roster: bool = False,
-    ) -> None:
-        """A header row then ``rows`` record rows (the records first, then blank input rows)."""
+        note: str = "",
+    ) -> Any:
+        """A header row then ``rows`` record rows (the records first, then blank input rows),
+        under a ``note`` on what to fill; the worksheet."""
         sheet = layout.sheet
         ws = self.book.add_worksheet(sheet.name)
         columns = layout.columns
         self._titles(ws, sheet.title, subtitle, len(columns))
         header = sheet.header_row - 1
+        if note and header >= 3:  # the row between the titles and the header
+            self._note(ws, header - 1, note, [c.width for c in columns])
         first = header + 1
         last = header + max(rows, 1)
         heads = row_fit([(c.width, "header") for c in columns])
@@ -255,6 +272,15 @@ class _Book:
         ws.freeze_panes(first, frozen_cols or (2 if roster else 0))
         self._print(ws, landscape=True, repeat=header)
         ws.protect("", ROSTER_PROTECTION if roster else PROTECTION)
+        return ws
+
+    def _note(self, ws: Any, row: int, text: str, widths: Sequence[float]) -> None:
+        """A note across the table's width, as tall as its text."""
+        ws.set_row(row, row_fit([(sum(widths), "note")])([text]))
+        if len(widths) > 1:
+            ws.merge_range(row, 0, row, len(widths) - 1, text, self.fmt["note"])
+        else:
+            ws.write_string(row, 0, text, self.fmt["note"])
 
     @staticmethod
     def _format_name(column: Column) -> str:
@@ -332,12 +358,27 @@ def write_cell_workbook(
     book = _Book(target, declaration, dt.datetime(year, 1, 1))
     book.instructions([line.format(**context) for line in declaration.instructions], subtitle)
     records = [_member_record(n, m) for n, m in enumerate(members, start=1)]
+    forms = [declaration.layout(s.key, features) for s in declaration.sheets if s.layout == "form"]
+    known: dict[str, object] = {
+        "official_total": sum(1 for m in members if m.membership is Membership.OFFICIAL)
+    }
     for sheet in declaration.sheets:
         layout = declaration.layout(sheet.key, features)
         if sheet.layout == "form":
-            book.form(layout, subtitle, context)
+            book.form(layout, subtitle, context, known)
         elif sheet.layout == "table":
-            book.table(layout, subtitle, records, rows=len(records))
+            meeting = guides.meeting_of(layout, forms)
+            # a tally's vote cells are each optional: what it needs said is how rows add up
+            note = (
+                guides.table_note(layout) if meeting is None else guides.tally_note(layout, meeting)
+            )
+            ws = book.table(layout, subtitle, records, rows=len(records), note=note)
+            if meeting is not None and records:
+                first = layout.first_data_row - 1
+                guides.define_meeting_names(book.book, meeting)
+                fmt = book.fmt
+                guides.check_tally(ws, layout, first, first + len(records) - 1,
+                                   fmt["mismatch"], fmt["match"])  # fmt: skip
         else:
             voters = sum(1 for m in members if m.membership is Membership.OFFICIAL)
             book.papers(layout, subtitle, members, rows=voters)

@@ -46,6 +46,9 @@ FORMATS: dict[str, dict[str, Any]] = {
     "open": {"locked": False},
     # borders drawn by a conditional format over a grid of unwritten cells (ballot papers)
     "grid": {"border": 1, "border_color": "#808080"},
+    # the tally check (conditional formats): a row whose total is not the valid ballots
+    "mismatch": {"bg_color": "#F8D7DA", "font_color": "#842029"},
+    "match": {"bg_color": "#D1E7DD", "font_color": "#0F5132"},
     "open_date": {"locked": False, "num_format": "dd/mm/yyyy"},
 }
 
