@@ -414,10 +414,17 @@ def cell_file_names(roster: Roster) -> dict[str, str]:
 
 
 def generate_cell_workbooks(
-    roster: Roster, year: int, out_dir: Path, *, rules: RuleSet | None = None
+    roster: Roster,
+    year: int,
+    out_dir: Path,
+    *,
+    rules: RuleSet | None = None,
+    only: Sequence[str] = (),
 ) -> list[Path]:
-    """Write every cell's self-assessment and ballot workbooks into ``out_dir``; their paths."""
+    """Write every cell's self-assessment and ballot workbooks into ``out_dir``, or only those
+    of the cells coded ``only`` (under the names a full run gives them); their paths."""
     rules = rules or load_ruleset(year)
+    wanted = set(only)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -425,6 +432,8 @@ def generate_cell_workbooks(
     written: list[Path] = []
     stems = cell_file_names(roster)
     for cell in roster.tree.cells():
+        if wanted and cell.code not in wanted:
+            continue
         members = roster.members_of(cell.code)
         for kind in ("self_assessment", "ballot"):
             path = out_dir / f"{stems[cell.code]}-{load_declaration(kind).file_name}.xlsx"
