@@ -29,6 +29,7 @@ from toolkit.outputs.sheets import (
     write_title,
 )
 from toolkit.outputs.styles import DEFAULT_FORMAT, StyleBook, register
+from toolkit.outputs.summary_sheets import CONDITIONS_LABEL, CONDITIONS_LEVEL
 from toolkit.outputs.view import (
     STATUS_LABELS,
     STATUS_TONES,
@@ -212,9 +213,16 @@ def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitl
         write.text("Chi bộ tự xếp loại", r.self_level)
         write.text("Kết quả biểu quyết xếp loại chi bộ", r.outcome)
         write.text("Chi bộ đề xuất xếp loại", r.level, style="level")
+        # the conditions are those of one level: flagged only for a cell that proposed it
+        matter = r.level == CONDITIONS_LEVEL
         for condition in r.conditions.split("; ") if r.conditions else ():
             met = condition.startswith("Đạt")
-            write.text("Điều kiện", condition, tone="" if met else "warning")
+            label = (
+                CONDITIONS_LABEL
+                if matter
+                else f"{CONDITIONS_LABEL} (không xét: đề xuất {r.level or 'chưa có'})"
+            )
+            write.text(label, condition, tone="warning" if matter and not met else "")
     print_setup(ws)
 
 

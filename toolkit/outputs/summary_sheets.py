@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from toolkit.model import RatingLevel
 from toolkit.outputs.columns import issue_columns, issue_rows
 from toolkit.outputs.lean_sheet import clip
 from toolkit.outputs.numbers import format_date
@@ -19,10 +20,19 @@ from toolkit.outputs.sheets import (
     write_title,
 )
 from toolkit.outputs.styles import StyleBook
-from toolkit.outputs.view import LEVEL_CODES, CandidateLine, Digest, QuotaLine
+from toolkit.outputs.view import LEVEL_CODES, CandidateLine, CellRatingLine, Digest, QuotaLine
 
 HEADER_ROW = 3
 YEAR_LABEL = "Năm đánh giá, xếp loại"
+#: the level a cell's conditions on its members' results are for (R16: a cell is HTXSNV only
+#: if enough of its members are rated HTNV and HTTNV or above); they matter to no other level
+CONDITIONS_LEVEL = RatingLevel.HTXSNV.value
+CONDITIONS_LABEL = f"Điều kiện để chi bộ đạt {CONDITIONS_LEVEL}"
+
+
+def conditions_matter(rating: CellRatingLine) -> bool:
+    """True when a cell proposed the level its conditions are for, and missed one of them."""
+    return rating.level == CONDITIONS_LEVEL and rating.conditions_broken > 0
 
 
 def subtitle(digest: Digest) -> str:
@@ -112,8 +122,8 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column("Mẫu số", 8, "int"),
         Column("Kết quả biểu quyết", 22, "text_wrap"),
         Column("Mức đề xuất", 10, "level"),
-        Column("Số điều kiện không đạt", 10, "int"),
-        Column("Điều kiện về kết quả xếp loại đảng viên", 60, "text_wrap"),
+        Column(f"Số điều kiện {CONDITIONS_LEVEL} không đạt", 10, "int"),
+        Column(f"{CONDITIONS_LABEL} (kết quả xếp loại đảng viên)", 60, "text_wrap"),
     )
     rows = [
         (
@@ -134,7 +144,7 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         )
         for c in digest.cell_ratings
     ]
-    tones = ["warning" if c.conditions_broken else "" for c in digest.cell_ratings]
+    tones = ["warning" if conditions_matter(c) else "" for c in digest.cell_ratings]
     write_title(ws, book, "Đánh giá, xếp loại chi bộ", subtitle(digest))
     return write_table(wb, ws, book, columns, rows, tones=tones)
 
