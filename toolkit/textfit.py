@@ -13,7 +13,6 @@ into pixels with that font's digit width (8 px for Times New Roman 12, 7 px for 
 
 from __future__ import annotations
 
-import functools
 import math
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -71,11 +70,25 @@ def _char_em(table: dict[str, float], char: str) -> float:
     return table.get(base, _UNKNOWN)
 
 
-@functools.lru_cache(maxsize=65536)
+#: a word's width in em, by style: words repeat (Vietnamese writes short syllables), so each
+#: is measured once; emptied when full, so that names do not grow it without end
+_WORDS: dict[str, dict[str, float]] = {style: {} for style in WIDTHS}
+#: (text, room, style) → lines: a table's texts repeat from row to row
+_LINES: dict[tuple[str, float, str], int] = {}
+_CACHE_MAX = 50_000
+
+
 def _word_em(word: str, style: str) -> float:
-    """A word's width in em (words repeat: Vietnamese writes short syllables)."""
-    table = _EM[style]
-    return sum(_char_em(table, c) for c in word)
+    """A word's width in em."""
+    known = _WORDS[style]
+    width = known.get(word)
+    if width is None:
+        table = _EM[style]
+        width = sum(_char_em(table, c) for c in word)
+        if len(known) >= _CACHE_MAX:
+            known.clear()
+        known[word] = width
+    return width
 
 
 def text_points(text: str, font: Font) -> float:
@@ -97,15 +110,29 @@ def line_count(text: str, room: float, font: Font) -> int:
     """How many lines ``text`` takes when wrapped in ``room`` points."""
     if len(text) * font.size <= room and "\n" not in text:
         return 1  # no character is wider than an em: the usual short text needs no measuring
-    style = font.style
+    key = (text, room, font.style)
+    lines = _LINES.get(key)
+    if lines is None:
+        lines = _wrap(text, room / font.size, font.style)
+        if len(_LINES) >= _CACHE_MAX:
+            _LINES.clear()
+        _LINES[key] = lines
+    return lines
+
+
+def _wrap(text: str, limit: float, style: str) -> int:
+    """Lines of ``text`` broken greedily at spaces in ``limit`` em (a word wider than that
+    breaks between its letters), as both clients break them."""
+    known = _WORDS[style]
     space = _EM[style][" "]
-    limit = room / font.size  # in em
     lines = 0
     for paragraph in text.split("\n"):
         lines += 1
         used = -space
         for word in paragraph.split(" "):
-            width = _word_em(word, style)
+            width = known.get(word)
+            if width is None:
+                width = _word_em(word, style)
             if used + space + width <= limit:
                 used += space + width
                 continue
@@ -155,19 +182,21 @@ class RowFit:
     ) -> None:
         #: (column index, room in points, font) of each wrapped column
         self.columns = [(col, column_points(w, digit_pixels, reserved), f) for col, w, f in wrapped]
+        # the hot loop's view: the most characters sure to fit on a line (none is wider than
+        # an em), and the style's name
+        self._fast = [(col, room, font, room / font.size) for col, room, font in self.columns]
 
     def __call__(self, values: Sequence[object]) -> float | None:
-        tallest: tuple[int, Font] | None = None
-        for col, room, font in self.columns:
-            text = values[col] if col < len(values) else None
-            if not text or not isinstance(text, str):
-                continue
+        tallest = 0.0
+        width = len(values)
+        for col, room, font, sure in self._fast:
+            text = values[col] if col < width else None
+            if type(text) is not str or len(text) <= sure:
+                continue  # not a text, or a text too short to wrap: most cells
             lines = line_count(text, room, font)
-            if lines > 1 and (
-                tallest is None or lines_points(lines, font) > lines_points(*tallest)
-            ):
-                tallest = (lines, font)
-        return None if tallest is None else lines_points(*tallest)
+            if lines > 1:
+                tallest = max(tallest, lines_points(lines, font))
+        return tallest or None
 
 
 def digit_pixels(font_size: float) -> int:
