@@ -1,4 +1,4 @@
-"""How the leaders' workbooks print: a wide table at full size across pages with the cell's
+"""How the workbooks print (the leaders' and the secretaries'): a wide table at full size across pages with the cell's
 code and name repeated on the left, a narrow one a page wide; charts that neither cover each
 other nor break across a page. Read from the packages' XML, as a printer driver reads it."""
 
@@ -9,6 +9,7 @@ import re
 import zipfile
 
 import pytest
+from bad_inputs.clean import roster
 from builders import lien_chieu
 from test_outputs_summary import digest_of
 
@@ -20,6 +21,8 @@ from toolkit.outputs.summary_xlsx import (
     SHEET_CHARTS,
     write_summary,
 )
+from toolkit.rulebook import load_ruleset
+from toolkit.workbooks.generate import write_cell_workbook as write_template
 
 EMU_PER_PIXEL = 9525
 DEFAULT_ROW_PIXELS = 20
@@ -103,3 +106,18 @@ def test_the_per_cell_chart_starts_a_page_and_fits_on_it(summary: dict[str, str]
     top, bottom = (int(o) / EMU_PER_PIXEL for o in offsets[-2:])
     height = (cells[3] - cells[1]) * DEFAULT_ROW_PIXELS + bottom - top  # rows below the table
     assert 300 <= height <= PAGE_HEIGHT_PIXELS
+
+
+def test_a_wide_template_table_prints_across_pages_with_its_members_on_the_left() -> None:
+    the_roster = roster()
+    out = io.BytesIO()
+    write_template("self_assessment", the_roster.tree.units["CB01"],
+                   the_roster.members_of("CB01"), 2025, load_ruleset(2025), out)  # fmt: skip
+    with zipfile.ZipFile(out) as package:
+        parts = {n: package.read(n).decode() for n in package.namelist() if n.endswith(".xml")}
+    xml = sheet_xml(parts, "Tự đánh giá")
+    assert "fitToPage" not in xml and 'pageOrder="overThenDown"' in xml
+    # number, code, name and membership: the prefilled columns, frozen on screen too
+    assert print_titles(parts, "Tự đánh giá") == "'Tự đánh giá'!$A:$D,'Tự đánh giá'!$1:$4"
+    # the form beside it fits a page's width
+    assert '<pageSetUpPr fitToPage="1"/>' in sheet_xml(parts, "Chi bộ")

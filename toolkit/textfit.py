@@ -199,6 +199,11 @@ class RowFit:
         return tallest or None
 
 
+def printed_pixels(widths: Iterable[float], digit_pixels: int = 7) -> int:
+    """How wide columns ``widths`` characters wide print at 100 %, in pixels (96 an inch)."""
+    return sum(int((w + 5 / 7) * digit_pixels + 0.5) for w in widths)
+
+
 def digit_pixels(font_size: float) -> int:
     """The width of a digit of Times New Roman at ``font_size`` points, in screen pixels (a
     digit is half an em; 96 pixels to the inch)."""

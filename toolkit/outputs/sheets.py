@@ -17,7 +17,7 @@ from typing import Any
 
 from toolkit.outputs.lean_sheet import clip, column_letter, excel_day, table_cells
 from toolkit.outputs.styles import DEFAULT_FORMAT, StyleBook, wrapped_font
-from toolkit.textfit import FILTER_BUTTON, RowFit, digit_pixels
+from toolkit.textfit import FILTER_BUTTON, RowFit, digit_pixels, printed_pixels
 
 #: the default font's digit width in pixels: how both clients size a column
 DIGIT_PIXELS = digit_pixels(DEFAULT_FORMAT["font_size"])
@@ -110,11 +110,6 @@ def row_fit(columns: Sequence[Column]) -> RowFit:
     return RowFit(((col, w, f) for col, w, f in wrapped if f is not None), DIGIT_PIXELS)
 
 
-def printed_pixels(columns: Sequence[Column]) -> int:
-    """How wide ``columns`` print at 100 %, in pixels (96 to the inch)."""
-    return sum(int((c.width + 5 / 7) * DIGIT_PIXELS + 0.5) for c in columns)
-
-
 def print_setup(
     ws: Any,
     header_row: int | None = None,
@@ -132,7 +127,7 @@ def print_setup(
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    if printed_pixels(columns) > PAGE_PIXELS:
+    if printed_pixels((c.width for c in columns), DIGIT_PIXELS) > PAGE_PIXELS:
         ws.print_across()
         if title_cols:
             ws.repeat_columns(0, title_cols - 1)

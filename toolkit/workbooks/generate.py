@@ -19,6 +19,7 @@ from toolkit import __version__
 from toolkit.errors import OutputError, os_reason
 from toolkit.model import Member, Membership, OrgUnit, Roster
 from toolkit.rulebook import RuleSet, load_ruleset
+from toolkit.textfit import printed_pixels
 from toolkit.workbooks import guides
 from toolkit.workbooks.declarations import (
     INSTRUCTIONS_SHEET,
@@ -34,6 +35,7 @@ from toolkit.workbooks.declarations import (
 )
 from toolkit.workbooks.identity import IDENTITY_SHEET, Identity, roster_hash, safe_file_stem
 from toolkit.workbooks.styles import (
+    DIGIT_PIXELS,
     FONT,
     FORMATS,
     PAPER_A4,
@@ -50,6 +52,9 @@ Target = Path | str | IO[bytes]
 INSTRUCTIONS_WIDTH = 84
 #: the form sheets' columns: label, value, help (together, an A4 page in landscape)
 FORM_WIDTHS = (50.0, 24.0, 50.0)
+#: what an A4 page prints between margins of 0.5 in, in pixels (96 to the inch)
+PORTRAIT_PIXELS = int((8.27 - 1.0) * 96)
+LANDSCAPE_PIXELS = int((11.69 - 1.0) * 96)
 #: the least height of a table's header row (points)
 HEADER_LEAST = 30.0
 #: the fixed "created" date of a blank roster (cell workbooks use 1 January of the rating year)
@@ -140,11 +145,29 @@ class _Book:
             cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
             raise OutputError(f"Không ghi được biểu mẫu: {os_reason(cause)}.") from None
 
-    def _print(self, ws: Any, *, landscape: bool, repeat: int | None = None) -> None:
+    def _print(
+        self,
+        ws: Any,
+        *,
+        landscape: bool,
+        repeat: int | None = None,
+        widths: Sequence[float] = (),
+        title_cols: int = 0,
+    ) -> None:
+        """A4, a page wide; a table wider than the page (``widths``) prints at full size
+        across pages instead, left to right, its first ``title_cols`` columns (the member's
+        number, code and name) repeated on the left of each."""
         ws.set_paper(PAPER_A4)
         if landscape:
             ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        if printed_pixels(widths, DIGIT_PIXELS) > (
+            LANDSCAPE_PIXELS if landscape else PORTRAIT_PIXELS
+        ):
+            ws.print_across()
+            if title_cols:
+                ws.repeat_columns(0, title_cols - 1)
+        else:
+            ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.set_footer("&C&P/&N")
         if repeat is not None:
@@ -269,8 +292,10 @@ class _Book:
         for col, column in enumerate(columns):
             if column.is_input:
                 ws.data_validation(first, col, last, col, validation(column))
-        ws.freeze_panes(first, frozen_cols or (2 if roster else 0))
-        self._print(ws, landscape=True, repeat=header)
+        frozen_cols = frozen_cols or (2 if roster else 0)
+        ws.freeze_panes(first, frozen_cols)
+        widths = [c.width for c in columns]
+        self._print(ws, landscape=True, repeat=header, widths=widths, title_cols=frozen_cols)
         ws.protect("", ROSTER_PROTECTION if roster else PROTECTION)
         return ws
 
@@ -325,7 +350,8 @@ class _Book:
         if members:
             ws.data_validation(first, 1, last, width - 1, validation(choice))
         ws.freeze_panes(first, 1)
-        self._print(ws, landscape=True, repeat=id_row + 1)
+        widths = [paper.width, *[choice.width] * len(members)]
+        self._print(ws, landscape=True, repeat=id_row + 1, widths=widths, title_cols=1)
         ws.protect("", PROTECTION)
 
 
