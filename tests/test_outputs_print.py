@@ -22,6 +22,8 @@ from toolkit.outputs.summary_xlsx import (
     write_summary,
 )
 from toolkit.rulebook import load_ruleset
+from toolkit.workbooks.declarations import column_letter, features_for, load_declaration
+from toolkit.workbooks.generate import first_page
 from toolkit.workbooks.generate import write_cell_workbook as write_template
 
 EMU_PER_PIXEL = 9525
@@ -118,6 +120,16 @@ def test_a_wide_template_table_prints_across_pages_with_its_members_on_the_left(
     xml = sheet_xml(parts, "Tự đánh giá")
     assert "fitToPage" not in xml and 'pageOrder="overThenDown"' in xml
     # number, code, name and membership: the prefilled columns, frozen on screen too
-    assert print_titles(parts, "Tự đánh giá") == "'Tự đánh giá'!$A:$D,'Tự đánh giá'!$1:$4"
+    assert print_titles(parts, "Tự đánh giá") == "'Tự đánh giá'!$A:$D,'Tự đánh giá'!$4:$4"
+    # the title and the note over the table are merged over the first page's columns only
+    rules = load_ruleset(2025)
+    layout = load_declaration("self_assessment").layout(
+        "members", features_for(rules.uses_scores, rules.scores_required)
+    )
+    span = first_page([c.width for c in layout.columns])
+    assert 4 < span < len(layout.columns)
+    last = column_letter(span - 1)
+    merged = re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"/>', xml)
+    assert merged == [f"A1:{last}1", f"A2:{last}2", f"A3:{last}3"]
     # the form beside it fits a page's width
     assert '<pageSetUpPr fitToPage="1"/>' in sheet_xml(parts, "Chi bộ")

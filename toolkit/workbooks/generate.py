@@ -160,9 +160,10 @@ class _Book:
         ws.set_paper(PAPER_A4)
         if landscape:
             ws.set_landscape()
-        if printed_pixels(widths, DIGIT_PIXELS) > (
+        across = printed_pixels(widths, DIGIT_PIXELS) > (
             LANDSCAPE_PIXELS if landscape else PORTRAIT_PIXELS
-        ):
+        )
+        if across:
             ws.print_across()
             if title_cols:
                 ws.repeat_columns(0, title_cols - 1)
@@ -171,7 +172,9 @@ class _Book:
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.set_footer("&C&P/&N")
         if repeat is not None:
-            ws.repeat_rows(0, repeat)
+            # across pages, the titles and the note (merged over the first page's columns)
+            # print once: repeated, the next pages would show them cut
+            ws.repeat_rows(repeat if across else 0, repeat)
 
     def _titles(self, ws: Any, title: str, subtitle: str, width: int) -> None:
         if width > 1:
@@ -256,7 +259,7 @@ class _Book:
         sheet = layout.sheet
         ws = self.book.add_worksheet(sheet.name)
         columns = layout.columns
-        self._titles(ws, sheet.title, subtitle, len(columns))
+        self._titles(ws, sheet.title, subtitle, first_page([c.width for c in columns]))
         header = sheet.header_row - 1
         if note and header >= 3:  # the row between the titles and the header
             self._note(ws, header - 1, note, [c.width for c in columns])
@@ -300,10 +303,11 @@ class _Book:
         return ws
 
     def _note(self, ws: Any, row: int, text: str, widths: Sequence[float]) -> None:
-        """A note across the table's width, as tall as its text."""
-        ws.set_row(row, row_fit([(sum(widths), "note")])([text]))
-        if len(widths) > 1:
-            ws.merge_range(row, 0, row, len(widths) - 1, text, self.fmt["note"])
+        """A note across the table's first printed page, as tall as its text."""
+        span = first_page(widths)
+        ws.set_row(row, row_fit([(sum(widths[:span]), "note")])([text]))
+        if span > 1:
+            ws.merge_range(row, 0, row, span - 1, text, self.fmt["note"])
         else:
             ws.write_string(row, 0, text, self.fmt["note"])
 
@@ -322,7 +326,9 @@ class _Book:
         paper, names, choice = layout.columns
         ws = self.book.add_worksheet(sheet.name)
         width = len(members) + 1
-        self._titles(ws, sheet.title, subtitle, width)
+        self._titles(
+            ws, sheet.title, subtitle, first_page([paper.width, *[choice.width] * len(members)])
+        )
         id_row = sheet.header_row - 1
         ws.write_string(id_row, 0, paper.label, self.fmt["header"])
         ws.write_string(id_row + 1, 0, names.label, self.fmt["header"])
@@ -353,6 +359,17 @@ class _Book:
         widths = [paper.width, *[choice.width] * len(members)]
         self._print(ws, landscape=True, repeat=id_row + 1, widths=widths, title_cols=1)
         ws.protect("", PROTECTION)
+
+
+def first_page(widths: Sequence[float]) -> int:
+    """How many of a table's first columns print on its first page (landscape, full size): a
+    title or note merged over them is read whole, however wide the table prints."""
+    span = 0
+    while (
+        span < len(widths) and printed_pixels(widths[: span + 1], DIGIT_PIXELS) <= LANDSCAPE_PIXELS
+    ):
+        span += 1
+    return max(span, 1)
 
 
 def _member_record(number: int, member: Member) -> dict[str, object]:
