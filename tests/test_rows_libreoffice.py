@@ -32,6 +32,8 @@ TOLERANCE = 0.5
 def measured(tmp_path_factory: pytest.TempPathFactory) -> list[list[object]]:
     """[file, sheet, row, height written, height LibreOffice needs, longest text] per row."""
     assert shutil.which("soffice"), "LibreOffice is needed: run `make sysdeps`"
+    bridge = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False)
+    assert bridge.returncode == 0, "LibreOffice's UNO bridge is needed: run `make sysdeps`"
     tmp = tmp_path_factory.mktemp("rows")
     files: list[Path] = [tmp / "blank-roster.xlsx", tmp / "roster.xlsx"]
     write_blank_roster(files[0])
