@@ -1,16 +1,19 @@
 """How the workbooks print (the leaders' and the secretaries'): a wide table at full size across pages with the cell's
 code and name repeated on the left, a narrow one a page wide; charts that neither cover each
-other nor break across a page. Read from the packages' XML, as a printer driver reads it."""
+other nor break across a page; the competent level's decisions a page wide, each row whole; the
+roll-up's tables as the district's. Read from the packages' XML, as a printer driver reads it."""
 
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from bad_inputs.clean import roster
 from builders import lien_chieu
+from conftest import DEMO_WORKBOOKS
 from test_outputs_summary import digest_of
 
 from toolkit.outputs.cell_xlsx import cell_packs, write_cell_workbook
@@ -21,6 +24,7 @@ from toolkit.outputs.summary_xlsx import (
     SHEET_CHARTS,
     write_summary,
 )
+from toolkit.rollup.xlsx import SHEET_COMMITTEES, SHEET_INPUTS, SHEET_ISSUES, SHEET_SUMMARY
 from toolkit.rulebook import load_ruleset
 from toolkit.workbooks.declarations import column_letter, features_for, load_declaration
 from toolkit.workbooks.generate import first_page
@@ -43,6 +47,11 @@ def cell_book() -> dict[str, str]:
     out = io.BytesIO()
     write_cell_workbook(cell_packs(digest_of(lien_chieu()))[0], out)
     with zipfile.ZipFile(out) as package:
+        return {n: package.read(n).decode() for n in package.namelist() if n.endswith(".xml")}
+
+
+def xml_parts(source: Path | io.BytesIO) -> dict[str, str]:
+    with zipfile.ZipFile(source) as package:
         return {n: package.read(n).decode() for n in package.namelist() if n.endswith(".xml")}
 
 
@@ -134,3 +143,45 @@ def test_a_wide_template_table_prints_across_pages_with_its_members_on_the_left(
     assert merged == [f"A1:{last}1", f"A2:{last}2", f"A3:{last}3"]
     # the form beside it fits a page's width
     assert '<pageSetUpPr fitToPage="1"/>' in sheet_xml(parts, "Chi bộ")
+
+
+@pytest.mark.parametrize(
+    ("sheet", "titles"),
+    [
+        (SHEET_COMMITTEES, "$A:$C"),  # number, code and name of each committee below
+        (SHEET_ISSUES, "$A:$C"),  # number, severity and code beside the message
+        (SHEET_INPUTS, "$A:$B"),  # number and package beside its SHA-256
+    ],
+)
+def test_the_roll_ups_wide_tables_print_across_pages_with_their_names_on_the_left(
+    demo_district: Path, sheet: str, titles: str
+) -> None:
+    parts = xml_parts(demo_district / DEMO_WORKBOOKS["roll-up tong-hop.xlsx"])
+    xml = sheet_xml(parts, sheet)
+    assert "fitToPage" not in xml
+    assert 'pageOrder="overThenDown"' in xml and 'orientation="landscape"' in xml
+    assert print_titles(parts, sheet) == f"'{sheet}'!{titles},'{sheet}'!$4:$4"
+
+
+def test_the_roll_ups_summary_forms_print_one_page_wide(demo_district: Path) -> None:
+    parts = xml_parts(demo_district / DEMO_WORKBOOKS["roll-up tong-hop.xlsx"])
+    xml = sheet_xml(parts, SHEET_SUMMARY)
+    assert '<pageSetUpPr fitToPage="1"/>' in xml and 'fitToHeight="0"' in xml
+    assert 'orientation="landscape"' in xml and '<pageSetup paperSize="9"' in xml
+
+
+@pytest.mark.parametrize("sheet", ["Cần quyết định", "Đảng viên", "Tổ chức đảng"])
+def test_a_decision_table_prints_a_page_wide_each_row_whole(
+    demo_district: Path, sheet: str
+) -> None:
+    parts = xml_parts(demo_district / DEMO_WORKBOOKS["quyet-dinh.xlsx"])
+    xml = sheet_xml(parts, sheet)
+    # a little wider than the page: scaled to its width, the proposal beside the decision
+    assert '<pageSetUpPr fitToPage="1"/>' in xml and 'fitToHeight="0"' in xml
+    assert 'orientation="landscape"' in xml and "pageOrder" not in xml
+    # the titles and the header on every page, whole since the page shows every column
+    assert print_titles(parts, sheet) == f"'{sheet}'!$1:$4"
+    # the title and subtitle over every column, as the page shows them all
+    last = max(re.findall(r'<col min="\d+" max="(\d+)"', xml), key=int)
+    merged = re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"/>', xml)
+    assert merged == [f"A1:{column_letter(int(last) - 1)}1", f"A2:{column_letter(int(last) - 1)}2"]

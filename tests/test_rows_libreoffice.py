@@ -4,7 +4,9 @@ UNO bridge in ``lo_rows.py``), headers included; LibreOffice does not grow such 
 opens a file, so a row left at its default height would print its lines on top of each other.
 
 The workbooks are the ones a district sees: the blank and a filled roster, both cell templates
-under QĐ 124 and QĐ 366, ``tong-hop.xlsx`` and the per-cell result workbooks.
+under QĐ 124 and QĐ 366, ``tong-hop.xlsx``, the per-cell result workbooks and the competent
+level's ``quyet-dinh.xlsx``; and the one the committee above sees, the roll-up's
+``tong-hop.xlsx``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import pytest
 from bad_inputs.clean import roster, templates
 from builders import with_rejected_cell
+from conftest import DEMO_WORKBOOKS
 from test_outputs_summary import digest_of
 
 from toolkit.outputs.cell_xlsx import cell_packs, write_cell_workbook
@@ -29,7 +32,7 @@ TOLERANCE = 0.5
 
 
 @pytest.fixture(scope="module")
-def measured(tmp_path_factory: pytest.TempPathFactory) -> list[list[object]]:
+def measured(tmp_path_factory: pytest.TempPathFactory, demo_district: Path) -> list[list[object]]:
     """[file, sheet, row, height written, height LibreOffice needs, longest text] per row."""
     assert shutil.which("soffice"), "LibreOffice is needed: run `make sysdeps`"
     bridge = subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True, check=False)
@@ -49,6 +52,9 @@ def measured(tmp_path_factory: pytest.TempPathFactory) -> list[list[object]]:
     for pack in cell_packs(digest):
         files.append(tmp / f"chi-bo-{pack.cell.code}.xlsx")
         write_cell_workbook(pack, files[-1])
+    for name, path in DEMO_WORKBOOKS.items():
+        files.append(tmp / name.replace(" ", "-"))
+        shutil.copy(demo_district / path, files[-1])
     script = Path(__file__).with_name("lo_rows.py")
     done = subprocess.run(
         [SYSTEM_PYTHON, str(script), str(tmp / "profile"), *map(str, files)],

@@ -3,8 +3,9 @@ openxml-audit (its pytest plugin's ``assert_valid_xlsx``), against Office 2019's
 
 One of each: the templates (both kinds, both rule-sets), the blank and a filled roster,
 ``tong-hop.xlsx`` (a district, a district with a rejected cell,
-a district where nobody answered), the per-cell workbooks (rated and rejected) and the lean
-writer's workbook of every kind of cell. A hand-broken copy shows the check can fail.
+a district where nobody answered), the per-cell workbooks (rated and rejected), the lean
+writer's workbook of every kind of cell, the competent level's ``quyet-dinh.xlsx`` and the
+roll-up's ``tong-hop.xlsx`` for the committee above (the demo's). A hand-broken copy shows the check can fail.
 
 Not checked: the pairs the tests fill as a secretary would, which openpyxl saves (standing in
 for the secretary's client). openpyxl writes a font's children in its own order, which
@@ -21,6 +22,7 @@ from pathlib import Path
 import pytest
 from bad_inputs.clean import roster, templates
 from builders import REJECTED, lien_chieu, nothing_returned, with_rejected_cell
+from conftest import DEMO_WORKBOOKS
 from test_outputs_lean_equivalence import every_kind_of_cell
 from test_outputs_summary import digest_of
 
@@ -34,9 +36,10 @@ Check = Callable[[Path | str], None]
 
 
 @pytest.fixture(scope="module")
-def written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def written(tmp_path_factory: pytest.TempPathFactory, demo_district: Path) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("schema")
     files: dict[str, Path] = {"blank roster": tmp / "blank.xlsx", "roster": tmp / "roster.xlsx"}
+    files.update({name: demo_district / path for name, path in DEMO_WORKBOOKS.items()})
     write_blank_roster(files["blank roster"])
     write_roster(roster(), files["roster"])
     for year in (2023, 2025):
@@ -72,6 +75,7 @@ KINDS = [
     "chi-bo CB-THPT",
     f"chi-bo {REJECTED.code}",
     "lean every kind of cell",
+    *DEMO_WORKBOOKS,
 ]
 
 

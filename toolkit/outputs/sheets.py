@@ -95,12 +95,13 @@ def setup_sheet(
     print_setup(ws, repeat, columns=columns, title_cols=freeze_cols)
 
 
-def header_points(columns: Sequence[Column]) -> float:
-    """The header row's height: its tallest wrapped header, and never less than one line."""
+def header_points(columns: Sequence[Column], *, filtered: bool = True) -> float:
+    """The header row's height: its tallest wrapped header, and never less than one line
+    (``filtered``: each header keeps clear of its autofilter's button)."""
     font = wrapped_font("header")
     assert font is not None
     headers = ((col, c.width, font) for col, c in enumerate(columns))
-    fit = RowFit(headers, DIGIT_PIXELS, reserved=FILTER_BUTTON)  # every table has a filter
+    fit = RowFit(headers, DIGIT_PIXELS, reserved=FILTER_BUTTON if filtered else 0.0)
     return max(HEADER_LEAST, fit([c.header for c in columns]) or 0.0)
 
 
