@@ -82,7 +82,7 @@ def test_each_cell_has_counts_shares_quota_and_level(summary: Path) -> None:
     assert (row["HTTNV: số lượng"], row["HTTNV: tỷ lệ"]) == (6, 0.6)
     assert row["Chưa xác định mức (báo cáo cấp trên)"] == 1  # the tie
     assert row["Tỷ lệ HTXSNV/HTTNV"] == 0.5
-    assert row["Số HTXSNV tối đa (20 % số HTTNV)"] == 1
+    assert row["Số HTXSNV tối đa (20% số HTTNV)"] == 1
     assert row["Hạn mức HTXSNV"] == "Vượt 2 (cảnh báo)"
     assert row["Chi bộ đề xuất xếp loại"] == "HTTNV"
     assert row["Tệp kết quả gửi chi bộ"] == "chi-bo/CB-HKB-01.xlsx"

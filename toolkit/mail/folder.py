@@ -57,6 +57,8 @@ class ResultsFolder:
     cells: tuple[CellEntry, ...]
     #: the date the results were produced, when ket-qua.json or manifest.json records one
     generated_on: _dt.date | None = None
+    #: the report without member detail (what the leaders get by mail); "" from older runs
+    report_summary_file: str = ""
 
 
 def read_results(out_dir: str | Path) -> ResultsFolder:
@@ -87,6 +89,7 @@ def read_results(out_dir: str | Path) -> ResultsFolder:
             report_file=str(outputs["report"]),
             cells=cells,
             generated_on=_generated_on(data) or _generated_on(_manifest(root)),
+            report_summary_file=str(outputs.get("report_summary", "")),
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise InputError(

@@ -104,7 +104,19 @@ def plan_messages(
         whom = ", ".join(r.email for r in leaders)
         found = [
             _attachment(folder, folder.summary_file, _name("Tổng hợp xếp loại", folder), whom),
-            _attachment(folder, folder.report_file, _name("Báo cáo xếp loại", folder), whom),
+            # the report's summary when the run wrote one: the full report (member detail)
+            # of a district or a city would pass common mail-size limits
+            _attachment(
+                folder,
+                folder.report_summary_file or folder.report_file,
+                _name(
+                    "Báo cáo tóm tắt xếp loại"
+                    if folder.report_summary_file
+                    else "Báo cáo xếp loại",
+                    folder,
+                ),
+                whom,
+            ),
         ]
         problems = [f for f in found if isinstance(f, Issue)]
         issues += problems
@@ -158,7 +170,9 @@ def _secretary_message(
 def _claims(folder: ResultsFolder) -> Counter[Path]:
     """How many entries name each file; the leaders' files count as claimed already."""
     claims: Counter[Path] = Counter()
-    for relative in (folder.summary_file, folder.report_file):
+    for relative in (folder.summary_file, folder.report_file, folder.report_summary_file):
+        if not relative:
+            continue
         path = _inside(folder, relative)
         if path is not None:
             claims[path] += 2

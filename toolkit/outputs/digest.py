@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
@@ -144,6 +145,7 @@ def build_digest(
         issues_by_unit=issues_by_unit,
         inputs=tuple(_input_line(f) for f in sorted(inputs, key=lambda f: (f.path, f.sha256))),
         grassroots_names=grassroots_names,
+        unrated_roster=dict(Counter(m.cell_code for m in result.rejected_members)),
     )
 
 

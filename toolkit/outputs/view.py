@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from toolkit.model import LEVELS, NotRatedReason
@@ -209,6 +209,8 @@ class Digest:
     inputs: tuple[InputLine, ...]
     #: grassroots code → name, for grouping cells in the report
     grassroots_names: Mapping[str, str]
+    #: cell code → members on the roster, for the cells not rated (rejected or missing)
+    unrated_roster: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def present_cells(self) -> tuple[CellLine, ...]:
