@@ -138,4 +138,4 @@ def test_help_names_the_exit_codes_and_ends_with_examples() -> None:
     result = CliRunner().invoke(main, ["mail", "--help"])
     assert result.exit_code == 0
     assert "Mã thoát: 0 đã gửi hết" in result.stdout
-    assert "xeploai mail ket-qua --config mail.toml --dry-run" in result.stdout.split("Example:")[1]
+    assert "xeploai mail ket-qua --config mail.toml --dry-run" in result.stdout.split("Ví dụ:")[1]

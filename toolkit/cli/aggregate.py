@@ -18,11 +18,10 @@ from toolkit.cli.options import (
     year_option,
 )
 from toolkit.cli.progress import progress_reporter
-from toolkit.run_summary import run_summary
 
 
 @click.command()
-@click.argument("inbox", type=PathParam(exists=True, file_okay=False))
+@click.argument("inbox", metavar="HỘP-THƯ", type=PathParam(exists=True, file_okay=False))
 @roster_option(required=True, help="Tệp danh sách tổ chức đảng và đảng viên (roster).")
 @click.option(
     "-o",
@@ -56,7 +55,7 @@ def aggregate(
     2: lỗi tham số, cấu hình, đọc/ghi tệp.
 
     \b
-    Example:
+    Ví dụ:
       xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/
       xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/ --year 2023 --latest
     """
@@ -74,5 +73,7 @@ def aggregate(
             progress=report,
         )
     if not quiet:
+        from toolkit.run_summary import run_summary  # the issue catalogue: not for --help
+
         click.echo(run_summary(run, lang), nl=False)
     sys.exit(1 if run.problems_found else 0)
