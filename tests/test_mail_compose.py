@@ -271,7 +271,7 @@ def test_cells_left_out_are_told_apart_from_cells_counted_with_warnings(
     assert "  - CB030 — Chi bộ Tổ dân phố 30: chưa gửi hồ sơ\n" in left_out
     flagged = text.split("Đã tổng hợp, có nội dung cần xem lại (5 chi bộ):\n")[1]
     assert flagged.startswith("  - CB002 — Chi bộ Khu dân cư số 2: 1 cảnh báo\n")
-    assert "  - CB007 — Chi bộ Phòng Tư pháp: 1 lỗi\n" in flagged
+    assert "  - CB007 — Chi bộ Phòng Kinh tế: 1 lỗi\n" in flagged
     assert "CB030" not in flagged and "CB006" not in flagged
 
 
