@@ -176,7 +176,9 @@ def _cell_name(
 ) -> str:
     """A cell's name, never one an earlier cell has: a clash takes the next place, person,
     flower or company (the random draws stay the same, so the rest of the demo does too)."""
-    if year >= 2025 and "Chi bộ Phòng Tư pháp" in templates:  # the agencies: a ward's, not a district's
+    if (
+        year >= 2025 and "Chi bộ Phòng Tư pháp" in templates
+    ):  # the agencies: a ward's, not a district's
         templates = names.WARD_AGENCIES
     template = templates[(index // len(names.CELL_TYPES)) % len(templates)]
     picks = [
