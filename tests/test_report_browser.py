@@ -286,6 +286,9 @@ def test_on_a_phone_lists_are_cards_with_the_message_first(browser: Browser, dem
               .map(td => getComputedStyle(td, '::before').content)"""
         )
         assert labels == ["none", "none", '"Chi bộ: "', '"Giá trị: "']  # says what each line is
+        # the filter hides cards as it hides rows
+        page.locator('[data-filter="bang-van-de"] input').fill("hoa phieu")
+        assert page.locator("#bang-van-de tbody tr:visible").count() == 2
         # a cell's name is never squeezed to a word a line: its cell is wider than its words
         name = page.locator("#bang-chi-bo td.name").first
         assert name.evaluate("td => td.getBoundingClientRect().width") >= 120
@@ -388,6 +391,10 @@ def test_printing_gives_the_summary_by_default_and_everything_on_request(
         assert page.locator(".print-note").is_visible()
         summary = pdf_pages(page.pdf(format="A4", landscape=True))
         assert 3 <= summary <= 8, summary  # 82 pages when every member block printed
+        # no page holds only the footer: without it, as many pages
+        page.add_style_tag(content="footer.page { display: none !important; }")
+        assert pdf_pages(page.pdf(format="A4", landscape=True)) == summary
+        page.evaluate("document.querySelector('style:last-of-type').remove()")
         # every table fits the page: Chromium would otherwise shrink the whole print
         assert page_overflow(page) <= 0
         page.emulate_media(media="screen")
