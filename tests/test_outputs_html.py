@@ -146,3 +146,42 @@ def test_a_city_gets_one_detail_page_per_grassroots_organization() -> None:
     assert 'id="cb-CB0000"' in first and 'href="bao-cao/DB000.html#cb-CB0000"' in main
     # the missing cells (one in 50) have no detail section anywhere
     assert "cb-CB0049" not in "".join(pages.values())
+
+
+@pytest.mark.parametrize(
+    ("message", "plain", "refs"),
+    [
+        ("Không có căn cứ.", "Không có căn cứ.", ""),
+        (
+            "Hòa phiếu: chi bộ biểu quyết lại (quy tắc vote-majority, Thực tiễn địa phương "
+            "(chưa có văn bản quy định)).",
+            "Hòa phiếu: chi bộ biểu quyết lại.",
+            "quy tắc vote-majority, Thực tiễn địa phương (chưa có văn bản quy định)",
+        ),
+        (
+            "Cần ít nhất 80% (quy tắc cell-htxsnv-conditions, HD 21-HD/BTCTW (2019), cấu hình "
+            "được). Vượt trần (quy tắc quota, QĐ 366-QĐ/TW Điều 11 khoản 1).",
+            "Cần ít nhất 80%. Vượt trần.",
+            "quy tắc cell-htxsnv-conditions, HD 21-HD/BTCTW (2019), cấu hình được; "
+            "quy tắc quota, QĐ 366-QĐ/TW Điều 11 khoản 1",
+        ),
+    ],
+)
+def test_leaders_read_messages_without_rule_codes(message: str, plain: str, refs: str) -> None:
+    env = make_environment()
+    assert env.from_string("{{ m|loi }}").render(m=message) == plain
+    assert env.from_string("{{ m|can_cu }}").render(m=message) == refs
+
+
+def test_the_summary_variant_has_no_member_detail_and_no_dead_link() -> None:
+    pages = render_report(digest_of(lien_chieu()), summary=True)
+    assert list(pages) == ["bao-cao-tom-tat.html", "bao-cao.html"]
+    summary = pages["bao-cao-tom-tat.html"]
+    assert (
+        '<details class="cell"' not in summary and '<table class="sortable members">' not in summary
+    )
+    assert "xem báo cáo đầy đủ (tệp bao-cao.html" in summary
+    assert 'class="print-choice' not in summary
+    anchors = set(re.findall(r'id="([^"]+)"', summary))
+    assert {h[1:] for h in re.findall(r'href="(#[^"]+)"', summary)} <= anchors
+    assert len(summary) < len(pages["bao-cao.html"]) / 2
