@@ -372,7 +372,10 @@ def test_numbers_a_leader_can_trust(browser: Browser, demo: Path) -> None:
         assert "728 đảng viên được đánh giá, xếp loại (gồm 3 chưa xác định mức)" in (
             table.locator("caption").inner_text()
         )
-        assert "ngày họp chi bộ muộn nhất: 16/12/2026" in page.locator("header .meta").first.inner_text()
+        assert (
+            "ngày họp chi bộ muộn nhất: 16/12/2026"
+            in page.locator("header .meta").first.inner_text()
+        )
 
 
 def pdf_pages(pdf: bytes) -> int:
