@@ -426,3 +426,16 @@ def test_the_mailed_summary_has_no_member_detail(browser: Browser, demo: Path) -
         hrefs = page.eval_on_selector_all("a[href^='#']", "as => as.map(a => a.hash.slice(1))")
         assert all(page.locator(f"[id='{h}']").count() == 1 for h in hrefs)
         assert seen.problems == []
+
+
+def test_a_city_summary_is_small_enough_to_mail(browser: Browser, city: Path) -> None:
+    summary = city / "bao-cao-tom-tat.html"
+    full = (city / "bao-cao.html").stat().st_size + sum(
+        p.stat().st_size for p in (city / "bao-cao").glob("*.html")
+    )
+    assert summary.stat().st_size * 3 < full
+    with visit(browser, summary, **PHONE) as seen:
+        assert seen.page.locator("#bang-chi-bo tbody tr").count() == 310
+        assert seen.page.locator("details.cell").count() == 0
+        assert page_overflow(seen.page) == 0
+        assert seen.problems == []
