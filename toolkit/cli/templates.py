@@ -68,7 +68,7 @@ def templates(
     nào (mã thoát 1).
 
     \b
-    Example:
+    Ví dụ:
       xeploai templates --blank roster -o mau/
       xeploai templates --roster danh-sach.xlsx --year 2023 -o gui-chi-bo/
     """
