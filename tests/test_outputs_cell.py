@@ -100,7 +100,7 @@ def test_members_with_votes_proposals_and_explanations(written: dict[str, Path])
     second = rows[1]
     assert second["Số phiếu HTXSNV"] == 9 and second["Mẫu số"] == 11
     assert second["Mức đề xuất"] == "HTXSNV"
-    assert second["Giải thích"].startswith("Đề xuất HTXSNV: 9/11 phiếu (81,8 %)")
+    assert second["Giải thích"].startswith("Đề xuất HTXSNV: 9/11 phiếu (81,8%)")
     formula_cell = ws.cell(row=7, column=3)
     assert formula_cell.value == FORMULA_NAME and formula_cell.data_type == "s"
 

@@ -79,7 +79,7 @@ def templates(
     lỗi thì không tạo tệp nào (mã thoát 1).
 
     \b
-    Example:
+    Ví dụ:
       xeploai templates --blank roster -o mau/
       xeploai templates --roster danh-sach.xlsx --year 2023 -o gui-chi-bo/
       xeploai templates --roster danh-sach.xlsx --year 2023 -o gui-chi-bo/ --only CB07

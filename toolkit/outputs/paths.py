@@ -9,6 +9,8 @@ from toolkit.model import normalize_text, strip_accents
 
 SUMMARY = "tong-hop.xlsx"
 REPORT = "bao-cao.html"
+#: the report without member detail: what travels by e-mail to the leaders
+REPORT_SUMMARY = "bao-cao-tom-tat.html"
 REPORT_PARTS_DIR = "bao-cao"
 CELLS_DIR = "chi-bo"
 RESULTS_JSON = "ket-qua.json"

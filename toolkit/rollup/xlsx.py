@@ -49,11 +49,12 @@ def title(result: RollupResult) -> str:
     return f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {result.year}"
 
 
-def subtitle(result: RollupResult) -> str:
+def subtitle(result: RollupResult, dated: str = "Lập ngày") -> str:
+    """Committee · rule-set · date, the date after ``dated`` (the report says what it is)."""
     parts = [
         result.committee.name,
         result.ruleset.name,
-        f"Lập ngày {format_date(result.generated_on)}",
+        f"{dated} {format_date(result.generated_on)}",
     ]
     return " · ".join(p for p in parts if p)
 
