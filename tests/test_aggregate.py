@@ -407,18 +407,6 @@ def test_without_a_terminal_progress_is_plain_lines(district: DemoLayout, tmp_pa
     assert "\r" not in err
 
 
-def test_an_output_folder_inside_the_inbox_is_not_read_back(
-    district: DemoLayout, tmp_path: Path
-) -> None:
-    inbox = tmp_path / "inbox"
-    shutil.copytree(district.inbox, inbox)
-    out = inbox / "ket-qua"
-    run("aggregate", inbox, "--roster", district.roster, "-o", out, "-q")
-    run("aggregate", inbox, "--roster", district.roster, "-o", out, "-q")
-    results = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
-    assert not [i for i in results["inputs"] if "ket-qua" in Path(i["path"]).parts]
-
-
 def test_a_clean_district_gives_exit_code_0(tmp_path: Path) -> None:
     layout = build_demo(tmp_path, year=2024, cells=4, seed=3, with_mistakes=False, edge_cases=False)
     # the demo always has one silent cell: drop it from the roster, as if it did not exist

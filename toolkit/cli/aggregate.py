@@ -73,6 +73,8 @@ def aggregate(
             workers=workers,
             progress=report,
         )
+    for notice in run.notices:
+        click.echo(f"Lưu ý: {notice}", err=True)
     if not quiet:
         click.echo(run_summary(run, lang), nl=False)
     sys.exit(1 if run.problems_found else 0)

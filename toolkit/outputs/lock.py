@@ -1,0 +1,134 @@
+"""One run at a time per output folder: a lock file beside it, naming who holds it.
+
+The file ``.<name>.xeploai-lock`` records the holder's process id, host and start time, and the
+holder keeps an advisory lock (``flock``) on it for as long as it runs. The system lets go of
+that lock when the process ends, however it ends: a file found without it was left by a run
+that was killed, and is taken over (``OutputLock.left_by`` says whose it was). Where ``flock``
+does not exist (Windows) a holder on this host is alive if its process is.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.errors import OutputError, os_reason
+from toolkit.outputs.paths import lock_file
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds (or held) a lock: process id, host name, start time (ISO, UTC)."""
+
+    pid: int
+    host: str
+    started: str
+
+    def describe(self) -> str:
+        return f"tiến trình {self.pid} trên máy {self.host}, bắt đầu lúc {self.started}"
+
+    @classmethod
+    def me(cls) -> Holder:
+        now = _dt.datetime.now(_dt.UTC).replace(microsecond=0)
+        return cls(os.getpid(), socket.gethostname(), now.isoformat().replace("+00:00", "Z"))
+
+    @classmethod
+    def parse(cls, text: str) -> Holder | None:
+        try:
+            data = json.loads(text)
+            return cls(int(data["pid"]), str(data["host"]), str(data["started"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+
+
+class OutputLock:
+    """The lock on ``out_dir``, held from ``acquire`` (or ``with``) until ``release``."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.path = lock_file(Path(out_dir))
+        self.out_dir = Path(out_dir)
+        #: the holder of a lock found left behind by a run that ended without letting go
+        self.left_by: Holder | None = None
+        self._fd: int | None = None
+
+    def acquire(self) -> OutputLock:
+        """Take the lock, or ``OutputError`` naming the run that holds it."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            try:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except OSError as exc:
+                raise OutputError(
+                    f"Không tạo được khóa {self.path} cho thư mục kết quả: {os_reason(exc)}."
+                ) from None
+            left = _read(fd)
+            if not _try_lock(fd, left):
+                os.close(fd)
+                holder = left.describe() if left else "một lần chạy khác"
+                raise OutputError(
+                    f"Thư mục kết quả «{self.out_dir}» đang được dùng bởi {holder}. Hãy chờ lần "
+                    f"chạy đó xong (nếu chắc chắn nó đã dừng, xóa tệp khóa {self.path})."
+                )
+            # the holder before us may have removed the file between our open and our lock
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        self.left_by = _read(fd)  # still there: its holder ended without letting go
+        me = json.dumps(Holder.me().__dict__, sort_keys=True).encode("utf-8")
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, me, 0)
+        os.fsync(fd)
+        self._fd = fd
+        return self
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        # removed before letting go: nobody finds our record without the lock
+        self.path.unlink(missing_ok=True)
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self) -> OutputLock:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def _read(fd: int) -> Holder | None:
+    text = os.pread(fd, 4096, 0).decode("utf-8", "replace")
+    return Holder.parse(text) if text.strip() else None
+
+
+def _try_lock(fd: int, left: Holder | None) -> bool:
+    """Whether this process now holds the lock on ``fd``."""
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+    # pragma: no cover - without flock: a record of a live process on this host holds
+    if left is None or left.host != socket.gethostname():
+        return True
+    try:
+        os.kill(left.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
