@@ -54,7 +54,8 @@ class OutputLock:
     """The lock on ``out_dir``, held from ``acquire`` (or ``with``) until ``release``."""
 
     def __init__(self, out_dir: Path) -> None:
-        self.path = lock_file(Path(out_dir))
+        # the real folder's: a link to it and the folder itself share one lock
+        self.path = lock_file(Path(out_dir).resolve())
         self.out_dir = Path(out_dir)
         #: the holder of a lock found left behind by a run that ended without letting go
         self.left_by: Holder | None = None
