@@ -376,60 +376,27 @@ def shared_tmp() -> Iterator[Path]:
     shutil.rmtree(folder, ignore_errors=True)
 
 
-def test_a_folder_nobody_may_list_is_named_and_its_cells_are_not_missing(
-    sets: Sets, shared_tmp: Path
+@pytest.mark.parametrize("named", [True, False], ids=["named-after-a-cell", "naming-no-cell"])
+def test_a_folder_that_cannot_be_listed_is_named_and_the_cells_it_may_hide_are_not_missing(
+    sets: Sets, shared_tmp: Path, named: bool
 ) -> None:
-    """``chmod 000`` does not stop root, so the run is made as the user nobody."""
+    """``chmod 000`` does not stop root, so the run is made as the user nobody. A folder named
+    after a cell holds back that cell; one naming no cell, every cell not received."""
     if os.geteuid() != 0 or shutil.which("setpriv") is None:
         pytest.skip("needs root and setpriv to run aggregate as another user")
     inbox = shared_tmp / "hop-thu"
     shutil.copytree(sets.inbox_a, inbox)
     shutil.copy(sets.layout.roster, shared_tmp / "danh-sach.xlsx")
     (silent,) = sets.layout.district.silent
-    hidden_code, hidden_files = next(
-        (code, files) for code, files in files_by_cell(inbox).items() if code != silent
-    )
-    locked = inbox / f"{hidden_code} gui lai"
+    hidden, files = next((c, f) for c, f in files_by_cell(inbox).items() if c != silent)
+    locked = inbox / (f"{hidden} gui lai" if named else "thu-muc-rieng")
     locked.mkdir()
-    for path in hidden_files:
+    for path in files if named else ():
         path.rename(locked / path.name)
     for path in shared_tmp.rglob("*"):
         path.chmod(0o755 if path.is_dir() else 0o644)
     locked.chmod(0)
-    out_parent = shared_tmp / "ra"
-    out_parent.mkdir()
-    out_parent.chmod(0o777)
-    done = subprocess.run(
-        ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-         *command(inbox, "--roster", shared_tmp / "danh-sach.xlsx", "-o", out_parent / "kq",
-                  "-q", "--workers", "1")],
-        env={**environment(), "HOME": str(shared_tmp)},
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 1, done.stderr
-    results = json.loads((out_parent / "kq" / "ket-qua.json").read_text(encoding="utf-8"))
-    unreadable = [i for i in results["issues"] if i["code"] == "folder-unreadable"]
-    assert [i["file"] for i in unreadable] == [f"{hidden_code} gui lai"]
-    assert "Permission denied" in unreadable[0]["message"]
-    status = {c["code"]: c["status"] for c in results["cells"]}
-    assert status[hidden_code] == "errors"  # held back by the folder named after it
-    assert status[silent] == "missing"  # the folder names another cell: this one sent nothing
-    assert results["totals"]["cells_missing"] == 1
-
-
-def test_a_folder_naming_no_cell_holds_back_every_cell_not_received(
-    sets: Sets, shared_tmp: Path
-) -> None:
-    if os.geteuid() != 0 or shutil.which("setpriv") is None:
-        pytest.skip("needs root and setpriv to run aggregate as another user")
-    inbox = shared_tmp / "hop-thu"
-    shutil.copytree(sets.inbox_a, inbox)
-    shutil.copy(sets.layout.roster, shared_tmp / "danh-sach.xlsx")
-    (inbox / "thu-muc-rieng").mkdir()
-    for path in shared_tmp.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    (inbox / "thu-muc-rieng").chmod(0)
-    (shared_tmp / "ra").mkdir(mode=0o777)
+    (shared_tmp / "ra").mkdir()
     (shared_tmp / "ra").chmod(0o777)
     done = subprocess.run(
         ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
@@ -440,11 +407,22 @@ def test_a_folder_naming_no_cell_holds_back_every_cell_not_received(
     )  # fmt: skip
     assert done.returncode == 1, done.stderr
     results = json.loads((shared_tmp / "ra" / "kq" / "ket-qua.json").read_text(encoding="utf-8"))
-    (silent,) = sets.layout.district.silent
-    assert {c["code"]: c["status"] for c in results["cells"]}[silent] == "errors"
-    held = [i for i in results["issues"] if i["code"] == "return-unreadable"]
-    assert [(i["unit_code"], i["value"]) for i in held] == [(silent, "thu-muc-rieng")]
-    assert results["totals"]["cells_missing"] == 0
+    unreadable = [i for i in results["issues"] if i["code"] == "folder-unreadable"]
+    assert [i["file"] for i in unreadable] == [locked.name]
+    assert "Permission denied" in unreadable[0]["message"]
+    status = {c["code"]: c["status"] for c in results["cells"]}
+    held = {
+        i["unit_code"]: i["value"] for i in results["issues"] if i["code"] == "return-unreadable"
+    }
+    if named:
+        assert held == {hidden: locked.name}
+        assert status[hidden] == "errors"  # its files are in there: not "chưa gửi"
+        assert status[silent] == "missing"  # the folder names another cell
+        assert results["totals"]["cells_missing"] == 1
+    else:
+        assert held == {silent: locked.name}  # it may be in there
+        assert status[silent] == "errors"
+        assert results["totals"]["cells_missing"] == 0
 
 
 # ---------------------------------------------------------------------------------------------
