@@ -488,3 +488,28 @@ def test_mail_does_not_write_its_sent_log_while_a_run_holds_the_folder(
     assert result.exit_code == 2
     assert f"đang được dùng bởi tiến trình {os.getpid()} trên máy {HOST}" in result.stderr
     assert digests(out) == {**sets.a, **LOGGED}
+
+
+@pytest.mark.parametrize("command_name", ["status", "validate"])
+def test_status_and_validate_name_what_cannot_be_read_too(
+    sets: Sets, tmp_path: Path, command_name: str
+) -> None:
+    inbox = tmp_path / "hop-thu"
+    shutil.copytree(sets.inbox_a, inbox)
+    (silent,) = sets.layout.district.silent
+    os.mkfifo(inbox / "ong dan.xlsx")
+    (inbox / f"{silent} tu danh gia.xlsx").symlink_to("/mnt/usb/khong-con.xlsx")
+    more = ["--roster", str(sets.layout.roster)] if command_name == "status" else []
+    result = CliRunner().invoke(main, [command_name, str(inbox), *more, "--format", "json"])
+    assert result.exit_code == 1, result.output
+    data = json.loads(result.stdout)
+    if command_name == "status":
+        assert {c["code"]: c["state"] for c in data["cells"]}[silent] == "unreadable"
+        assert silent not in data["missing"]
+        text = CliRunner().invoke(main, ["status", str(inbox), *more]).stdout
+        assert "Chi bộ chưa rõ đã gửi hay chưa (có tệp, thư mục không đọc được):" in text
+        assert f"{silent} tu danh gia.xlsx" in text
+    else:
+        codes = {(i["code"], Path(f["path"]).name) for f in data["files"] for i in f["issues"]}
+        assert ("not-a-regular-file", "ong dan.xlsx") in codes
+        assert ("link-broken", f"{silent} tu danh gia.xlsx") in codes

@@ -215,17 +215,36 @@ def test_a_second_holder_is_refused_with_the_first_named(tmp_path: Path) -> None
     assert not lock_file(out).exists()  # released: the file goes with it
 
 
-def test_a_lock_left_by_a_killed_process_is_taken_over(tmp_path: Path) -> None:
+KILLED_HOLDER = """
+import os, signal, sys, time
+from pathlib import Path
+from toolkit.outputs.lock import OutputLock
+OutputLock(Path(sys.argv[1])).acquire()
+grandchild = os.fork()
+if grandchild == 0:  # a reader or writer process, still running when its parent is killed
+    os.close(1)
+    os.close(2)
+    time.sleep(60)
+    os._exit(0)
+print(os.getpid(), grandchild, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_lock_left_by_a_killed_process_is_taken_over_while_its_child_lives(
+    tmp_path: Path,
+) -> None:
     out = tmp_path / "ket-qua"
-    code = (
-        "import os, signal, sys; from pathlib import Path; "
-        "from toolkit.outputs.lock import OutputLock; "
-        "OutputLock(Path(sys.argv[1])).acquire(); os.kill(os.getpid(), signal.SIGKILL)"
+    child = subprocess.run(
+        [sys.executable, "-c", KILLED_HOLDER, str(out)], capture_output=True, text=True, check=False
     )
-    child = subprocess.run([sys.executable, "-c", code, str(out)], check=False)
     assert child.returncode == -signal.SIGKILL
+    holder, grandchild = (int(n) for n in child.stdout.split())
     assert lock_file(out).exists()
-    with OutputLock(out) as lock:
-        assert lock.left_by is not None
-        assert lock.left_by.host == socket.gethostname()
-        assert lock.left_by.pid != os.getpid()
+    try:
+        os.kill(grandchild, 0)  # alive, with the lock file open
+        with OutputLock(out) as lock:
+            assert lock.left_by is not None
+            assert (lock.left_by.pid, lock.left_by.host) == (holder, socket.gethostname())
+    finally:
+        os.kill(grandchild, signal.SIGKILL)

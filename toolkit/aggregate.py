@@ -171,7 +171,7 @@ def _aggregate(
             files, roster, year, rules, latest=latest, workers=workers, progress=report,
             ahead=ahead, early=rate_early,
         )  # fmt: skip
-    collected = settle_unreadable(collected, found.unreadable, inbox)
+    collected = settle_unreadable(collected, found.unreadable, [inbox])
     foreign = foreign_roster(collected, roster_path)
     if foreign:
         raise InputError(foreign)

@@ -1,15 +1,19 @@
 """One run at a time per output folder: a lock file beside it, naming who holds it.
 
 The file ``.<name>.xeploai-lock`` records the holder's process id, host and start time, and the
-holder keeps an advisory lock (``flock``) on it for as long as it runs. The system lets go of
-that lock when the process ends, however it ends: a file found without it was left by a run
-that was killed, and is taken over (``OutputLock.left_by`` says whose it was). Where ``flock``
-does not exist (Windows) a holder on this host is alive if its process is.
+holder keeps a POSIX record lock (``lockf``) on it for as long as it runs. The system lets go of
+that lock when the process ends, however it ends, and a process's children never inherit it (a
+reader or writer process left behind by a killed run cannot keep the folder locked): a file
+found without it was left by a run that was killed, and is taken over (``OutputLock.left_by``
+says whose it was). A record lock does not keep out the process that holds it, so this process
+remembers its own. Where ``fcntl`` does not exist (Windows) a holder on this host is alive if
+its process is.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import errno
 import json
 import os
 import socket
@@ -50,6 +54,10 @@ class Holder:
             return None
 
 
+#: the lock files this process holds, and as whom
+_HELD: dict[Path, Holder] = {}
+
+
 class OutputLock:
     """The lock on ``out_dir``, held from ``acquire`` (or ``with``) until ``release``."""
 
@@ -63,6 +71,8 @@ class OutputLock:
 
     def acquire(self) -> OutputLock:
         """Take the lock, or ``OutputError`` naming the run that holds it."""
+        if self.path in _HELD:
+            raise self._busy(_HELD[self.path])
         self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
             try:
@@ -74,11 +84,7 @@ class OutputLock:
             left = _read(fd)
             if not _try_lock(fd, left):
                 os.close(fd)
-                holder = left.describe() if left else "một lần chạy khác"
-                raise OutputError(
-                    f"Thư mục kết quả «{self.out_dir}» đang được dùng bởi {holder}. Hãy chờ lần "
-                    f"chạy đó xong (nếu chắc chắn nó đã dừng, xóa tệp khóa {self.path})."
-                )
+                raise self._busy(left)
             # the holder before us may have removed the file between our open and our lock
             try:
                 same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
@@ -88,12 +94,20 @@ class OutputLock:
                 break
             os.close(fd)
         self.left_by = _read(fd)  # still there: its holder ended without letting go
-        me = json.dumps(Holder.me().__dict__, sort_keys=True).encode("utf-8")
+        me = Holder.me()
         os.ftruncate(fd, 0)
-        os.pwrite(fd, me, 0)
+        os.pwrite(fd, json.dumps(me.__dict__, sort_keys=True).encode("utf-8"), 0)
         os.fsync(fd)
         self._fd = fd
+        _HELD[self.path] = me
         return self
+
+    def _busy(self, holder: Holder | None) -> OutputError:
+        who = holder.describe() if holder else "một lần chạy khác"
+        return OutputError(
+            f"Thư mục kết quả «{self.out_dir}» đang được dùng bởi {who}. Hãy chờ lần chạy đó "
+            f"xong (nếu chắc chắn nó đã dừng, xóa tệp khóa {self.path})."
+        )
 
     def release(self) -> None:
         if self._fd is None:
@@ -102,6 +116,7 @@ class OutputLock:
         self.path.unlink(missing_ok=True)
         os.close(self._fd)
         self._fd = None
+        _HELD.pop(self.path, None)
 
     def __enter__(self) -> OutputLock:
         return self.acquire()
@@ -119,17 +134,21 @@ def _try_lock(fd: int, left: Holder | None) -> bool:
     """Whether this process now holds the lock on ``fd``."""
     if fcntl is not None:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno in (errno.EACCES, errno.EAGAIN):
+                return False
+            # a file system without record locks (some network shares): the record decides
+        else:
+            return True
+    if left is None:
         return True
-    # pragma: no cover - without flock: a record of a live process on this host holds
-    if left is None or left.host != socket.gethostname():
-        return True
+    if left.host != socket.gethostname():
+        return False  # no telling whether it still runs: its user says (the message tells how)
     try:
         os.kill(left.pid, 0)
     except ProcessLookupError:
-        return True
+        return True  # its holder is gone
     except PermissionError:
-        return False
+        return False  # alive, another user's
     return False

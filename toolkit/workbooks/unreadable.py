@@ -26,28 +26,27 @@ from toolkit.workbooks.walk import Unreadable
 UNREADABLE = "unreadable"
 
 
-def shown(path: Path, inbox: Path) -> str:
-    """``path`` as the user knows it: relative to the inbox, with ``/``."""
-    try:
-        return path.relative_to(inbox).as_posix()
-    except ValueError:
-        return str(path)
+def shown(path: Path, roots: Sequence[Path]) -> str:
+    """``path`` as the user knows it: relative to the folder given that holds it, with ``/``."""
+    for root in roots:
+        if path.is_relative_to(root) and path != root:
+            return path.relative_to(root).as_posix()
+    return str(path)
+
+
+def unreadable_issue(entry: Unreadable, shown_as: str) -> Issue:
+    """The issue for an entry the walk could not look at, naming it as ``shown_as``."""
+    return catalogue.make(
+        entry.code, location=Location(shown_as), value=shown_as, reason=entry.reason
+    )
 
 
 def settle_unreadable(
-    collected: InboxResult, entries: Sequence[Unreadable], inbox: Path
+    collected: InboxResult, entries: Sequence[Unreadable], roots: Sequence[Path]
 ) -> InboxResult:
     """``collected`` with an issue for each entry the walk could not look at, and the cells a
     file that could not be read may belong to taken out of ``missing`` (see the module)."""
-    issues = [
-        catalogue.make(
-            e.code,
-            location=Location(shown(e.path, inbox)),
-            value=shown(e.path, inbox),
-            reason=e.reason,
-        )
-        for e in entries
-    ]
+    issues = [unreadable_issue(e, shown(e.path, roots)) for e in entries]
     not_opened = {i.location.file for i in collected.issues if i.code == "input-not-readable"}
     paths = [e.path for e in entries if e.may_hide_a_return] + [
         Path(f.path)
@@ -69,11 +68,11 @@ def settle_unreadable(
     owners: dict[str, list[str]] = {}
     anyone: list[str] = []
     for path in [*paths, *(e.path for e in entries if not e.may_hide_a_return)]:
-        owner = _named_cell(shown(path, inbox), cells)
+        owner = _named_cell(shown(path, roots), cells)
         if owner:
-            owners.setdefault(owner, []).append(shown(path, inbox))
+            owners.setdefault(owner, []).append(shown(path, roots))
         elif path in paths:
-            anyone.append(shown(path, inbox))
+            anyone.append(shown(path, roots))
     held: dict[str, list[str]] = {}
     for status in collected.cells:
         if status.state == "missing" and (anyone or status.cell.code in owners):
