@@ -336,14 +336,20 @@ def test_aggregate_dot_from_inside_the_inbox_is_refused(sets: Sets, tmp_path: Pa
     assert digests(inbox) == before
 
 
-def test_pipes_links_and_loops_are_named_and_the_cell_they_may_hide_is_not_missing(
-    sets: Sets, tmp_path: Path
-) -> None:
+def hostile_inbox(sets: Sets, tmp_path: Path) -> tuple[Path, str]:
+    """A copy of inbox A with a named pipe and, named after the silent cell, a broken link."""
     inbox = tmp_path / "hop-thu"
     shutil.copytree(sets.inbox_a, inbox)
     (silent,) = sets.layout.district.silent
     os.mkfifo(inbox / "ong dan.xlsx")
     (inbox / f"{silent} bien ban.xlsx").symlink_to("/mnt/usb/khong-con.xlsx")
+    return inbox, silent
+
+
+def test_pipes_links_and_loops_are_named_and_the_cell_they_may_hide_is_not_missing(
+    sets: Sets, tmp_path: Path
+) -> None:
+    inbox, silent = hostile_inbox(sets, tmp_path)
     (inbox / "vong").mkdir()
     (inbox / "vong" / "ve-cha").symlink_to("..")
     (inbox / "chinh-no.xlsx").symlink_to("chinh-no.xlsx")
@@ -494,11 +500,7 @@ def test_mail_does_not_write_its_sent_log_while_a_run_holds_the_folder(
 def test_status_and_validate_name_what_cannot_be_read_too(
     sets: Sets, tmp_path: Path, command_name: str
 ) -> None:
-    inbox = tmp_path / "hop-thu"
-    shutil.copytree(sets.inbox_a, inbox)
-    (silent,) = sets.layout.district.silent
-    os.mkfifo(inbox / "ong dan.xlsx")
-    (inbox / f"{silent} tu danh gia.xlsx").symlink_to("/mnt/usb/khong-con.xlsx")
+    inbox, silent = hostile_inbox(sets, tmp_path)
     more = ["--roster", str(sets.layout.roster)] if command_name == "status" else []
     result = CliRunner().invoke(main, [command_name, str(inbox), *more, "--format", "json"])
     assert result.exit_code == 1, result.output
@@ -508,8 +510,8 @@ def test_status_and_validate_name_what_cannot_be_read_too(
         assert silent not in data["missing"]
         text = CliRunner().invoke(main, ["status", str(inbox), *more]).stdout
         assert "Chi bộ chưa rõ đã gửi hay chưa (có tệp, thư mục không đọc được):" in text
-        assert f"{silent} tu danh gia.xlsx" in text
+        assert f"{silent} bien ban.xlsx" in text
     else:
         codes = {(i["code"], Path(f["path"]).name) for f in data["files"] for i in f["issues"]}
         assert ("not-a-regular-file", "ong dan.xlsx") in codes
-        assert ("link-broken", f"{silent} tu danh gia.xlsx") in codes
+        assert ("link-broken", f"{silent} bien ban.xlsx") in codes
