@@ -73,14 +73,8 @@ class OutputLock:
         """Take the lock, or ``OutputError`` naming the run that holds it."""
         if self.path in _HELD:
             raise self._busy(_HELD[self.path])
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
-            try:
-                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
-            except OSError as exc:
-                raise OutputError(
-                    f"Không tạo được khóa {self.path} cho thư mục kết quả: {os_reason(exc)}."
-                ) from None
+            fd = self._open()
             left = _read(fd)
             if not _try_lock(fd, left):
                 os.close(fd)
@@ -101,6 +95,21 @@ class OutputLock:
         self._fd = fd
         _HELD[self.path] = me
         return self
+
+    def _open(self) -> int:
+        """The lock file, made (with the folders above OUT) if need be."""
+        try:
+            try:
+                return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            except FileNotFoundError:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                return os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            # named as the user gave it: the lock beside it is ours, not theirs
+            said = OSError(exc.errno, exc.strerror, str(self.out_dir))
+            raise OutputError(
+                f"Không ghi được kết quả vào {self.out_dir}: {os_reason(said)}."
+            ) from None
 
     def _busy(self, holder: Holder | None) -> OutputError:
         who = holder.describe() if holder else "một lần chạy khác"

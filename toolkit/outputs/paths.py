@@ -108,7 +108,7 @@ def check_apart(out_dir: Path, inputs: Mapping[str, Path | None]) -> None:
                 "thay mới mỗi lần chạy, không được chứa dữ liệu đầu vào; hãy chọn một thư mục "
                 "riêng (-o)."
             )
-        if path in out.parents:
+        if path in out.parents and path.is_dir():  # under a file: the system says why
             raise OutputError(
                 f"Thư mục kết quả «{out_dir}» nằm trong {label} «{given}»: kết quả sẽ lẫn vào "
                 "dữ liệu đầu vào, hãy chọn một thư mục bên ngoài (-o)."
