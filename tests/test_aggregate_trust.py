@@ -24,12 +24,15 @@ import pytest
 from click.testing import CliRunner
 
 import toolkit
+from toolkit import catalogue
+from toolkit.aggregate import foreign_roster
 from toolkit.cli import main
 from toolkit.demo.build import DemoLayout, build_demo
-from toolkit.model import OrgTree, Roster
+from toolkit.model import InputFile, OrgTree, Roster
 from toolkit.outputs.lock import OutputLock
 from toolkit.outputs.paths import aside_dir, lock_file, staging_dir
 from toolkit.workbooks.generate import write_roster
+from toolkit.workbooks.inbox import InboxResult
 from toolkit.workbooks.read import peek_identity, read_roster
 
 SOURCE = Path(toolkit.__file__).resolve().parents[1]
@@ -515,3 +518,33 @@ def test_status_and_validate_name_what_cannot_be_read_too(
         codes = {(i["code"], Path(f["path"]).name) for f in data["files"] for i in f["issues"]}
         assert ("not-a-regular-file", "ong dan.xlsx") in codes
         assert ("link-broken", f"{silent} bien ban.xlsx") in codes
+
+
+@pytest.mark.parametrize(
+    ("returned", "unknown", "changed", "stops"),
+    [
+        (4, 0, 0, False),
+        (4, 0, 2, False),  # half: a district whose rolls moved a lot, not another roster
+        (4, 0, 3, True),
+        (4, 2, 1, True),
+        (1, 0, 1, False),  # one cell whose members changed is ordinary
+        (2, 2, 0, True),
+    ],
+)
+def test_a_roster_is_the_wrong_one_when_most_cells_that_returned_files_do_not_match(
+    returned: int, unknown: int, changed: int, stops: bool
+) -> None:
+    codes = [f"CB{n:02}" for n in range(returned)]
+    inputs = [
+        InputFile(f"{code}-{kind}.xlsx", "ab", kind=kind, cell_code=code, year=2025,
+                  status="unknown" if i < unknown else "used")
+        for i, code in enumerate(codes)
+        for kind in ("self_assessment", "ballot")
+    ]  # fmt: skip
+    inputs.append(InputFile("nam-truoc.xlsx", "cd", kind="ballot", cell_code="CB99", year=2024))
+    issues = [catalogue.make("roster-changed", unit_code=code) for code in codes[-changed:]]
+    collected = InboxResult(2025, (), (), tuple(issues if changed else ()), tuple(inputs), ())
+    said = foreign_roster(collected, Path("danh-sach.xlsx"))
+    assert (said is not None) == stops
+    if stops:
+        assert f"{unknown + changed}/{returned} chi bộ gửi hồ sơ" in str(said)

@@ -242,7 +242,7 @@ def foreign_roster(collected: InboxResult, roster_path: Path) -> str | None:
     unknown = {f.cell_code for f in cell_files if f.status == "unknown"}
     changed = {i.unit_code for i in collected.issues if i.code == "roster-changed"}
     foreign = (unknown | changed) & returned
-    if len(foreign) < max(FOREIGN_AT_LEAST, FOREIGN_SHARE * len(returned) + 1e-9):
+    if len(foreign) < FOREIGN_AT_LEAST or len(foreign) <= FOREIGN_SHARE * len(returned):
         return None
     return (
         f"Danh sách «{roster_path.name}» không phải danh sách đã dùng để tạo biểu mẫu: "

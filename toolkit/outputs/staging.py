@@ -118,7 +118,7 @@ def _exchange(first: Path, second: Path) -> bool:
     or the file system cannot, ``OSError`` for any other failure."""
     try:
         renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
-    except (AttributeError, OSError):
+    except (AttributeError, OSError, TypeError):  # no such call, or no C library (Windows)
         return False
     result = renameat2(
         _AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE
