@@ -28,9 +28,9 @@ define(
         severity=Severity.ERROR,
         title="Liên kết hỏng trong hộp thư",
         title_en="Broken link in the inbox",
-        message="«{value}» là liên kết tới một tệp không còn: {reason}. Hãy chép chính tệp vào "
+        message="«{value}» là liên kết tới «{reason}», một tệp không còn. Hãy chép chính tệp vào "
         "thư mục nhận.",
-        message_en='"{value}" is a link to a file that no longer exists: {reason}. Copy the file '
+        message_en='"{value}" is a link to "{reason}", which no longer exists. Copy the file '
         "itself into the inbox.",
     ),
     IssueType(
@@ -38,18 +38,20 @@ define(
         severity=Severity.ERROR,
         title="Liên kết vòng trong hộp thư",
         title_en="Looping link in the inbox",
-        message="«{value}» là liên kết vòng (trỏ về chính nó hoặc thư mục chứa nó): {reason}. "
-        "Hãy xóa liên kết đó.",
-        message_en='"{value}" is a looping link (to itself or a folder above it): {reason}. '
-        "Remove the link.",
+        message="«{value}» là liên kết vòng: {reason}. Không có gì để đọc qua nó; hãy xóa liên "
+        "kết đó.",
+        message_en='"{value}" is a looping link: {reason}. There is nothing to read through it; '
+        "remove the link.",
     ),
     IssueType(
         code="not-a-regular-file",
         severity=Severity.ERROR,
         title="Không phải tệp thông thường",
         title_en="Not a regular file",
-        message="«{value}» {reason}; không đọc. Hãy chép tệp .xlsx thật vào thư mục nhận.",
-        message_en='"{value}": {reason}; not read. Copy the real .xlsx file into the inbox.',
+        message="«{value}» là {reason}, không phải tệp thông thường; không đọc. Hãy chép tệp "
+        ".xlsx thật vào thư mục nhận.",
+        message_en='"{value}" is a {reason}, not a regular file; not read. Copy the real .xlsx '
+        "file into the inbox.",
     ),
     IssueType(
         code="return-unreadable",

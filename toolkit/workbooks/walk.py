@@ -75,7 +75,7 @@ def _walk(
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
-        unreadable.append(Unreadable(folder, FOLDER_UNREADABLE, os_reason(exc, name_file=False)))
+        unreadable.append(Unreadable(folder, FOLDER_UNREADABLE, _folder_reason(exc)))
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -89,7 +89,7 @@ def _walk(
         if stat.S_ISDIR(info.st_mode):
             key = (info.st_dev, info.st_ino)
             if key in seen:
-                reason = "liên kết trỏ ngược về thư mục chứa nó / links back to its own folder"
+                reason = f"trỏ ngược về thư mục «{Path(os.path.realpath(path)).name}» chứa nó"
                 unreadable.append(Unreadable(path, LINK_LOOP, reason))
                 continue
             _walk(path, seen | {key}, files, unreadable)
@@ -101,27 +101,31 @@ def _take(path: Path, info: os.stat_result, files: set[Path], unreadable: list[U
     if stat.S_ISREG(info.st_mode):
         files.add(path)
     else:  # opening a named pipe waits for a writer; a device is read forever
-        reason = f"không phải tệp thông thường ({_what(info.st_mode)}) / not a regular file"
-        unreadable.append(Unreadable(path, NOT_A_FILE, reason))
+        unreadable.append(Unreadable(path, NOT_A_FILE, _what(info.st_mode)))
 
 
 def _link_problem(path: Path, exc: OSError) -> Unreadable:
     """Why ``os.stat`` failed on an entry that ``scandir`` listed: a link loop, a broken link,
     or no right to look (a folder on the way may not be entered)."""
-    reason = os_reason(exc, name_file=False)
     if exc.errno == errno.ELOOP:
-        return Unreadable(path, LINK_LOOP, reason)
+        return Unreadable(path, LINK_LOOP, f"trỏ vòng về chính nó ({exc.strerror})")
     if path.is_symlink() and isinstance(exc, FileNotFoundError | NotADirectoryError):
-        target = os.readlink(path)
-        return Unreadable(path, LINK_BROKEN, f"liên kết tới «{target}» không còn / broken link")
-    return Unreadable(path, FOLDER_UNREADABLE, reason)
+        return Unreadable(path, LINK_BROKEN, os.readlink(path))
+    return Unreadable(path, FOLDER_UNREADABLE, _folder_reason(exc))
+
+
+def _folder_reason(exc: OSError) -> str:
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"không có quyền mở thư mục ({exc.strerror})"
+    return os_reason(exc, name_file=False)
 
 
 def _what(mode: int) -> str:
+    """What a file that is not a regular file is, in Vietnamese (English in brackets)."""
     if stat.S_ISFIFO(mode):
-        return "đường ống có tên / named pipe"
+        return "đường ống có tên (named pipe)"
     if stat.S_ISSOCK(mode):
         return "socket"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "thiết bị / device"
-    return "?"
+        return "thiết bị (device)"
+    return "tệp đặc biệt (special file)"
