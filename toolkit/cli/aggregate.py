@@ -78,6 +78,8 @@ def aggregate(
             progress=report,
             decisions_file=decisions_file,
         )
+    for notice in run.notices:
+        click.echo(f"Lưu ý: {notice}", err=True)
     if not quiet:
         click.echo(run_summary(run, lang), nl=False)
     sys.exit(1 if run.problems_found else 0)
