@@ -11,7 +11,8 @@ never a mix; the next run clears what it left beside OUT.
 What OUT holds besides the outputs ``aggregate`` owns (``paths.OWN_NAMES``) — ``mail``'s sent log
 ``da-gui.jsonl``, a note someone left — is carried over into the new set, as hard links where
 the file system allows (copied otherwise), before the swap. Callers hold the output lock:
-``claimed`` takes it, clears what a killed run left and checks OUT may be replaced.
+``claimed`` takes it, clears what a killed run left and checks OUT may be replaced, for every
+command that writes an output folder (``aggregate``, ``rollup``).
 """
 
 from __future__ import annotations
