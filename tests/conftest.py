@@ -24,6 +24,27 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-golden"))
 
 
+@pytest.fixture(scope="session")
+def demo_district(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`xeploai demo` once for the tests that look at what a committee gets: its ``ket-qua/``
+    (``quyet-dinh.xlsx`` among it) and the roll-up for the committee above, ``cap-tren/``."""
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    target = tmp_path_factory.mktemp("demo-district") / "demo"
+    result = CliRunner().invoke(main, ["demo", str(target), "--cells", "4", "-q"])
+    assert result.exit_code == 0, result.output
+    return target
+
+
+#: the demo's workbooks a committee reads (``demo_district``), by what they are
+DEMO_WORKBOOKS = {
+    "quyet-dinh.xlsx": "ket-qua/quyet-dinh.xlsx",
+    "roll-up tong-hop.xlsx": "cap-tren/tong-hop.xlsx",
+}
+
+
 # ---------------------------------------------------------------------------------------------
 # Every ket-qua.json the suite writes is checked against the JSON Schema the package ships.
 # Writers run in this process and in worker processes, so the check looks at the files: at the

@@ -232,6 +232,16 @@ def test_rejected_cells_are_named_in_the_run_summary(
     assert f"Đã tổng hợp {rated} chi bộ" in out
 
 
+def test_the_run_summary_says_the_next_step_and_where_the_rest_is(aggregated: tuple) -> None:
+    out = aggregated[1]
+    lines = out.splitlines()
+    assert re.search(r"^Đã tổng hợp \d+ chi bộ, \d+ đảng viên, năm \d+ \(QĐ \d+\)\.$", lines[0])
+    assert lines[-1].startswith("Bước tiếp theo: gửi kết quả cho lãnh đạo và bí thư từng chi bộ: ")
+    assert " --config mail.toml (thêm --dry-run THƯ-MỤC để xem trước các thư)" in lines[-1]
+    cut = [x for x in lines if x.startswith("  … ")]
+    assert all("xem trang tính «Danh sách vấn đề» của tong-hop.xlsx" in x for x in cut)
+
+
 def test_a_mail_dry_run_sends_each_rejected_cell_its_workbook(
     district: DemoLayout, aggregated: tuple, tmp_path: Path
 ) -> None:
@@ -584,7 +594,7 @@ def test_demo_refuses_a_folder_with_data(tmp_path: Path) -> None:
 def test_demo_default_year_uses_qd366(tmp_path: Path) -> None:
     code, out, _ = run("demo", tmp_path / "d", "--cells", "4", "-q")
     assert code == 0
-    assert "QD366" in out
+    assert "(QĐ 366)." in out
 
 
 @pytest.mark.parametrize("seed", [1, 2023, 7])
@@ -663,12 +673,12 @@ def test_the_hd03_readings_are_recorded_in_every_output(
     footer = report[report.index('<footer class="page">') :]
     assert "quota.rounding = half_up (mặc định: floor)" in footer
     assert f"quota.exception_scopes = {grassroots} (QĐ 15-QĐ/ĐU" in footer
-    assert "Tối đa 25 % số HTTNV theo QĐ 15-QĐ/ĐU ngày 05/12/2026" in report
+    assert "Tối đa 25% số HTTNV theo QĐ 15-QĐ/ĐU ngày 05/12/2026" in report
     # the cell workbook says how its scope's ceiling was reached, on a row of its own (a label
     # that long did not fit column A when rendered)
     sheet = openpyxl.load_workbook(tmp_path / "o" / "chi-bo" / f"{cell}.xlsx").worksheets[0]
     rows = {r[0]: r[1] for r in sheet.iter_rows(values_only=True) if r and r[0]}
-    assert rows["Số HTXSNV tối đa tính theo"].startswith("25 % số HTTNV theo QĐ 15-QĐ/ĐU")
+    assert rows["Số HTXSNV tối đa tính theo"].startswith("25% số HTTNV theo QĐ 15-QĐ/ĐU")
     assert rows["Số HTXSNV tối đa tính theo"].endswith(", làm tròn từ 0,5 lên")
 
 

@@ -145,7 +145,7 @@ def test_help_names_the_exit_codes_and_ends_with_examples() -> None:
     result = CliRunner().invoke(main, ["mail", "--help"])
     assert result.exit_code == 0
     assert "Mã thoát: 0 đã gửi hết" in result.stdout
-    assert "xeploai mail ket-qua --config mail.toml --dry-run" in result.stdout.split("Example:")[1]
+    assert "xeploai mail ket-qua --config mail.toml --dry-run" in result.stdout.split("Ví dụ:")[1]
 
 
 def test_a_file_changed_after_aggregate_exits_2_and_nothing_is_sent(tmp_path: Path) -> None:

@@ -91,3 +91,32 @@ def test_a_template_that_cannot_be_written_is_a_clear_error_not_a_traceback(tmp_
     assert result.exit_code == 2
     assert result.stderr.startswith("Lỗi: Không ghi được biểu mẫu: đây là một thư mục, không phải")
     assert "danh-sach-to-chuc-va-dang-vien.xlsx»" in result.stderr
+
+
+def test_only_remakes_the_chosen_cells_workbooks_under_their_usual_names(tmp_path: Path) -> None:
+    path, full, again = roster_file(tmp_path), tmp_path / "gui", tmp_path / "lai"
+    assert run("--roster", str(path), "--year", "2023", "-o", str(full)).exit_code == 0
+    result = run("--roster", str(path), "--year", "2023", "-o", str(again), "--only", "CB02")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Đã tạo 2 biểu mẫu cho 1 chi bộ trong {again}\n"
+    names = sorted(p.name for p in again.iterdir())
+    assert names == [
+        "CB02-Chi-bo-Khu-dan-cu-so-2-bien-ban-kiem-phieu.xlsx",
+        "CB02-Chi-bo-Khu-dan-cu-so-2-tu-danh-gia-xep-loai.xlsx",
+    ]
+    # the very files the full run wrote: the same name, the same identity, the same bytes
+    assert all((again / n).read_bytes() == (full / n).read_bytes() for n in names)
+    two = run("--roster", str(path), "--year", "2023", "-o", str(again),
+              "--only", "CB01", "--only", "CB03")  # fmt: skip
+    assert two.stdout == f"Đã tạo 4 biểu mẫu cho 2 chi bộ trong {again}\n"
+
+
+def test_only_an_unknown_cell_is_a_clear_error(tmp_path: Path) -> None:
+    path = roster_file(tmp_path)
+    result = run("--roster", str(path), "--year", "2023", "-o", str(tmp_path / "x"),
+                 "--only", "CB09")  # fmt: skip
+    assert result.exit_code == 2
+    assert "Không có chi bộ mã CB09 trong danh sách danh-sach.xlsx." in result.stderr
+    assert not (tmp_path / "x").exists()
+    blank = run("--blank", "roster", "--only", "CB01", "-o", str(tmp_path / "y"))
+    assert blank.exit_code == 2 and "--only chỉ dùng với --roster." in blank.stderr

@@ -1,16 +1,22 @@
 """Mistakes on the command line are told in Vietnamese with where to read the usage, exit
-code 2, and never a traceback (Click's own words are English)."""
+code 2, and never a traceback; Click's own words (help, usage) are Vietnamese too."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import click
 import pytest
 from bad_inputs.clean import roster
 from click.testing import CliRunner
 
-from toolkit.cli import main
+from toolkit.cli import COMMANDS, main
 from toolkit.workbooks.generate import write_roster
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(*args: str | Path) -> tuple[int, str]:
@@ -44,7 +50,9 @@ def test_a_path_that_does_not_exist_is_named_in_vietnamese(folder: Path) -> None
     code, err = run("aggregate", folder / "khong-co", "--roster", folder / "danh-sach.xlsx",
                     "-o", folder / "ket-qua")  # fmt: skip
     assert code == 2
-    assert f"Lỗi: Giá trị không hợp lệ cho «INBOX»: không tìm thấy «{folder / 'khong-co'}»." in err
+    assert (
+        f"Lỗi: Giá trị không hợp lệ cho «HỘP-THƯ»: không tìm thấy «{folder / 'khong-co'}»." in err
+    )
 
 
 def test_a_folder_where_a_file_is_wanted_and_the_reverse(folder: Path) -> None:
@@ -90,7 +98,7 @@ def test_an_output_in_a_windows_code_page_gets_utf8_not_a_traceback() -> None:
     assert "Quy định 124-QĐ/TW" in done.stdout.decode("utf-8")
     missing = subprocess.run([sys.executable, "-m", "toolkit", "aggregate"],
                              capture_output=True, env=env, timeout=60, check=False)  # fmt: skip
-    assert missing.stderr.decode("utf-8").startswith("Lỗi: Thiếu «INBOX».")
+    assert missing.stderr.decode("utf-8").startswith("Lỗi: Thiếu «HỘP-THƯ».")
 
 
 def test_an_output_folder_under_a_file_is_told_in_vietnamese_with_the_file(folder: Path) -> None:
@@ -115,3 +123,92 @@ def test_a_mistake_before_the_command_is_told_in_vietnamese_too() -> None:
     code, err = run("--lang", "en", "rules")
     assert code == 2
     assert err.splitlines() == ["Lỗi: Không có tuỳ chọn «--lang».", "Xem cách dùng: main --help"]
+
+
+#: Click's English words, which no help page may show
+CLICK_ENGLISH = (
+    "Usage:",
+    "Options:",
+    "Commands:",
+    "Show this message",
+    "Show the version",
+    "[required",
+    "default:",
+    "[OPTIONS]",
+    "COMMAND",
+    "INTEGER",
+    "TEXT",
+    "FILE",
+    "DIRECTORY",
+    "PATH",
+    "Example:",
+)
+
+
+@pytest.mark.parametrize("command", [[], *([c] for c in sorted(COMMANDS))], ids=str)
+def test_help_is_vietnamese_throughout(command: list[str]) -> None:
+    result = CliRunner().invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    text = result.stdout
+    assert text.startswith("Cách dùng: main ") and "[TÙY-CHỌN]" in text.splitlines()[0]
+    assert "\nTùy chọn:\n" in text and "In hướng dẫn này rồi thoát." in text
+    assert [word for word in CLICK_ENGLISH if word in text] == []
+
+
+def test_a_required_option_and_a_default_are_said_in_vietnamese() -> None:
+    text = CliRunner().invoke(main, ["aggregate", "--help"]).stdout
+    flat = " ".join(text.split())
+    assert "--roster TỆP" in flat and "[bắt buộc]" in flat
+    assert "--workers SỐ" in flat and "[mặc định: 2; 1<=x<=64]" in flat
+    assert "Cách dùng: main aggregate [TÙY-CHỌN] HỘP-THƯ" in flat
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (
+            ["rules", "--year", "abc"],
+            "Lỗi: Giá trị không hợp lệ cho «--year»: 'abc' không phải là số nguyên hợp lệ.",
+        ),
+        (
+            ["demo", "x", "--cells", "1"],
+            "Lỗi: Giá trị không hợp lệ cho «--cells»: 1 nằm ngoài khoảng 2<=x<=5000.",
+        ),
+    ],
+)
+def test_a_value_click_checks_is_refused_in_vietnamese(args: list[str], said: str) -> None:
+    code, err = run(*args)
+    assert code == 2
+    assert err.splitlines()[0] == said
+
+
+@pytest.mark.parametrize("command", ["aggregate", "validate", "status", "demo"])
+def test_every_command_that_reads_in_parallel_defaults_to_two_workers(command: str) -> None:
+    (workers,) = [
+        p for p in main.get_command(click.Context(main), command).params if p.name == "workers"
+    ]  # type: ignore[union-attr]
+    assert workers.default == 2
+
+
+def test_help_imports_neither_mail_nor_templates_nor_rules() -> None:
+    """`--help` lists every command: none may pull in smtplib, ssl, email, Jinja2 or the
+    rule-sets (42 of its 96 ms went to the mail module's imports)."""
+    for args in (["--help"], ["mail", "--help"], ["rules", "--help"], ["aggregate", "--help"]):
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "toolkit", *args],
+            capture_output=True,
+            check=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        imported = {
+            line.split("|")[-1].strip()
+            for line in done.stderr.decode("utf-8").splitlines()
+            if line.startswith("import time:")
+        }
+        heavy = sorted(
+            name
+            for name in imported
+            if name.split(".")[0] in ("smtplib", "ssl", "email", "jinja2", "openpyxl", "xlsxwriter")
+            or name.startswith(("toolkit.mail", "toolkit.rulebook", "toolkit.outputs"))
+        )
+        assert heavy == [], args

@@ -11,11 +11,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 from builders import lien_chieu
+from test_engine_builders import rules_with
 
+from toolkit import catalogue
 from toolkit.demo.run import run_demo
 from toolkit.engine.decisions import apply_decisions, cases
 from toolkit.model import Decisions, LevelDecision, Location, RatingLevel, Severity
 from toolkit.results import DistrictResult
+from toolkit.rulebook import load_ruleset
 from toolkit.workbooks.decisionbook import DecisionsContent, write_decisions_workbook
 from toolkit.workbooks.fill import fill_decisions
 from toolkit.workbooks.read import read_workbook
@@ -70,7 +73,7 @@ def codes(result: DistrictResult) -> list[str]:
 
 def test_the_tie_is_a_case_for_the_competent_level() -> None:
     case = lien_chieu()
-    found = cases(case.result, case.ruleset.quota.ceiling)
+    found = cases(case.result, case.ruleset.quota)
     tie = next(c for c in found if c.member_id == TIED[1])
     assert tie.label == "Hòa phiếu"
     assert "4" in tie.details
@@ -91,6 +94,37 @@ def test_a_tie_settled_with_its_reason_is_decided_and_cited() -> None:
     assert cell.counts.count(HTTNV) == before_cell.counts.count(HTTNV) + 1
     assert result.counts.undecided == proposals().counts.undecided - 1
     assert codes(result) == []
+    # the tie stays on record, settled
+    (tie,) = [i for i in after.issues if i.code == "vote-tie"]
+    assert tie.message.endswith(
+        "Đã được cấp có thẩm quyền quyết định: HTTNV (Quyết định số 12-QĐ/QU ngày 28/12/2023)."
+    )
+
+
+def test_an_open_case_says_nothing_of_a_decision() -> None:
+    result = apply(decide(row(TIED, "", None)))
+    (tie,) = [i for i in member(result, TIED).issues if i.code == "vote-tie"]
+    assert "quyết định:" not in tie.message
+
+
+@pytest.mark.parametrize(
+    "code",
+    ["vote-tie", "discipline-remedied-for-decision", "meeting-conclusion-unsupported",
+     "cell-htxsnv-conditions-not-met", "capped-by-head-rule"],
+)  # fmt: skip
+def test_every_case_the_rules_leave_to_the_competent_level_is_listed(code: str) -> None:
+    case = lien_chieu()
+    cell = case.result.cells[0]
+    flagged = replace(cell, issues=(*cell.issues, replace(cell.issues[0], code=code)))
+    result = replace(case.result, cells=(flagged, *case.result.cells[1:]))
+    label = catalogue.get(code).case
+    assert label
+
+    def listed(result: DistrictResult) -> list[str]:
+        return [c.label for c in cases(result, case.ruleset.quota) if c.unit_code == cell.cell.code]
+
+    assert label not in listed(case.result)
+    assert label in listed(result)
 
 
 @pytest.mark.parametrize(
@@ -153,6 +187,51 @@ def test_deciding_the_excess_httnv_clears_the_ceiling() -> None:
     result = apply(decide(*lowered))
     assert [i for i in result.issues if i.code == "decision-over-ceiling"] == []
     assert all(member(result, (d.unit_code, d.member_id)).decided_level is HTTNV for d in lowered)
+
+
+GRANT_WARD = '[rules.quota]\nexception_scopes = [{ scope = "DB-HKB", decision = "QĐ 15" }]\n'
+
+
+@pytest.mark.parametrize(("override", "errors"), [("", ["DB-HKB"]), (GRANT_WARD, [])])
+def test_the_ward_granted_25_percent_keeps_three_htxsnv_of_twelve_httnv(
+    override: str, errors: list[str]
+) -> None:
+    # 4 HTXSNV and 11 HTTNV proposed; one decided HTTNV: 3 of 12, over 20 % (2), within 25 % (3)
+    rules = rules_with(2026, override) if override else load_ruleset(2026)
+    lowered = row(ward_htxsnv()[-1], "HTXSNV", HTTNV, "ngoài trần")
+    result = apply_decisions(proposals(), decide(lowered), rules)
+    over = [i.unit_code for i in result.issues if i.code == "decision-over-ceiling"]
+    assert over == errors
+
+
+def organizations(*levels: RatingLevel) -> DistrictResult:
+    """The ward's first cell copied once per level: organizations of one type under DB-HKB."""
+    cell = next(c for c in proposals().cells if c.cell.code == "CB-HKB-01")
+    cells = tuple(
+        replace(
+            cell, cell=replace(cell.cell, code=f"CB-HKB-{i:02d}"), members=(), proposed_level=level
+        )
+        for i, level in enumerate(levels, start=1)
+    )
+    return replace(proposals(), cells=cells)
+
+
+@pytest.mark.parametrize(("override", "over"), [("", ["CB-HKB-01"]), (GRANT_WARD, [])])
+def test_organizations_are_held_to_their_group_ceiling_with_the_exception(
+    override: str, over: list[str]
+) -> None:
+    # one HTXSNV among four HTTNV organizations: 20 % × 4 = 0,8 → 0; 25 % × 4 = 1
+    rules = rules_with(2026, override) if override else load_ruleset(2026)
+    result = organizations(HTXSNV, HTTNV, HTTNV, HTTNV, HTTNV)
+    found = [c for c in cases(result, rules.quota) if c.label == "Tổ chức đảng vượt trần HTXSNV"]
+    assert [c.unit_code for c in found] == over
+    if over:
+        assert found[0].details.startswith("Nhóm tổ chức đảng «Phường» thuộc DB-HKB")
+    decided = apply_decisions(result, decide(), rules)
+    errors = [i for i in decided.issues if i.code == "decision-over-ceiling"]
+    assert [(i.unit_code, "«Phường»" in i.message) for i in errors] == [
+        ("DB-HKB", True) for _ in over
+    ]
 
 
 def test_an_organization_decided_keeps_its_proposal_beside_it() -> None:

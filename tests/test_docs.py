@@ -35,8 +35,8 @@ def test_every_command_has_a_readme_section(command: str) -> None:
 def test_every_command_help_ends_with_an_example(command: str) -> None:
     result = CliRunner().invoke(main, [command, "--help"])
     assert result.exit_code == 0, result.output
-    assert "Example:" in result.stdout
-    assert f"xeploai {command}" in result.stdout.split("Example:")[-1]
+    assert "Ví dụ:" in result.stdout
+    assert f"xeploai {command}" in result.stdout.split("Ví dụ:")[-1]
 
 
 def test_readme_catalogue_is_current() -> None:

@@ -20,6 +20,7 @@ from test_mail_support import (
     write_config,
 )
 
+from toolkit.demo.run import run_demo
 from toolkit.errors import ConfigError
 from toolkit.mail.compose import (
     ICT,
@@ -31,7 +32,7 @@ from toolkit.mail.compose import (
 )
 from toolkit.mail.config import load_config
 from toolkit.mail.folder import read_results
-from toolkit.mail.plan import plan_messages
+from toolkit.mail.plan import LEADERS_MAIL_LIMIT, plan_messages
 
 DATE = _dt.datetime(2024, 1, 15, 8, 30, tzinfo=ICT)
 
@@ -103,7 +104,7 @@ def test_attachment_names_are_rfc2231_with_an_ascii_fallback(tmp_path: Path) -> 
     vietnamese, fallback = attachment_names(part)
     assert vietnamese == "Kết quả xếp loại năm 2023 - CB01 - Chi bộ Trường THPT Liên Chiểu.xlsx"
     assert fallback.isascii() and fallback.endswith(".xlsx")
-    assert fallback.startswith("Ket qua xep loai nam 2023 - CB01 - Chi bo")
+    assert fallback == "CB01 - Chi bo Truong THPT Lien Chieu.xlsx"  # the title left out
     assert part["Content-Transfer-Encoding"] == "base64"
 
 
@@ -127,6 +128,37 @@ def test_content_disposition_round_trips_any_name(name: str) -> None:
 def test_ascii_fallback_keeps_the_extension_and_drops_quotes() -> None:
     assert ascii_fallback('Đảng bộ "Hòa Khánh".xlsx') == "Dang bo _Hoa Khanh_.xlsx"
     assert len(ascii_fallback("Ư" * 200 + ".xlsx")) == 62
+
+
+@pytest.mark.parametrize(
+    ("name", "fallback"),
+    [
+        # fits: as it is, accents stripped
+        ("Tổng hợp xếp loại năm 2026.xlsx", "Tong hop xep loai nam 2026.xlsx"),
+        # too long: the title goes, the code and the whole name stay (the number too)
+        (
+            "Kết quả xếp loại năm 2026 - CB010 - Chi bộ Khu dân cư số 10.xlsx",
+            "CB010 - Chi bo Khu dan cu so 10.xlsx",
+        ),
+        # still too long: the name loses whole words from its end, never half a word
+        (
+            "Kết quả xếp loại năm 2026 - CB012 - Chi bộ Công ty Cổ phần Vận tải Biển Xanh và "
+            "Đường sông Miền Trung.xlsx",
+            "CB012 - Chi bo Cong ty Co phan Van tai Bien Xanh va Duong.xlsx",
+        ),
+        # a long code is kept whole, whatever of the name has to go
+        (
+            "Kết quả xếp loại năm 2026 - CB-PHUONG-HOA-KHANH-BAC-TO-DAN-PHO-0001 - Chi bộ Tổ "
+            "dân phố 1.xlsx",
+            "CB-PHUONG-HOA-KHANH-BAC-TO-DAN-PHO-0001 - Chi bo To dan.xlsx",
+        ),
+    ],
+)
+def test_ascii_fallback_is_cut_between_words_and_keeps_the_cell_code(
+    name: str, fallback: str
+) -> None:
+    assert ascii_fallback(name) == fallback
+    assert len(fallback) <= 62
 
 
 def test_names_from_inputs_are_escaped_in_html(tmp_path: Path) -> None:
@@ -188,15 +220,64 @@ def test_the_secretary_is_told_what_to_do_by_status(
 def test_the_leaders_are_told_which_cells_have_errors_or_are_missing(tmp_path: Path) -> None:
     cells = [
         CellSpec("CB01", "Chi bộ A"),
-        CellSpec("CB02", "Chi bộ B", status="errors"),
+        CellSpec("CB02", "Chi bộ B", status="errors", aggregated=False),
         CellSpec("CB03", "Chi bộ C", result_file=False),
     ]
     leaders = compose_all(build_out(tmp_path / "out", cells), tmp_path)[0]
     text = bodies(email.message_from_bytes(leaders.data, policy=email.policy.default))["text/plain"]
-    assert "Tình hình hồ sơ của 3 chi bộ:" in text
-    assert "  - có lỗi cần sửa: 1\n" in text and "  - chưa gửi hồ sơ: 1\n" in text
-    assert "Chi bộ có lỗi cần sửa:\n  - CB02 — Chi bộ B\n" in text
-    assert "Chi bộ chưa gửi hồ sơ:\n  - CB03 — Chi bộ C\n" in text
+    assert "Đã tổng hợp 1 trong số 3 chi bộ.\n" in text
+    assert (
+        "Chưa tổng hợp 2 chi bộ (không tính vào số liệu chung):\n"
+        "  - CB02 — Chi bộ B: hồ sơ có lỗi, cần sửa và gửi lại\n"
+        "  - CB03 — Chi bộ C: chưa gửi hồ sơ\n"
+    ) in text
+    assert "cần xem lại" not in text
+
+
+@pytest.fixture(scope="module")
+def demo_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 30-cell demo's results (2026): 24 cells counted, 5 with errors, 1 silent."""
+    root = tmp_path_factory.mktemp("demo")
+    run_demo(root, year=2026, cells=30, seed=2023, workers=1)
+    return root / "ket-qua"
+
+
+def test_the_leaders_get_the_summary_report_and_where_the_full_one_is(
+    demo_out: Path, tmp_path: Path
+) -> None:
+    leaders = compose_all(demo_out, tmp_path)[0]
+    message = email.message_from_bytes(leaders.data, policy=email.policy.compat32)
+    received = attachments(message)
+    assert received == {
+        "Tổng hợp xếp loại năm 2026.xlsx": (demo_out / "tong-hop.xlsx").read_bytes(),
+        "Báo cáo tóm tắt xếp loại năm 2026.html": (demo_out / "bao-cao-tom-tat.html").read_bytes(),
+    }
+    text = bodies(message)
+    assert "báo cáo tóm tắt (không kèm chi tiết từng đảng viên)" in text["text/plain"]
+    assert "Báo cáo đầy đủ, kèm chi tiết từng đảng viên, là tệp bao-cao.html" in text["text/plain"]
+    assert (
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        in (text["text/html"])
+    )
+    # the full report was 1.08 MB of message for this demo; 2.9 MB for 300 cells now
+    assert len(leaders.data) < 400_000
+
+
+def test_cells_left_out_are_told_apart_from_cells_counted_with_warnings(
+    demo_out: Path, tmp_path: Path
+) -> None:
+    leaders = compose_all(demo_out, tmp_path)[0]
+    text = bodies(email.message_from_bytes(leaders.data, policy=email.policy.default))["text/plain"]
+    assert "Đã tổng hợp 24 trong số 30 chi bộ.\n" in text
+    left_out = text.split("Chưa tổng hợp 6 chi bộ (không tính vào số liệu chung):\n")[1]
+    assert left_out.startswith(
+        "  - CB006 — Chi bộ Tổ dân phố 6: hồ sơ có lỗi, cần sửa và gửi lại\n"
+    )
+    assert "  - CB030 — Chi bộ Tổ dân phố 30: chưa gửi hồ sơ\n" in left_out
+    flagged = text.split("Đã tổng hợp, có nội dung cần xem lại (5 chi bộ):\n")[1]
+    assert flagged.startswith("  - CB002 — Chi bộ Khu dân cư số 2: 1 cảnh báo\n")
+    assert "  - CB007 — Chi bộ Phòng Kinh tế: 1 lỗi\n" in flagged
+    assert "CB030" not in flagged and "CB006" not in flagged
 
 
 def test_a_district_may_bring_its_own_templates(tmp_path: Path) -> None:
@@ -261,3 +342,24 @@ def test_names_are_shown_visible_in_the_bodies(tmp_path: Path) -> None:
     for text in bodies(message).values():
         assert "CB02 — Chi bộ\\u202eB\\x1b[2J" in text
         assert "\u202e" not in text and "\x1b" not in text
+
+
+def test_a_workbook_too_large_for_the_leaders_message_stays_behind_and_is_named(
+    tmp_path: Path,
+) -> None:
+    out = build_out(tmp_path / "out")
+    # a city's summary workbook: its base64 alone would pass the limit
+    (out / "tong-hop.xlsx").write_bytes(bytes(LEADERS_MAIL_LIMIT * 3 // 4 + 1))
+    config = load_config(write_config(tmp_path / "mail.toml", 2525))
+    folder = read_results(out)
+    plan = plan_messages(folder, config.leaders)
+    assert [i.code for i in plan.issues] == ["mail-attachment-too-large"]
+    assert "tong-hop.xlsx" in plan.issues[0].message and "7,5 MB" in plan.issues[0].message
+    env = mail_environment(config.templates_dir)
+    leaders = compose_message(plan.messages[0], folder, config, date=DATE, env=env)
+    assert len(leaders.data) < LEADERS_MAIL_LIMIT
+    message = email.message_from_bytes(leaders.data, policy=email.policy.compat32)
+    assert list(attachments(message)) == ["Báo cáo xếp loại năm 2023.html"]
+    text = bodies(message)["text/plain"]
+    assert "Quá lớn để gửi kèm thư, có trong thư mục kết quả tổng hợp" in text
+    assert "tong-hop.xlsx" in text and "Tổng hợp xếp loại năm 2023.xlsx" not in text

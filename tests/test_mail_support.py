@@ -54,6 +54,8 @@ class CellSpec:
     #: False: the cell sent nothing (result_file null); a string: that result_file verbatim
     result_file: bool | str = True
     issues: list[dict[str, str]] = field(default_factory=list)
+    #: ket-qua.json's "aggregated" (None: the key left out, as files written before it)
+    aggregated: bool | None = None
 
     def email_address(self) -> str:
         if self.secretary_email is not None:
@@ -132,6 +134,7 @@ def build_out(
                 "proposed_level": None,
                 "issues": cell.issues,
             }
+            | ({} if cell.aggregated is None else {"aggregated": cell.aggregated})
         )
     results: dict[str, Any] = {
         "schema": "xeploai/ket-qua/1",

@@ -13,6 +13,7 @@ from test_outputs_summary import GOLDEN, digest_of
 
 from toolkit.model import Severity
 from toolkit.outputs.cell_xlsx import CellPack, cell_packs, write_cell_workbook
+from toolkit.outputs.summary_sheets import conditions_matter
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +76,13 @@ def test_summary_gives_counts_quota_and_the_cells_own_level(written: dict[str, P
     assert s["Hạn mức HTXSNV tại chi bộ (tham khảo)"] == ["Vượt 2 (cảnh báo)"]
     assert s["Hạn mức HTXSNV tại Đảng bộ phường Hòa Khánh Bắc (quyết định)"] == ["Vượt 2 (lỗi)"]
     assert s["Chi bộ đề xuất xếp loại"] == ["HTTNV"]
-    # the member whose vote tied is counted apart: the conditions hold over the 9 with a level
-    assert [str(c)[:4] for c in s["Điều kiện"]] == ["Đạt:", "Đạt:"]
+    # the conditions are HTXSNV's: said so, and not weighed for a cell that proposed HTTNV; the
+    # member whose vote tied is counted apart, so they hold over the 9 with a level
+    conditions = s["Điều kiện để chi bộ đạt HTXSNV (không xét: đề xuất HTTNV)"]
+    assert [str(c)[:4] for c in conditions] == ["Đạt:", "Đạt:"]
+    ws = openpyxl.load_workbook(written["CB-HKB-01"])["Tóm tắt"]
+    flagged = [r[1].fill.fgColor.rgb for r in ws.iter_rows(min_row=4) if r[1].value in conditions]
+    assert flagged and all(rgb in (None, "00000000") for rgb in flagged)
 
 
 def test_a_grassroots_cell_decides_its_own_quota(written: dict[str, Path]) -> None:
@@ -94,7 +100,7 @@ def test_members_with_votes_proposals_and_explanations(written: dict[str, Path])
     second = rows[1]
     assert second["Số phiếu HTXSNV"] == 9 and second["Mẫu số"] == 11
     assert second["Mức đề xuất"] == "HTXSNV"
-    assert second["Giải thích"].startswith("Đề xuất HTXSNV: 9/11 phiếu (81,8 %)")
+    assert second["Giải thích"].startswith("Đề xuất HTXSNV: 9/11 phiếu (81,8%)")
     formula_cell = ws.cell(row=7, column=3)
     assert formula_cell.value == FORMULA_NAME and formula_cell.data_type == "s"
 
@@ -140,3 +146,19 @@ def test_issues_the_inbox_raised_about_a_cell_reach_its_secretary() -> None:
     assert packs["CB-THPT"].cell.status == "warnings"
     # the district's own issues (a stray file, the đảng bộ's quota) go to no secretary
     assert {i.unit_code for p in packs.values() for i in p.issues} <= set(packs)
+
+
+@pytest.mark.parametrize(
+    ("level", "broken", "flagged"),
+    [
+        ("HTXSNV", 1, True),  # proposed the level the conditions are for, and missed one
+        ("HTXSNV", 0, False),
+        ("HTTNV", 2, False),  # conditions of HTXSNV say nothing about an HTTNV proposal
+        ("", 2, False),
+    ],
+)
+def test_conditions_are_flagged_only_for_the_level_they_are_for(
+    level: str, broken: int, flagged: bool
+) -> None:
+    line = digest_of(lien_chieu()).cell_ratings[0]._replace(level=level, conditions_broken=broken)
+    assert conditions_matter(line) is flagged

@@ -67,13 +67,13 @@ def test_totals_quota_problems_and_missing_cells(html: str) -> None:
     assert "chưa tổng hợp</div>" not in overview  # no card for rejected cells when there are none
     assert "<b>41</b>đảng viên trong danh sách" in overview
     assert "<b>34</b>đảng viên được đánh giá, xếp loại" in overview
-    assert "25 (73,5 %)" in overview  # Vietnamese number formatting in the chart
-    assert '<td class="n" data-v="0.735294">73,5 %</td>' in overview
+    assert "25 (73,5%)" in overview  # Vietnamese number formatting in the chart
+    assert '<td class="n" data-v="0.735294">73,5%</td>' in overview
     quota = html[html.index('id="han-muc"') : html.index('id="can-xu-ly"')]
     assert "DB-HKB — Đảng bộ phường Hòa Khánh Bắc" in quota and "Vượt 2 (lỗi)" in quota
     assert (
-        "CB-HKB-01 — Chi bộ Khu dân cư số 1: 3 HTXSNV / 6 HTTNV (50,0 %; HTXSNV/(HTXSNV+HTTNV) "
-        "33,3 %), tối đa 1 (20 % số HTTNV)."
+        "CB-HKB-01 — Chi bộ Khu dân cư số 1: 3 HTXSNV / 6 HTTNV (50,0%; HTXSNV/(HTXSNV+HTTNV) "
+        "33,3%), tối đa 1 (20% số HTTNV)."
     ) in quota
     assert "Tỷ lệ HTXSNV/HTTNV</th>" in quota and "Tỷ lệ HTXSNV/(HTXSNV+HTTNV)</th>" in quota
     footer = html[html.index('<footer class="page">') :]
@@ -89,6 +89,22 @@ def test_totals_quota_problems_and_missing_cells(html: str) -> None:
     ]
     missing = html[html.index('id="chua-nop"') : html.index('id="chi-bo"')]
     assert "CB-UBND — Chi bộ Cơ quan Ủy ban nhân dân quận" in missing
+
+
+def test_the_level_table_adds_up_and_says_who_is_left_out_of_it(html: str) -> None:
+    """The 34 rated at a level are the table's base and total; the 2 whose vote tied or carried
+    no level are named apart, never a row that would make the rows add to 36."""
+    overview = html[html.index('id="tong-quan"') : html.index('id="han-muc"')]
+    table = overview[overview.index("<caption>Tỷ lệ") : overview.index("</table>")]
+    assert (
+        "Tỷ lệ tính trên 34 đảng viên được xếp loại ở một mức; 2 đảng viên chưa xác định mức "
+        "(báo cáo cấp trên) không tính vào tỷ lệ."
+    ) in table
+    body = table[table.index("<tbody>") : table.index("</tbody>")]
+    rows = [int(n) for n in re.findall(r'<td class="n" data-v="(\d+)">', body)]
+    assert rows == [6, 25, 2, 1] and sum(rows) == 34
+    assert '<tfoot><tr><th>Cộng</th><td class="n" data-v="34">34</td>' in table
+    assert "<b>2</b>chưa xác định mức (báo cáo cấp trên)" in overview
 
 
 def test_member_detail_is_collapsible_per_cell(html: str) -> None:
@@ -133,7 +149,7 @@ def test_environment_is_strict_and_escapes() -> None:
     assert env.autoescape is True
     assert env.undefined is jinja2.StrictUndefined
     assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
-    assert env.from_string("{{ 1234567|so }} · {{ 0.125|pct }}").render() == "1.234.567 · 12,5 %"
+    assert env.from_string("{{ 1234567|so }} · {{ 0.125|pct }}").render() == "1.234.567 · 12,5%"
 
 
 def test_only_integer_counts_are_written_without_autoescaping() -> None:
@@ -170,3 +186,42 @@ def test_a_city_gets_one_detail_page_per_grassroots_organization() -> None:
     assert 'id="cb-CB0000"' in first and 'href="bao-cao/DB000.html#cb-CB0000"' in main
     # the missing cells (one in 50) have no detail section anywhere
     assert "cb-CB0049" not in "".join(pages.values())
+
+
+@pytest.mark.parametrize(
+    ("message", "plain", "refs"),
+    [
+        ("Không có căn cứ.", "Không có căn cứ.", ""),
+        (
+            "Hòa phiếu: chi bộ biểu quyết lại (quy tắc vote-majority, Thực tiễn địa phương "
+            "(chưa có văn bản quy định)).",
+            "Hòa phiếu: chi bộ biểu quyết lại.",
+            "quy tắc vote-majority, Thực tiễn địa phương (chưa có văn bản quy định)",
+        ),
+        (
+            "Cần ít nhất 80% (quy tắc cell-htxsnv-conditions, HD 21-HD/BTCTW (2019), cấu hình "
+            "được). Vượt trần (quy tắc quota, QĐ 366-QĐ/TW Điều 11 khoản 1).",
+            "Cần ít nhất 80%. Vượt trần.",
+            "quy tắc cell-htxsnv-conditions, HD 21-HD/BTCTW (2019), cấu hình được; "
+            "quy tắc quota, QĐ 366-QĐ/TW Điều 11 khoản 1",
+        ),
+    ],
+)
+def test_leaders_read_messages_without_rule_codes(message: str, plain: str, refs: str) -> None:
+    env = make_environment()
+    assert env.from_string("{{ m|loi }}").render(m=message) == plain
+    assert env.from_string("{{ m|can_cu }}").render(m=message) == refs
+
+
+def test_the_summary_variant_has_no_member_detail_and_no_dead_link() -> None:
+    pages = render_report(digest_of(lien_chieu()), summary=True)
+    assert list(pages) == ["bao-cao-tom-tat.html", "bao-cao.html"]
+    summary = pages["bao-cao-tom-tat.html"]
+    assert (
+        '<details class="cell"' not in summary and '<table class="sortable members">' not in summary
+    )
+    assert "xem báo cáo đầy đủ (tệp bao-cao.html" in summary
+    assert 'class="print-choice' not in summary
+    anchors = set(re.findall(r'id="([^"]+)"', summary))
+    assert {h[1:] for h in re.findall(r'href="(#[^"]+)"', summary)} <= anchors
+    assert len(summary) < len(pages["bao-cao.html"]) / 2

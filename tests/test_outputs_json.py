@@ -53,6 +53,7 @@ def test_the_contract_keys(doc: dict[str, object]) -> None:
         "summary": "tong-hop.xlsx",
         "report": "bao-cao.html",
         "report_parts": [],
+        "report_summary": "bao-cao-tom-tat.html",
         "manifest": "manifest.json",
     }
     assert list(doc) == [

@@ -38,17 +38,17 @@ def test_integers_group_thousands_with_a_dot(n: int, text: str) -> None:
 @pytest.mark.parametrize(
     ("share", "text"),
     [
-        (Fraction(1, 8), "12,5 %"),  # exactly half-way stays exact
-        (Fraction(1, 16), "6,3 %"),  # 6.25 rounds half-up, not to even
-        (Fraction(2, 8), "25,0 %"),  # 2 HTXSNV of 8 HTTNV (domain.md §8 example 1)
-        (Fraction(4, 18), "22,2 %"),  # 4 of 18 (example 2)
-        (Fraction(2, 10), "20,0 %"),  # exactly at the ceiling (example 3)
-        (Fraction(1, 3), "33,3 %"),
-        (Fraction(2, 3), "66,7 %"),
-        (Fraction(0), "0,0 %"),
-        (Fraction(1), "100,0 %"),
-        (0.125, "12,5 %"),
-        (0.1666666666666667, "16,7 %"),
+        (Fraction(1, 8), "12,5%"),  # exactly half-way stays exact
+        (Fraction(1, 16), "6,3%"),  # 6.25 rounds half-up, not to even
+        (Fraction(2, 8), "25,0%"),  # 2 HTXSNV of 8 HTTNV (domain.md §8 example 1)
+        (Fraction(4, 18), "22,2%"),  # 4 of 18 (example 2)
+        (Fraction(2, 10), "20,0%"),  # exactly at the ceiling (example 3)
+        (Fraction(1, 3), "33,3%"),
+        (Fraction(2, 3), "66,7%"),
+        (Fraction(0), "0,0%"),
+        (Fraction(1), "100,0%"),
+        (0.125, "12,5%"),
+        (0.1666666666666667, "16,7%"),
         (None, ""),
     ],
 )
@@ -59,7 +59,7 @@ def test_percentages_use_a_decimal_comma_and_round_half_up(
 
 
 def test_percent_digits_and_large_decimals() -> None:
-    assert format_percent(Fraction(1, 5), 0) == "20 %"
+    assert format_percent(Fraction(1, 5), 0) == "20%"
     assert format_decimal(Fraction(123456789, 100), 2) == "1.234.567,89"
     assert format_decimal(-0.04, 1) == "0,0"  # no "-0,0"
     assert format_decimal(-1.25, 1) == "-1,3"

@@ -84,7 +84,7 @@ def test_each_cell_has_counts_shares_quota_and_level(summary: Path) -> None:
     assert (row["HTTNV: số lượng"], row["HTTNV: tỷ lệ"]) == (6, pytest.approx(2 / 3))
     assert row["Chưa xác định mức (báo cáo cấp trên)"] == 1  # the tie
     assert row["Tỷ lệ HTXSNV/HTTNV"] == 0.5
-    assert row["Số HTXSNV tối đa (20 % số HTTNV)"] == 1
+    assert row["Số HTXSNV tối đa (20% số HTTNV)"] == 1
     assert row["Hạn mức HTXSNV"] == "Vượt 2 (cảnh báo)"
     assert row["Chi bộ đề xuất xếp loại"] == "HTTNV"
     assert row["Tệp kết quả gửi chi bộ"] == "chi-bo/CB-HKB-01.xlsx"
@@ -218,7 +218,7 @@ def test_quota_analysis_lists_each_scope_with_its_ranking(summary: Path) -> None
     assert ward[0][3:10] == (
         4, 11, 2, 2, pytest.approx(4 / 11), pytest.approx(4 / 15), "Vượt 2 (lỗi)"
     )  # fmt: skip
-    assert ward[0][17] == "20 % số HTTNV"  # how the ceiling was reached
+    assert ward[0][17] == "20% số HTTNV"  # how the ceiling was reached
     header = [c.value for c in ws[4]]
     assert header[7:9] == ["Tỷ lệ HTXSNV/HTTNV", "Tỷ lệ HTXSNV/(HTXSNV+HTTNV)"]
     assert [r[2] for r in rows].index("Tham khảo") > [r[2] for r in rows].index("Quyết định")

@@ -25,6 +25,7 @@ from toolkit.outputs.write_all import (
 from toolkit.rulebook import load_ruleset
 
 EXPECTED = [
+    "bao-cao-tom-tat.html",
     "bao-cao.html",
     "chi-bo/CB-DM.xlsx",
     "chi-bo/CB-HKB-01.xlsx",

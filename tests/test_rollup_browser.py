@@ -4,6 +4,7 @@ console error, nothing wider than a phone's screen, and the 15A/15B tables as th
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -86,3 +87,25 @@ def test_the_summary_tables_show_the_data(browser: Browser, upper: Path) -> None
     assert len(counts) == 8
     assert sum(int(v.replace(".", "")) for v in counts) == doc["summary"][0]["total"]["unrated"]
     page.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_problems_read_as_messages_with_the_code_for_staff(
+    browser: Browser, upper: Path, width: int
+) -> None:
+    """As in a committee's report: the message first, no issue code or «20 %» in the text; the
+    code is in the message's tooltip; on a phone each problem is a card."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    page = ctx.new_page()
+    page.goto((upper / "bao-cao.html").as_uri())
+    text = page.locator("body").inner_text()
+    assert re.findall(r"rollup-[a-z-]+|\d %", text) == []
+    assert "Số liệu tính đến ngày họp chi bộ muộn nhất:" in page.locator("header.page").inner_text()
+    first = page.locator("#van-de tbody tr").first
+    assert (first.locator("td.lead").get_attribute("title") or "").startswith("Mã vấn đề: rollup-")
+    display = first.evaluate("tr => getComputedStyle(tr).display")
+    assert display == ("flex" if width == 390 else "table-row")
+    # on paper too: a roll-up has no «print everything» choice, its problems are its summary
+    page.emulate_media(media="print")
+    assert page.locator("#van-de tbody tr").first.is_visible()
+    ctx.close()

@@ -142,3 +142,22 @@ def test_the_report_shows_names_and_file_names_escaped() -> None:
     assert "Chi bộ ho-so\\u202exslx.exe" in html
     assert "CB01\\nĐã kiểm tra 9 tệp" in html
     assert "\\x1b[31m" in html and "A\\u2066B" in html
+
+
+def test_the_report_shows_a_decision_and_an_explanation_escaped() -> None:
+    """The decision's number and a member's explanation (which quotes it, and the reason the
+    competent level typed) come from a filled workbook: shown, never acted on."""
+    digest = digest_of(lien_chieu())
+    cell = digest.present_cells[0]
+    first = digest.members[cell.code][0]
+    member = first._replace(explanation=f"Cấp có thẩm quyền quyết định HTTNV ({RTL_NAME}).")
+    hostile = dataclasses.replace(
+        digest,
+        members={**digest.members, cell.code: (member, *digest.members[cell.code][1:])},
+        decision="Quyết định số 26\u202e-QĐ/ĐU",
+    )
+    pages = render_report(hostile, summary=True)
+    for html in pages.values():
+        assert "\u202e" not in html
+    assert "Cấp có thẩm quyền quyết định HTTNV (ho-so\\u202exslx.exe)." in pages["bao-cao.html"]
+    assert "Quyết định số 26\\u202e-QĐ/ĐU" in pages["bao-cao-tom-tat.html"]

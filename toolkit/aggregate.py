@@ -190,7 +190,9 @@ def _aggregate(
             c.cell, c.ballot.meeting, rules, year=year, has_votes=c.ballot.has_votes
         )
     ]
-    rejected_codes = {u.code for u in rejected}
+    # the roster's members of every cell not rated (files with errors, or nothing sent): their
+    # issues name them, and the report counts them against the committee's whole roster
+    unrated_codes = {u.code for u in (*rejected, *collected.missing)}
     result = rate_district(
         collected.returns,
         roster.tree,
@@ -200,7 +202,7 @@ def _aggregate(
         issues=(*roster_issues, *collected.issues, *meeting_checks),
         rejected=rejected,
         rated=rated,
-        rejected_members=[m for m in roster.members if m.cell_code in rejected_codes],
+        rejected_members=[m for m in roster.members if m.cell_code in unrated_codes],
     )
     rated.clear()  # the returns it kept are no longer needed
     report("rate", len(collected.returns), len(collected.returns))

@@ -41,6 +41,9 @@ class IssueType:
     title_en: str
     message: str
     message_en: str
+    #: how the decisions workbook lists a problem of this kind as a case for the competent
+    #: level to decide (QĐ 366 Điều 12); "" when it is not one
+    case: str = ""
 
 
 def define(*types: IssueType) -> None:

@@ -231,7 +231,8 @@ class DistrictResult:
     #: cells that sent their files, with errors (or two different files of one kind): not
     #: rated and not in the totals, but listed with their issues everywhere a cell appears
     rejected: tuple[OrgUnit, ...] = ()
-    #: the roster's members of the rejected cells, so that their issues can name them
+    #: the roster's members of the rejected and the missing cells, so that their issues can
+    #: name them and the report can count the whole roster
     rejected_members: tuple[Member, ...] = ()
     #: the decision applied (``aggregate --decisions``): its reference, "" when none
     decision: str = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -23,7 +24,8 @@ def run_summary(run: AggregateRun, lang: str = "vi") -> str:
         (
             f"Aggregated {len(r.cells)} cells, {members} members, rating year {r.year} ({r.ruleset_code})."
             if en
-            else f"Đã tổng hợp {len(r.cells)} chi bộ, {members} đảng viên, năm {r.year} ({r.ruleset_code})."
+            else f"Đã tổng hợp {len(r.cells)} chi bộ, {members} đảng viên, năm {r.year} "
+            f"({_readable(r.ruleset_code)})."
         ),
         ("Rated: " if en else "Được xếp loại: ")
         + f"{counts.rated}; "
@@ -57,9 +59,30 @@ def run_summary(run: AggregateRun, lang: str = "vi") -> str:
         kind = catalogue.get(code)
         lines.append(f"  {code}: {n} — {kind.title_en if en else kind.title}")
     if len(by_code) > 10:
-        lines.append(f"  … (+{len(by_code) - 10})")
+        more = len(by_code) - 10
+        lines.append(
+            f"  … and {more} more kinds: see the sheet «Danh sách vấn đề» of tong-hop.xlsx or "
+            "the list of problems in bao-cao.html"
+            if en
+            else f"  … và {more} loại vấn đề khác: xem trang tính «Danh sách vấn đề» của "
+            "tong-hop.xlsx hoặc mục «Danh sách vấn đề» của bao-cao.html"
+        )
     lines.append(("Outputs in: " if en else "Kết quả ghi tại: ") + str(run.out_dir))
     for path in run.outputs:
         if path.parent == run.out_dir:
             lines.append(f"  {path}")
+    lines.append(
+        "Next: mail the results to the leaders and to each cell's secretary: "
+        f"xeploai mail {run.out_dir} --config mail.toml (add --dry-run FOLDER to see the "
+        "messages first)"
+        if en
+        else "Bước tiếp theo: gửi kết quả cho lãnh đạo và bí thư từng chi bộ: "
+        f"xeploai mail {run.out_dir} --config mail.toml (thêm --dry-run THƯ-MỤC để xem trước "
+        "các thư)"
+    )
     return visible_lines(lines)  # a cell's name or a path may hold a control character
+
+
+def _readable(code: str) -> str:
+    """A rule-set code as people write it: ``QD366`` → ``QĐ 366``."""
+    return re.sub(r"^QD(\d+)$", r"QĐ \1", code)

@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from toolkit import __version__
+from toolkit.cli import words
 from toolkit.cli.failures import (
     WORKER_LOST,
     quiet_pool_race,
@@ -40,6 +41,11 @@ COMMANDS: dict[str, str] = {
     "rollup": "rollup",
 }
 
+#: «[OPTIONS]» in a usage line
+OPTIONS_METAVAR = "[TÙY-CHỌN]"
+# Click's own words («Usage:», «Options», «[required]»…) in Vietnamese, like everything else
+words.install()
+
 # the objects of a run are freed with the process: Python's last collection on the way out
 # would walk every one of them, to free nothing (0.2 s after a city's aggregate)
 atexit.register(gc.freeze)
@@ -57,6 +63,7 @@ class XeploaiGroup(click.Group):
             return None
         module = importlib.import_module(f"toolkit.cli.{module_name}")
         command: click.Command = getattr(module, cmd_name.replace("-", "_"))
+        command.options_metavar = OPTIONS_METAVAR
         return command
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
@@ -94,7 +101,12 @@ class XeploaiGroup(click.Group):
             threading.excepthook = previous
 
 
-@click.group(cls=XeploaiGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=XeploaiGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    options_metavar=OPTIONS_METAVAR,
+    subcommand_metavar="LỆNH [THAM-SỐ]...",
+)
 @click.version_option(__version__, prog_name="xeploai")
 def main() -> None:
     """xeploai — kiểm điểm, đánh giá, xếp loại chất lượng tổ chức đảng và đảng viên.

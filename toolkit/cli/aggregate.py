@@ -19,11 +19,10 @@ from toolkit.cli.options import (
     year_option,
 )
 from toolkit.cli.progress import progress_reporter
-from toolkit.run_summary import run_summary
 
 
 @click.command()
-@click.argument("inbox", type=PathParam(exists=True, file_okay=False))
+@click.argument("inbox", metavar="HỘP-THƯ", type=PathParam(exists=True, file_okay=False))
 @roster_option(required=True, help="Tệp danh sách tổ chức đảng và đảng viên (roster).")
 @out_option
 @year_option
@@ -59,7 +58,7 @@ def aggregate(
     2: lỗi tham số, cấu hình, đọc/ghi tệp.
 
     \b
-    Example:
+    Ví dụ:
       xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/
       xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/ --year 2023 --latest
       xeploai aggregate hop-thu/ --roster danh-sach.xlsx -o ket-qua/ --decisions qd.xlsx
@@ -81,5 +80,7 @@ def aggregate(
     for notice in run.notices:
         click.echo(f"Lưu ý: {notice}", err=True)
     if not quiet:
+        from toolkit.run_summary import run_summary  # the issue catalogue: not for --help
+
         click.echo(run_summary(run, lang), nl=False)
     sys.exit(1 if run.problems_found else 0)

@@ -13,19 +13,26 @@ from toolkit.cli.progress import progress_reporter
 
 
 @click.command()
-@click.argument("directory", type=PathParam(file_okay=False))
+@click.argument("directory", metavar="THƯ-MỤC", type=PathParam(file_okay=False))
 @click.option(
     "--year",
     type=int,
+    metavar="NĂM",
     default=None,
     help="Năm đánh giá (mặc định: năm nay, theo QĐ 366-QĐ/TW; 2023 cho một quận như Liên Chiểu).",
 )
 @click.option(
-    "--cells", type=click.IntRange(2, 5000), default=30, show_default=True, help="Số chi bộ."
+    "--cells",
+    type=click.IntRange(2, 5000),
+    metavar="SỐ",
+    default=30,
+    show_default=True,
+    help="Số chi bộ.",
 )
 @click.option(
     "--seed",
     type=int,
+    metavar="SỐ",
     default=2023,
     show_default=True,
     help="Hạt giống ngẫu nhiên: cùng hạt giống cho cùng đảng bộ.",
@@ -40,7 +47,7 @@ def demo(
     gặp và một chi bộ chưa gửi), chạy `aggregate` và in nơi để kết quả.
 
     \b
-    Example:
+    Ví dụ:
       xeploai demo demo-district
       xeploai demo lien-chieu-2023 --year 2023 --cells 40 --seed 7
     """

@@ -20,6 +20,9 @@ class PathParam(click.Path):
     ) -> None:
         super().__init__(exists=exists, file_okay=file_okay, dir_okay=dir_okay, path_type=Path)
 
+    def get_metavar(self, param: click.Parameter, ctx: click.Context) -> str:
+        return "THƯ-MỤC" if not self.file_okay else "TỆP" if not self.dir_okay else "ĐƯỜNG-DẪN"
+
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = Path(value)
         if not path.exists():
@@ -48,8 +51,9 @@ def year_option(f: F) -> F:
     return click.option(
         "--year",
         type=int,
+        metavar="NĂM",
         default=None,
-        help="Năm đánh giá, xếp loại (chọn bộ quy tắc: 2023–2024 QD124, từ 2025 QD366).",
+        help="Năm đánh giá, xếp loại (chọn bộ quy tắc: 2023–2024 QĐ 124, từ 2025 QĐ 366).",
     )(f)
 
 
@@ -105,6 +109,7 @@ def workers_option(default: int) -> Callable[[F], F]:
     return click.option(
         "--workers",
         type=click.IntRange(1, 64),
+        metavar="SỐ",
         default=default,
         show_default=True,
         help="Số tiến trình đọc, ghi tệp song song.",

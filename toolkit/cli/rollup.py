@@ -43,7 +43,7 @@ def rollup(
     chưa báo cáo; 2: lỗi tham số, cấu hình, đọc/ghi tệp.
 
     \b
-    Example:
+    Ví dụ:
       xeploai rollup phuong-a/ket-qua phuong-b.zip --roster tinh.xlsx -o tong-hop-tinh/
       xeploai rollup hop-thu-cap-tren/ --roster tinh.xlsx -o tong-hop-tinh/ --year 2025
     """

@@ -20,12 +20,12 @@ from toolkit.cli.options import (
 
 
 @click.command()
-@click.argument("inbox", nargs=-1, required=True, type=PathParam(exists=True))
+@click.argument("inbox", metavar="HỘP-THƯ...", nargs=-1, required=True, type=PathParam(exists=True))
 @roster_option(required=True, help="Danh sách tổ chức đảng và đảng viên.")
 @year_option
 @rules_option
 @latest_option
-@workers_option(default=1)
+@workers_option(default=2)
 @format_option
 @lang_option
 @click.pass_context
@@ -48,7 +48,7 @@ def status(
     số hoặc đọc tệp.
 
     \b
-    Example:
+    Ví dụ:
       xeploai status hop-thu/ --roster danh-sach.xlsx
       xeploai status hop-thu/ --roster danh-sach.xlsx --year 2023 --latest --format json
     """

@@ -19,18 +19,20 @@ from toolkit.cli.options import (
 
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=PathParam(exists=True))
+@click.argument("paths", metavar="TỆP...", nargs=-1, required=True, type=PathParam(exists=True))
 @roster_option(
     required=False,
     help="Danh sách tổ chức đảng và đảng viên: đối chiếu đảng viên, số lượng, chi bộ.",
 )
 @year_option
 @rules_option
-@click.option("--cell", "cell_code", default=None, help="Mã chi bộ mà các tệp phải thuộc về.")
+@click.option(
+    "--cell", "cell_code", metavar="MÃ", default=None, help="Mã chi bộ mà các tệp phải thuộc về."
+)
 @click.option(
     "--strict", is_flag=True, default=False, help="Coi cả cảnh báo là vấn đề (mã thoát 1)."
 )
-@workers_option(default=1)
+@workers_option(default=2)
 @format_option
 @lang_option
 @click.pass_context
@@ -49,12 +51,12 @@ def validate(
     """Kiểm tra các tệp chi bộ gửi về (hoặc danh sách): mỗi vấn đề có mã, vị trí (tệp, trang,
     ô), giá trị tìm thấy và cách sửa. In tóm tắt theo mã, rồi chi tiết theo từng tệp.
 
-    PATHS là tệp hoặc thư mục (đọc cả thư mục con). Tệp được nhận diện bằng khối nhận diện
+    TỆP là tệp hoặc thư mục (đọc cả thư mục con). Tệp được nhận diện bằng khối nhận diện
     ẩn, không theo tên tệp. Mã thoát: 0 không có lỗi, 1 có lỗi (cả cảnh báo nếu --strict),
     2 lỗi tham số hoặc đọc tệp.
 
     \b
-    Example:
+    Ví dụ:
       xeploai validate hop-thu/ --roster danh-sach.xlsx --year 2023
       xeploai validate CB01-tu-danh-gia.xlsx --format json --lang en
     """

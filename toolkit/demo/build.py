@@ -116,8 +116,19 @@ def build_demo(
             _fill(job)
     parent = district.parent
     mail_config = root / MAIL_CONFIG
+    # a Quận ủy has a Ban Tổ chức; a ward's Đảng ủy (from 2025) a Ban Xây dựng Đảng
+    office = "Ban Tổ chức" if district.year <= 2024 else "Ban Xây dựng Đảng"
+    domain = "quanuy.example" if district.year <= 2024 else "dangbophuong.example"
     mail_config.write_text(
-        sample_config(sender_name=f"Ban Tổ chức {parent.name}"), encoding="utf-8"
+        sample_config(
+            sender_name=f"{office} {parent.name}",
+            sender_email=f"vanphong@{domain}",
+            leaders=(
+                (f"Bí thư {parent.name}", f"bithu@{domain}"),
+                (f"Trưởng {office} {parent.name}", f"truongban@{domain}"),
+            ),
+        ),
+        encoding="utf-8",
     )
     return DemoLayout(
         root=root,

@@ -28,7 +28,7 @@ def decide_as_committee(
     members: dict[str, tuple[RatingLevel | None, str]] = {}
     organizations: dict[str, tuple[RatingLevel | None, str]] = {}
     tallies = {m.member.member_id: m.tally for c in result.cells for m in c.members if m.tally}
-    for case in cases(result, rules.quota.ceiling):
+    for case in cases(result, rules.quota):
         if case.member_id and case.label == OVER_CEILING:
             members[case.member_id] = (
                 RatingLevel.HTTNV,

@@ -88,7 +88,8 @@ def make_district(
     rng = random.Random(f"{year}:{cells}:{seed}")
     parent = parent or _parent(year)
     units: dict[str, OrgUnit] = {parent.code: parent}
-    committees = _committees(parent, max(1, cells // 12))
+    committees = _committees(parent, max(1, cells // 12), year)
+    used_names: set[str] = set()
     units.update({c.code: c for c in committees})
     members: list[Member] = []
     returns: list[CellReturn] = []
@@ -99,7 +100,7 @@ def make_district(
     for index in range(cells):
         org_type, templates = names.CELL_TYPES[index % len(names.CELL_TYPES)]
         # schools are usually chi bộ cơ sở directly under the parent; the others sit in a đảng bộ
-        if org_type == "truong-hoc" and index % 3 != 0:
+        if org_type == names.SCHOOL and index % 3 != 0:
             kind, parent_code = OrgKind.GRASSROOTS_CELL, parent.code
         else:
             kind, parent_code = OrgKind.CELL, committees[index % len(committees)].code
@@ -110,7 +111,7 @@ def make_district(
         head = cell_members[0]
         cell = OrgUnit(
             code=code,
-            name=_cell_name(rng, templates, index),
+            name=_cell_name(rng, templates, index, year, used_names),
             kind=kind,
             parent_code=parent_code,
             org_type=org_type,
@@ -154,29 +155,55 @@ def _parent(year: int) -> OrgUnit:
     return OrgUnit(code="DU-HK", name="Đảng ủy phường Hòa Khánh", kind=OrgKind.PARENT)
 
 
-def _committees(parent: OrgUnit, count: int) -> list[OrgUnit]:
-    places = names.PLACES
+def _committees(parent: OrgUnit, count: int, year: int) -> list[OrgUnit]:
+    # up to 2024 the wards' đảng bộ under a Quận ủy; from 2025 the đảng bộ cơ sở under the
+    # ward's own Đảng ủy (a ward is no longer under another ward)
+    if year <= 2024:
+        known = tuple(f"Đảng bộ phường {place}" for place in names.PLACES)
+    else:
+        ward = parent.name.removeprefix("Đảng ủy phường ")
+        known = tuple(f"{name} {ward}" for name in names.WARD_COMMITTEES)
     return [
         OrgUnit(
             code=f"DB{i + 1:02d}",
-            name=f"Đảng bộ {('phường ' + places[i]) if i < len(places) else f'cơ sở số {i + 1}'}",
+            name=known[i] if i < len(known) else f"Đảng bộ cơ sở số {i + 1}",
             kind=OrgKind.GRASSROOTS_COMMITTEE,
             parent_code=parent.code,
-            org_type="dang-bo",
+            org_type=names.COMMITTEE_TYPE,
         )
         for i in range(count)
     ]
 
 
-def _cell_name(rng: random.Random, templates: tuple[str, ...], index: int) -> str:
+def _cell_name(
+    rng: random.Random, templates: tuple[str, ...], index: int, year: int, used: set[str]
+) -> str:
+    """A cell's name, never one an earlier cell has: a clash takes the next place, person,
+    flower or company (the random draws stay the same, so the rest of the demo does too)."""
+    if (
+        year >= 2025 and "Chi bộ Phòng Tư pháp" in templates
+    ):  # the agencies: a ward's, not a district's
+        templates = names.WARD_AGENCIES
     template = templates[(index // len(names.CELL_TYPES)) % len(templates)]
-    name = template.format(
-        place=rng.choice(names.PLACES),
-        person=rng.choice(names.PERSONS),
-        flower=rng.choice(names.FLOWERS),
-        company=rng.choice(names.COMPANIES),
-        n=index + 1,
-    )
+    picks = [
+        names.PLACES.index(rng.choice(names.PLACES)),
+        names.PERSONS.index(rng.choice(names.PERSONS)),
+        names.FLOWERS.index(rng.choice(names.FLOWERS)),
+        names.COMPANIES.index(rng.choice(names.COMPANIES)),
+    ]
+    for shift in range(len(names.PERSONS) + 1):
+        name = template.format(
+            place=names.PLACES[(picks[0] + shift) % len(names.PLACES)],
+            person=names.PERSONS[(picks[1] + shift) % len(names.PERSONS)],
+            flower=names.FLOWERS[(picks[2] + shift) % len(names.FLOWERS)],
+            company=names.COMPANIES[(picks[3] + shift) % len(names.COMPANIES)],
+            n=index + 1,
+        )
+        if name not in used:
+            break
+    else:  # a fixed name met again (a long demo cycles through the agencies)
+        name = f"{name} ({index + 1})"
+    used.add(name)
     return name
 
 

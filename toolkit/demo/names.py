@@ -17,10 +17,12 @@ GIVEN_FEMALE = (
     "Phương", "Tâm", "Thảo", "Trang", "Vân", "Yến", "Ngà", "Nhung", "Oanh", "Quyên",
 )  # fmt: skip
 
-#: (org_type, label of the type, names of cells of that type)
+#: (loại hình, as the roster's «Loại hình» column and every output show it; names of cells of
+#: that type). The agencies are a district's (Phòng …) up to 2024, a ward's from 2025.
+SCHOOL = "Trường học"
 CELL_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
-        "truong-hoc",
+        SCHOOL,
         (
             "Chi bộ Trường THPT {place}",
             "Chi bộ Trường THCS {person}",
@@ -28,9 +30,9 @@ CELL_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
             "Chi bộ Trường Mầm non {flower}",
         ),
     ),
-    ("phuong", ("Chi bộ Khu dân cư số {n}", "Chi bộ Tổ dân phố {n}")),
+    ("Khu dân cư", ("Chi bộ Khu dân cư số {n}", "Chi bộ Tổ dân phố {n}")),
     (
-        "co-quan",
+        "Cơ quan hành chính",
         (
             "Chi bộ Phòng Tài chính – Kế hoạch",
             "Chi bộ Phòng Tư pháp",
@@ -43,13 +45,37 @@ CELL_TYPES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "doanh-nghiep",
+        "Doanh nghiệp",
         (
             "Chi bộ Công ty Cổ phần {company}",
             "Chi bộ Công ty TNHH MTV {company}",
         ),
     ),
 )
+
+#: the agencies of a ward (from the 2025 rating year: no district, no «Phòng Tư pháp» of one)
+WARD_AGENCIES = (
+    "Chi bộ Văn phòng HĐND và UBND phường",
+    "Chi bộ Phòng Kinh tế",
+    "Chi bộ Phòng Văn hóa – Xã hội",
+    "Chi bộ Trung tâm Phục vụ hành chính công",
+    "Chi bộ Trạm Y tế phường",
+    "Chi bộ Công an phường",
+    "Chi bộ Ban Chỉ huy Quân sự phường",
+    "Chi bộ Cơ quan Ủy ban Mặt trận Tổ quốc phường",
+)
+#: the grassroots committees under a ward's Đảng ủy (from 2025), then «Đảng bộ cơ sở số N»
+WARD_COMMITTEES = (
+    "Đảng bộ Ủy ban nhân dân phường",
+    "Đảng bộ các cơ quan Đảng phường",
+    "Đảng bộ Công an phường",
+    "Đảng bộ Quân sự phường",
+)
+#: what a committee is (its «Loại hình»)
+COMMITTEE_TYPE = "Đảng bộ cơ sở"
+#: what the demo's two committees are on the roster of the level above (the roll-up's)
+WARD_TYPE = "Xã, phường"
+DISTRICT_TYPE = "Quận, huyện"
 
 PLACES = ("Liên Chiểu", "Hòa Khánh", "Hòa Minh", "Hòa Hiệp", "Nam Ô", "Xuân Thiều", "Kim Liên")
 PERSONS = (

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolkit.aggregate import AggregateRun, Progress, aggregate
+from toolkit.demo import names
 from toolkit.demo.build import MISTAKES, DemoLayout, build_demo
 from toolkit.demo.decide import decide_as_committee
 from toolkit.demo.district import EDGE_CASES
@@ -127,8 +128,10 @@ def _roll_up(root: Path, first: DemoLayout, *, year: int, cells: int, seed: int)
     )
     aggregate(second.inbox, second.roster, second.out_dir, year=year)
     units = {upper.code: upper}
+    # «Loại hình» in words, as in the committees' own rosters
+    org_type = names.DISTRICT_TYPE if year <= 2024 else names.WARD_TYPE
     for parent in (first.district.parent, second_parent):
-        units[parent.code] = replace(parent, parent_code=upper.code, org_type="xa-phuong")
+        units[parent.code] = replace(parent, parent_code=upper.code, org_type=org_type)
     write_roster(Roster(OrgTree(units), ()), root / UPPER_ROSTER)
     return rollup([first.out_dir, second.out_dir], root / UPPER_ROSTER, root / UPPER_DIR, year=year)
 

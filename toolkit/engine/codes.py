@@ -20,6 +20,7 @@ define(
         "báo cáo cấp ủy cấp trên xem xét hoặc chi bộ biểu quyết lại ({rule}).",
         "Member {name}: {levels} tie ({votes}). The result is not decided automatically: "
         "report it to the higher committee or hold the vote again ({rule}).",
+        case="Hòa phiếu",
     ),
     IssueType(
         "vote-no-level-carried",
@@ -30,6 +31,7 @@ define(
         "(cao nhất {best}). Báo cáo cấp ủy cấp trên xem xét hoặc chi bộ biểu quyết lại ({rule}).",
         "Member {name}: no level got more than {threshold} of {basis}{cumulative} "
         "(best {best}). Report it to the higher committee or hold the vote again ({rule}).",
+        case="Không mức nào đạt",
     ),
     IssueType(
         "cell-vote-tie",
@@ -40,6 +42,7 @@ define(
         "cấp trên xem xét ({rule}).",
         "{cell}: in the vote on the cell's rating, {levels} tie ({votes}). Report it to the "
         "higher committee ({rule}).",
+        case="Chi bộ: hòa phiếu",
     ),
     IssueType(
         "cell-vote-no-level-carried",
@@ -50,6 +53,7 @@ define(
         "{cumulative} (cao nhất {best}). Báo cáo cấp ủy cấp trên xem xét ({rule}).",
         "{cell}: in the vote on the cell's rating, no level got more than {threshold} of "
         "{basis}{cumulative} (best {best}). Report it to the higher committee ({rule}).",
+        case="Chi bộ: không mức nào đạt",
     ),
     IssueType(
         "meeting-conclusion-unsupported",
@@ -62,6 +66,7 @@ define(
         "Member {name}: the meeting concluded {conclusion}, but under the threshold of more "
         "than {threshold} of {basis} the tally {tally}. The conclusion stands as the proposal "
         "and is not replaced; the higher committee decides ({rule}).",
+        case="Kết luận của hội nghị không khớp số phiếu",
     ),
     IssueType(
         "meeting-conclusion-missing",
@@ -262,6 +267,7 @@ define(
         "Member {name} was disciplined during the year, owned up, found the violation and "
         "remedied it: this is no automatic exemption from KHTNV, nor does the discipline lower "
         "the proposal by itself; the competent level decides the rating ({rule}).",
+        case="Bị kỷ luật, đã tự giác khắc phục",
     ),
     IssueType(
         "condition-not-for-subject-type",
@@ -286,6 +292,7 @@ define(
         "chi bộ ({cell_level}): mức đề xuất hạ xuống {cell_level} ({rule}).",
         "Member {name} heads the cell and the vote carried {value}, above the cell's level "
         "({cell_level}): the proposal is lowered to {cell_level} ({rule}).",
+        case="Người đứng đầu cao hơn chi bộ",
     ),
     IssueType(
         "cell-capped-by-discipline",
@@ -425,6 +432,7 @@ define(
         "{cell}: đề xuất HTXSNV nhưng {broken} ({rule}). Cấp trên xem xét lại mức của chi bộ.",
         "{cell}: proposed HTXSNV but {broken} ({rule}). The higher committee should review "
         "the cell's level.",
+        case="Chi bộ đề xuất HTXSNV chưa đủ điều kiện",
     ),
     IssueType(
         "cell-not-in-tree",
@@ -468,6 +476,7 @@ define(
         "{ceiling}: mức quyết định là HTTNV ({rule}).",
         "Member {name} was proposed HTXSNV but ranks {rank} in {scope}, beyond the ceiling "
         "of {ceiling}: the decided level is HTTNV ({rule}).",
+        case="Ngoài trần HTXSNV (xếp hạng)",
     ),
     IssueType(
         "quota-ranking-tie",
@@ -478,6 +487,7 @@ define(
         "thứ tự hiện theo mã đảng viên. Cấp trên cần quyết định ({rule}).",
         "{scope}: {names} are level on HTXSNV vote share and score at the ceiling of "
         "{ceiling}; the order shown is by member id. The higher committee must decide ({rule}).",
+        case="Bằng nhau khi xếp hạng HTXSNV",
     ),
     IssueType(
         "quota-scope-incomplete",

@@ -11,29 +11,20 @@ a changed level or a settled case without its reason, each is an issue pinned to
 
 from __future__ import annotations
 
+import functools
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from toolkit import catalogue
 from toolkit.engine.cells import level_counts
 from toolkit.engine.district import total_counts
 from toolkit.engine.explain import Bilingual, percent
 from toolkit.engine.issues import issue
 from toolkit.model import Decisions, Issue, LevelDecision, RatingLevel
 from toolkit.results import CellResult, DistrictResult, MemberResult
-from toolkit.rulebook import RuleSet
+from toolkit.rulebook import QuotaRule, RuleSet
 
-#: issue codes that name a case for the competent level, with how the workbook labels it
-CASE_LABELS: Mapping[str, str] = {
-    "vote-tie": "Hòa phiếu",
-    "vote-no-level-carried": "Không mức nào đạt",
-    "capped-by-head-rule": "Người đứng đầu cao hơn chi bộ",
-    "quota-lowered-by-ranking": "Ngoài trần HTXSNV (xếp hạng)",
-    "quota-ranking-tie": "Bằng nhau khi xếp hạng HTXSNV",
-    "cell-vote-tie": "Chi bộ: hòa phiếu",
-    "cell-vote-no-level-carried": "Chi bộ: không mức nào đạt",
-    "cell-htxsnv-conditions-not-met": "Chi bộ đề xuất HTXSNV chưa đủ điều kiện",
-}
 OVER_CEILING = "Vượt trần HTXSNV"
 ORGANIZATIONS_OVER = "Tổ chức đảng vượt trần HTXSNV"
 
@@ -50,14 +41,14 @@ class Case:
     proposed: str
 
 
-def cases(result: DistrictResult, ceiling: Callable[[int], int]) -> tuple[Case, ...]:
-    """Every case of ``result``, cell by cell, each once; ``ceiling`` is the quota's (the most
-    HTXSNV for a number of HTTNV), for the organizations' groups."""
+def cases(result: DistrictResult, quota: QuotaRule) -> tuple[Case, ...]:
+    """Every case of ``result``, cell by cell, each once; ``quota`` gives the organizations'
+    groups their ceilings."""
     found: dict[tuple[str, str, str], Case] = {}
     members = {(c.cell.code, m.member.member_id): m for c in result.cells for m in c.members}
     for cell in result.cells:
         for i in cell.all_issues:
-            label = CASE_LABELS.get(i.code)
+            label = _case_labels().get(i.code)
             if label:
                 m = members.get((cell.cell.code, i.member_id)) if i.member_id else None
                 shown = _code(m.proposed_level) if m else _code(cell.proposed_level)
@@ -78,9 +69,15 @@ def cases(result: DistrictResult, ceiling: Callable[[int], int]) -> tuple[Case, 
             )
             key = (OVER_CEILING, c.cell_code, c.member_id)
             found.setdefault(key, Case(OVER_CEILING, c.cell_code, c.member_id, details, "HTXSNV"))
-    for case in _organizations_over(result.cells, ceiling):
+    for case in _organizations_over(result.cells, quota):
         found.setdefault((case.label, case.unit_code, ""), case)
     return tuple(sorted(found.values(), key=lambda c: (c.unit_code, c.member_id, c.label)))
+
+
+@functools.cache
+def _case_labels() -> dict[str, str]:
+    """Issue code → how the workbook lists it, for the codes that name a case."""
+    return {t.code: t.case for t in catalogue.all_types() if t.case}
 
 
 def _votes(votes: Sequence[int]) -> str:
@@ -90,28 +87,30 @@ def _votes(votes: Sequence[int]) -> str:
     )
 
 
-def _organizations_over(cells: Sequence[CellResult], ceiling: Callable[[int], int]) -> list[Case]:
-    """Per group of organizations of a type, the HTXSNV proposals beyond what the ceiling
+def _organizations_over(cells: Sequence[CellResult], quota: QuotaRule) -> list[Case]:
+    """Per group of organizations (``_org_group``), the HTXSNV proposals beyond what the ceiling
     allows, lowest-ranked first out (the share of HTXSNV votes on the cell, then its score).
 
     Deciding one of them HTTNV adds an HTTNV, which may raise the ceiling: the number kept is
-    the largest ``k`` with ``k ≤ ceiling(HTTNV + HTXSNV − k)``.
+    the largest ``k`` with ``k ≤ ceiling(HTTNV + HTXSNV − k)``, at 25 % where the managing
+    committee holds the exception.
     """
-    groups: dict[str, list[CellResult]] = {}
+    groups: dict[tuple[str, str], list[CellResult]] = {}
     for cell in cells:
-        groups.setdefault(cell.cell.org_type or "khác", []).append(cell)
+        groups.setdefault(_org_group(cell), []).append(cell)
     over = []
-    for group, members in sorted(groups.items()):
+    for (manager, group), members in sorted(groups.items()):
         htxsnv = [c for c in members if c.proposed_level is RatingLevel.HTXSNV]
         n_httnv = sum(1 for c in members if c.proposed_level is RatingLevel.HTTNV)
-        keep = max(k for k in range(len(htxsnv) + 1) if k <= ceiling(n_httnv + len(htxsnv) - k)
+        keep = max(k for k in range(len(htxsnv) + 1)
+                   if k <= quota.ceiling(n_httnv + len(htxsnv) - k, quota.ratio_for(manager))
                    or k == 0)  # fmt: skip
         if keep == len(htxsnv):
             continue
         htxsnv.sort(key=_org_rank)
         for rank, cell in enumerate(htxsnv[keep:], start=keep + 1):
             details = (
-                f"Nhóm «{group}»: {len(htxsnv)} tổ chức đề xuất HTXSNV, {n_httnv} HTTNV; "
+                f"{_group_name(manager, group)}: {len(htxsnv)} tổ chức đề xuất HTXSNV, {n_httnv} HTTNV; "
                 f"giữ được {keep} HTXSNV; tổ chức xếp thứ {rank}/{len(htxsnv)}"
             )
             over.append(Case(ORGANIZATIONS_OVER, cell.cell.code, "", details, "HTXSNV"))
@@ -122,6 +121,16 @@ def _org_rank(cell: CellResult) -> tuple[object, ...]:
     share = cell.cell_vote.shares[0] if cell.cell_vote else 0
     score = cell.source.cell_assessment.score if cell.source else None
     return (-share, -(score or 0), cell.cell.code)
+
+
+def _org_group(cell: CellResult) -> tuple[str, str]:
+    """The group an organization is rated in: the committee that manages it (which decides,
+    QĐ 366 Điều 12, and may hold the 25 % exception) and its type (the roster's ``org_type``)."""
+    return cell.cell.parent_code or "", cell.cell.org_type or "khác"
+
+
+def _group_name(manager: str, group: str) -> str:
+    return f"Nhóm tổ chức đảng «{group}»" + (f" thuộc {manager}" if manager else "")
 
 
 def proposals_hash(result: DistrictResult) -> str:
@@ -148,7 +157,7 @@ def apply_decisions(result: DistrictResult, decisions: Decisions, rules: RuleSet
     """``result`` with the decisions applied where they stand, and an issue for each that does
     not; counts, and the HTXSNV ceilings of members and organizations, on decided levels."""
     found: list[Issue] = []
-    case_keys = {(c.unit_code, c.member_id) for c in cases(result, rules.quota.ceiling)}
+    case_keys = {(c.unit_code, c.member_id) for c in cases(result, rules.quota)}
     by_member = {(d.unit_code, d.member_id): d for d in decisions.members}
     by_unit = {d.unit_code: d for d in decisions.organizations}
     known = {(c.cell.code, m.member.member_id) for c in result.cells for m in c.members}
@@ -174,10 +183,14 @@ def apply_decisions(result: DistrictResult, decisions: Decisions, rules: RuleSet
         decided_cell = _cell_decision(
             cell, by_unit.get(cell.cell.code), case_keys, decisions, found
         )
+        cell_issues = cell.issues
+        if decided_cell[0] is not None:
+            cell_issues = _settled(cell.issues, decided_cell[0], decisions.reference, member="")
         cells.append(
             replace(
                 cell,
                 members=tuple(members),
+                issues=cell_issues,
                 counts=level_counts(members),
                 decided_level=decided_cell[0],
                 decision=decided_cell[1],
@@ -220,6 +233,7 @@ def _member_decision(
         m,
         decided_level=d.decided,
         decision=decisions.reference,
+        issues=_settled(m.issues, d.decided, decisions.reference, m.member.member_id),
         explanation=f"{m.explanation} {_cited(decisions, decided, d.reason)}",
         explanation_en=f"{m.explanation_en} Decided {decided} by the competent level "
         f"({decisions.reference}){': ' + d.reason if d.reason else ''}.",
@@ -250,50 +264,61 @@ def _cell_decision(
 
 def _ceilings(cells: Sequence[CellResult], rules: RuleSet, decisions: Decisions) -> list[Issue]:
     """The HTXSNV ceiling on decided levels: members in each deciding scope, organizations in
-    each group of similar type (the roster's ``org_type``)."""
-    scopes: dict[str, tuple[str, list[RatingLevel | None]]] = {}
+    each group (``_org_group``); 25 % where the scope or the managing committee holds the
+    exception."""
+    #: (issue's unit code, the code whose exception counts) → (name, levels)
+    scopes: dict[tuple[str, str], tuple[str, list[RatingLevel | None]]] = {}
     for cell in cells:
         deciding = cell.quota.deciding or not cell.cell.parent_code
         code = cell.cell.code if deciding else str(cell.cell.parent_code)
         name = cell.quota.scope_name if deciding else code
-        levels = scopes.setdefault(code, (name, []))[1]
+        levels = scopes.setdefault((code, code), (name, []))[1]
         levels += [m.decided_level for m in cell.members if m.rated]
-    groups: dict[str, tuple[str, list[RatingLevel | None]]] = {}
     for cell in cells:
-        group = cell.cell.org_type or "khác"
+        manager, group = _org_group(cell)
         level = cell.decided_level or cell.proposed_level
-        groups.setdefault(group, (f"Nhóm tổ chức đảng «{group}»", []))[1].append(level)
+        key = (f"~{manager}~{group}", manager)
+        scopes.setdefault(key, (_group_name(manager, group), []))[1].append(level)
     found = []
-    for code, (name, levels) in sorted(
-        {**scopes, **{f"~{k}": v for k, v in groups.items()}}.items()
-    ):
-        over = _over_ceiling(levels, rules)
-        if over is not None:
-            n_htxsnv, n_httnv, ceiling = over
+    for (code, granted), (name, levels) in sorted(scopes.items()):
+        n_htxsnv = sum(1 for level in levels if level is RatingLevel.HTXSNV)
+        n_httnv = sum(1 for level in levels if level is RatingLevel.HTTNV)
+        ratio = rules.quota.ratio_for(granted)
+        ceiling = rules.quota.ceiling(n_httnv, ratio)
+        if n_htxsnv > ceiling:
             found.append(
                 issue(
                     "decision-over-ceiling",
-                    unit_code=code.removeprefix("~"),
+                    unit_code=code if not code.startswith("~") else granted,
                     value=n_htxsnv,
                     scope=name,
                     n_htxsnv=n_htxsnv,
                     n_httnv=n_httnv,
                     ceiling=ceiling,
-                    ratio=percent(rules.quota.ratio, 0),
+                    ratio=percent(ratio, 0),
                 )
             )
     return found
 
 
-def _over_ceiling(
-    levels: Iterable[RatingLevel | None], rules: RuleSet
-) -> tuple[int, int, int] | None:
-    n_htxsnv = n_httnv = 0
-    for level in levels:
-        n_htxsnv += level is RatingLevel.HTXSNV
-        n_httnv += level is RatingLevel.HTTNV
-    ceiling = rules.quota.ceiling(n_httnv)
-    return (n_htxsnv, n_httnv, ceiling) if n_htxsnv > ceiling else None
+def _settled(
+    issues: tuple[Issue, ...], level: RatingLevel, reference: str, member: str
+) -> tuple[Issue, ...]:
+    """``issues`` with each case about ``member`` ("" for the organization) saying how the
+    competent level settled it: the case stays on record, no longer open."""
+    labels = _case_labels()
+    return tuple(
+        replace(
+            i,
+            message=f"{i.message} Đã được cấp có thẩm quyền quyết định: {level.value} "
+            f"({reference}).",
+            message_en=f"{i.message_en} Decided {level.value} by the competent level "
+            f"({reference}).",
+        )
+        if i.code in labels and i.member_id == member
+        else i
+        for i in issues
+    )
 
 
 def _cited(decisions: Decisions, level: str, reason: str) -> str:

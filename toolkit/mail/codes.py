@@ -80,6 +80,23 @@ define(
         ),
     ),
     IssueType(
+        code="mail-attachment-too-large",
+        severity=Severity.WARNING,
+        title="Tệp quá lớn để gửi kèm thư",
+        title_en="A file too large to attach",
+        message=(
+            "Tệp «{value}» ({size}) không được gửi kèm thư cho {whom}: cả thư sẽ vượt {limit}, "
+            "giới hạn của nhiều máy chủ thư. Thư vẫn được gửi và ghi rõ tệp ở thư mục kết quả; "
+            "hãy chuyển tệp qua đường khác (ổ mạng, thiết bị lưu trữ)."
+        ),
+        message_en=(
+            "The file '{value}' ({size}) was not attached for {whom}: the message would pass "
+            "{limit}, the limit of many mail servers. The message still goes and says the file "
+            "is in the output folder; hand the file over another way (a shared drive, a USB "
+            "stick)."
+        ),
+    ),
+    IssueType(
         code="mail-attachment-unsafe",
         severity=Severity.ERROR,
         title="Tệp đính kèm nằm ngoài thư mục kết quả hoặc thuộc chi bộ khác",

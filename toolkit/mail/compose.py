@@ -79,6 +79,17 @@ class LeadersMailContext:
     #: "CB01 — Chi bộ ..." of the cells with errors and of those that sent nothing
     error_cells: tuple[str, ...]
     missing_cells: tuple[str, ...]
+    #: cells counted in the totals; those left out (files with errors, or nothing sent) with
+    #: why; those counted whose files have errors or warnings to look at, with how many
+    counted_count: int = 0
+    left_out: tuple[str, ...] = ()
+    counted_flagged: tuple[str, ...] = ()
+    #: the attached report is the summary; the full one (member detail) stays in the results
+    #: folder under this name
+    report_is_summary: bool = False
+    full_report_name: str = ""
+    #: files of the results folder too large to attach (``plan.LEADERS_MAIL_LIMIT``)
+    not_attached: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -188,14 +199,17 @@ def leaders_context(
 ) -> LeadersMailContext:
     """The leaders' template context: the attachments and where the cells stand."""
     statuses = [cell.status for cell in folder.cells]
-    summary, report = planned.attachments
+    attached = {a.source: a for a in planned.attachments}
+    # a file too large for the message is left behind (``plan.within_limit``): named, not sent
+    summary = attached.get(folder.summary_file)
+    report = attached.get(folder.report_summary_file) or attached.get(folder.report_file)
     return LeadersMailContext(
         year=folder.year,
         ruleset_name=folder.ruleset_name,
         parent_name=folder.parent_name,
         sender_name=config.sender.name or config.sender.email,
-        summary_name=summary.filename,
-        report_name=report.filename,
+        summary_name=summary.filename if summary else "",
+        report_name=report.filename if report else "",
         cell_count=len(statuses),
         ok_count=statuses.count("ok"),
         warning_count=statuses.count("warnings"),
@@ -203,7 +217,32 @@ def leaders_context(
         missing_count=statuses.count("missing"),
         error_cells=tuple(c.label for c in folder.cells if c.status == "errors"),
         missing_cells=tuple(c.label for c in folder.cells if c.status == "missing"),
+        counted_count=sum(1 for c in folder.cells if c.aggregated and c.status != "missing"),
+        left_out=tuple(
+            f"{c.label}: "
+            + ("chưa gửi hồ sơ" if c.status == "missing" else "hồ sơ có lỗi, cần sửa và gửi lại")
+            for c in folder.cells
+            if c.status == "missing" or not c.aggregated
+        ),
+        counted_flagged=tuple(
+            f"{c.label}: {_problems(c.error_count, c.warning_count, c.status)}"
+            for c in folder.cells
+            if c.aggregated and c.status in ("errors", "warnings")
+        ),
+        report_is_summary=report is not None and report.source == folder.report_summary_file != "",
+        full_report_name=folder.report_file,
+        not_attached=tuple(
+            source
+            for source in (folder.summary_file, folder.report_summary_file or folder.report_file)
+            if source not in attached
+        ),
     )
+
+
+def _problems(errors: int, warnings: int, status: str) -> str:
+    """``2 lỗi, 1 cảnh báo`` (or what the status says when the counts are not known)."""
+    parts = [f"{n} {word}" for n, word in ((errors, "lỗi"), (warnings, "cảnh báo")) if n]
+    return ", ".join(parts) or ("có lỗi" if status == "errors" else "có cảnh báo")
 
 
 def secretary_context(
@@ -231,15 +270,49 @@ def secretary_context(
 
 def ascii_fallback(filename: str) -> str:
     """The file name for mail clients that do not read RFC 2231: no accents, ASCII only,
-    short enough for one header line, extension kept."""
+    short enough for one header line, extension kept.
+
+    A name too long («Kết quả … năm 2026 - CB010 - Chi bộ Khu dân cư số 10») first drops its
+    title, the part before the cell's code («CB010 - Chi bo Khu dan cu so 10»: the code and
+    the whole name tell the file apart); if that is still too long, the name loses whole words
+    from its end, so that the code before it stays whole.
+    """
     stem, dot, extension = filename.rpartition(".")
     if not dot:
         stem, extension = filename, ""
     bare = "".join(
         ch if 32 <= ord(ch) < 127 and ch not in '"\\' else "_" for ch in strip_accents(stem)
     )
-    keep = _MAX_FALLBACK - len(extension) - 1
-    return bare[:keep].rstrip(" .-") + (f".{extension}" if extension else "")
+    return _shortened(bare, _MAX_FALLBACK - len(extension) - 1) + (
+        f".{extension}" if extension else ""
+    )
+
+
+def _shortened(text: str, room: int) -> str:
+    """``text`` in at most ``room`` characters, cut between words where it can be."""
+    if len(text) <= room:
+        return text
+    _title, sep, rest = text.partition(" - ")
+    if sep and " - " in rest:  # the title goes first
+        text = rest
+        if len(text) <= room:
+            return text
+    head, sep, tail = text.rpartition(" - ")
+    if sep and len(head) <= room:
+        return _words(tail, room - len(head) - len(sep), head + sep) or head.rstrip(" .-")
+    return _words(text, room, "") or text[:room].rstrip(" .-")
+
+
+def _words(text: str, room: int, prefix: str) -> str:
+    """``prefix`` and as many of ``text``'s first words as fit in ``room``; "" if none does."""
+    kept = ""
+    for word in text.split():
+        candidate = f"{kept} {word}" if kept else word
+        if len(candidate) > room:
+            break
+        kept = candidate
+    kept = kept.rstrip(" .-")
+    return prefix + kept if kept else ""
 
 
 def content_disposition(filename: str) -> str:

@@ -70,6 +70,8 @@ class ResultsFolder:
     generated_on: _dt.date | None = None
     #: manifest.json's outputs: path relative to the folder (with ``/``) -> SHA-256
     manifest: Mapping[str, str] = field(default_factory=dict)
+    #: the report without member detail (what the leaders get by mail); "" from older runs
+    report_summary_file: str = ""
 
 
 def read_results(out_dir: str | Path) -> ResultsFolder:
@@ -101,6 +103,7 @@ def read_results(out_dir: str | Path) -> ResultsFolder:
             report_file=str(outputs["report"]),
             cells=cells,
             generated_on=_generated_on(data),
+            report_summary_file=str(outputs.get("report_summary", "")),
         )
     except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise InputError(

@@ -3,7 +3,9 @@
 Every attachment must have the SHA-256 that ``manifest.json`` gives it: one that does not
 stops the whole run before anything is sent (``InputError``).
 
-The leaders get the summary workbook and the HTML report in one message; each cell's
+The leaders get the summary workbook and the report's summary (no member detail) in one
+message, within ``LEADERS_MAIL_LIMIT`` (a file that would pass it stays behind, with an issue
+that says so, and the message says where it is); each cell's
 secretary gets a message with only that cell's result workbook. A cell that cannot be sent to
 (no address, an unsafe name or address, a missing or shared file) becomes an ``Issue`` and
 gets no message; nothing is dropped without one.
@@ -28,6 +30,11 @@ from toolkit.model import Issue
 
 #: file names shown in mail clients are cut to this many characters before the extension
 MAX_FILENAME_STEM = 120
+#: the leaders' message stays under the smallest common limit of mail servers (10 MB for the
+#: whole message; attachments travel in base64, a third larger, in lines of 76 characters)
+LEADERS_MAIL_LIMIT = 10_000_000
+#: room kept for the headers and the two bodies
+_BODIES = 50_000
 _UNSAFE_IN_FILENAME = re.compile(r'[<>:"/\\|?*]+')
 
 
@@ -48,6 +55,13 @@ class Attachment:
     #: the name mail clients show, in Vietnamese
     filename: str
     sha256: str
+    #: bytes in the file (its base64 in the message is about 4/3 of it)
+    size: int = 0
+
+    @property
+    def encoded_size(self) -> int:
+        """Bytes it takes in the message: base64, lines of 76 characters and CRLF."""
+        return -(-self.size // 3) * 4 * 78 // 76
 
 
 @dataclass(frozen=True)
@@ -108,13 +122,37 @@ def plan_messages(
         whom = ", ".join(r.email for r in leaders)
         found = [
             _attachment(folder, folder.summary_file, _name("Tổng hợp xếp loại", folder), whom),
-            _attachment(folder, folder.report_file, _name("Báo cáo xếp loại", folder), whom),
+            # the report's summary when the run wrote one: the full report (member detail)
+            # of a district or a city would pass common mail-size limits
+            _attachment(
+                folder,
+                folder.report_summary_file or folder.report_file,
+                _name(
+                    "Báo cáo tóm tắt xếp loại"
+                    if folder.report_summary_file
+                    else "Báo cáo xếp loại",
+                    folder,
+                ),
+                whom,
+            ),
         ]
         problems = [f for f in found if isinstance(f, Issue)]
         issues += problems
         if not problems:
             attachments = tuple(f for f in found if isinstance(f, Attachment))
-            messages.append(PlannedMessage(MessageKind.LEADERS, leaders, attachments))
+            kept = within_limit(attachments)
+            issues += [
+                catalogue.make(
+                    "mail-attachment-too-large",
+                    value=a.source,
+                    whom=whom,
+                    size=megabytes(a.size),
+                    limit=megabytes(LEADERS_MAIL_LIMIT),
+                )
+                for a in attachments
+                if a not in kept
+            ]
+            messages.append(PlannedMessage(MessageKind.LEADERS, leaders, kept))
     claimed = _claims(folder)
     for cell in cells:
         planned = _secretary_message(folder, cell, claimed)
@@ -187,7 +225,9 @@ def _secretary_message(
 def _claims(folder: ResultsFolder) -> Counter[Path]:
     """How many entries name each file; the leaders' files count as claimed already."""
     claims: Counter[Path] = Counter()
-    for relative in (folder.summary_file, folder.report_file):
+    for relative in (folder.summary_file, folder.report_file, folder.report_summary_file):
+        if not relative:
+            continue
         path = _inside(folder, relative)
         if path is not None:
             claims[path] += 2
@@ -222,7 +262,25 @@ def _attachment(folder: ResultsFolder, relative: str, stem: str, whom: str) -> A
         source=relative,
         filename=stem + path.suffix.lower(),
         sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
     )
+
+
+def within_limit(attachments: tuple[Attachment, ...]) -> tuple[Attachment, ...]:
+    """The leaders' attachments that fit in ``LEADERS_MAIL_LIMIT``, in their order; the report
+    (last: what a leader reads first) is kept before the workbook."""
+    room = LEADERS_MAIL_LIMIT - _BODIES
+    kept: list[Attachment] = []
+    for attachment in reversed(attachments):
+        if attachment.encoded_size <= room:
+            kept.append(attachment)
+            room -= attachment.encoded_size
+    return tuple(a for a in attachments if a in kept)
+
+
+def megabytes(size: int) -> str:
+    """``12,3 MB``: a size as people read it."""
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",")
 
 
 def _name(title: str, folder: ResultsFolder | None) -> str:

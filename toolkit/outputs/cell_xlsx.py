@@ -20,13 +20,16 @@ from toolkit.outputs.lean_sheet import clip
 from toolkit.outputs.lean_xlsx import LeanWorkbook
 from toolkit.outputs.numbers import format_date
 from toolkit.outputs.sheets import (
+    Column,
     print_setup,
+    row_fit,
     set_properties,
     setup_sheet,
     write_rows,
     write_title,
 )
 from toolkit.outputs.styles import DEFAULT_FORMAT, StyleBook, register
+from toolkit.outputs.summary_sheets import CONDITIONS_LABEL, CONDITIONS_LEVEL
 from toolkit.outputs.view import (
     RATIO_LABEL,
     RATIO_OF_GOOD_LABEL,
@@ -178,10 +181,11 @@ def _write_issues(ws: Any, book: StyleBook, pack: CellPack, subtitle: str) -> No
 def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitle: str) -> None:
     """Label / value / share rows: the cell at a glance."""
     c = pack.cell
-    write = _KeyValue(ws, book, HEADER_ROW)
+    # the longest label: "Không đánh giá, xếp loại: Miễn công tác…"; the rule-set's full name
+    write = _KeyValue(ws, book, HEADER_ROW, value_width=88)
     write_title(ws, book, title, subtitle)
-    ws.set_column(0, 0, 58)  # the longest label: "Không đánh giá, xếp loại: Miễn công tác…"
-    ws.set_column(1, 1, 88)  # the rule-set's full name
+    ws.set_column(0, 0, 58)
+    ws.set_column(1, 1, 88)
     ws.set_column(2, 2, 12)
     _write_identity(write, pack)
     write.number("Tổng số đảng viên", c.roster)
@@ -217,9 +221,16 @@ def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitl
         write.text("Chi bộ tự xếp loại", r.self_level)
         write.text("Kết quả biểu quyết xếp loại chi bộ", r.outcome)
         write.text("Chi bộ đề xuất xếp loại", r.level, style="level")
+        # the conditions are those of one level: flagged only for a cell that proposed it
+        matter = r.level == CONDITIONS_LEVEL
         for condition in r.conditions.split("; ") if r.conditions else ():
             met = condition.startswith("Đạt")
-            write.text("Điều kiện", condition, tone="" if met else "warning")
+            label = (
+                CONDITIONS_LABEL
+                if matter
+                else f"{CONDITIONS_LABEL} (không xét: đề xuất {r.level or 'chưa có'})"
+            )
+            write.text(label, condition, tone="warning" if matter and not met else "")
     print_setup(ws)
 
 
@@ -239,7 +250,7 @@ def _write_identity(write: _KeyValue, pack: CellPack) -> None:
 
 def _write_rejected(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitle: str) -> None:
     """What a secretary reads when the cell's files could not be aggregated, and what to do."""
-    write = _KeyValue(ws, book, HEADER_ROW)
+    write = _KeyValue(ws, book, HEADER_ROW, value_width=80)
     write_title(ws, book, title, subtitle)
     ws.set_column(0, 0, 42)
     ws.set_column(1, 1, 80)
@@ -267,13 +278,17 @@ REJECTED_TODO = (
 class _KeyValue:
     """Writes label / value (/ share) rows down a sheet."""
 
-    def __init__(self, ws: Any, book: StyleBook, row: int) -> None:
+    def __init__(self, ws: Any, book: StyleBook, row: int, *, value_width: float) -> None:
         self.ws, self.book, self.row = ws, book, row
+        self._fit = row_fit((Column("", 1), Column("", value_width, "text_wrap")))
 
     def _style(self, name: str, tone: str) -> Any:
         return self.book[f"{name}@{tone}" if tone else name]
 
     def text(self, label: str, value: str, *, tone: str = "", style: str = "text_wrap") -> None:
+        height = self._fit(("", value)) if style == "text_wrap" else None
+        if height is not None:
+            self.ws.set_row(self.row, height)
         self.ws.write_string(self.row, 0, label, self.book["label"])
         if value:
             self.ws.write_string(self.row, 1, clip(value), self._style(style, tone))

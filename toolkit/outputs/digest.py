@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
@@ -118,6 +119,7 @@ def build_digest(
         overrides_file=ruleset.overrides_file,
         overrides=ruleset.overrides,
         switches=tuple(switch_text(s) for s in ruleset.switches),
+        decision=result.decision,
         uses_scores=ruleset.uses_scores,
         quota_percent=format_percent(ruleset.quota.ratio, 0),
         parent_code=parent.code if parent else "",
@@ -150,6 +152,7 @@ def build_digest(
         issues_by_unit=issues_by_unit,
         inputs=tuple(_input_line(f) for f in sorted(inputs, key=lambda f: (f.path, f.sha256))),
         grassroots_names=grassroots_names,
+        unrated_roster=dict(Counter(m.cell_code for m in result.rejected_members)),
     )
 
 
@@ -405,7 +408,7 @@ def _quota_line(q: QuotaResult) -> QuotaLine:
 
 
 def ceiling_basis(q: QuotaResult) -> str:
-    """``20 % số HTTNV``, with the 25 % exception's decision and half-up rounding if any."""
+    """``20% số HTTNV``, with the 25% exception's decision and half-up rounding if any."""
     text = f"{format_percent(q.ceiling_ratio, 0)} số HTTNV"
     if q.exception:
         text += f" theo {q.exception}"

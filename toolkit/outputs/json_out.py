@@ -22,7 +22,7 @@ from toolkit import __version__
 from toolkit.model import LEVELS, InputFile, Issue, OrgUnit, RatingLevel
 from toolkit.outputs.digest import collect_issues, grassroots_code, issue_key, quota_results
 from toolkit.outputs.numbers import fraction_text, rounded
-from toolkit.outputs.paths import MANIFEST, REPORT, SUMMARY
+from toolkit.outputs.paths import MANIFEST, REPORT, REPORT_SUMMARY, SUMMARY
 from toolkit.outputs.view import LEVEL_CODES, REASONS, UNRATED, CellLine, Digest
 from toolkit.results import (
     CellResult,
@@ -79,6 +79,7 @@ def results_document(
             "summary": SUMMARY,
             "report": REPORT,
             "report_parts": list(report_parts),
+            "report_summary": REPORT_SUMMARY,
             "manifest": MANIFEST,
         },
         "totals": {

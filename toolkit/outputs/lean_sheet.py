@@ -15,6 +15,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from xlsxwriter.utility import quote_sheetname
+
 from toolkit.outputs.lean_styles import LeanFormat
 
 XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -138,6 +140,8 @@ class LeanSheet:
         self._freeze: tuple[int, int] | None = None
         self.filter: tuple[int, int, int, int] | None = None
         self.title_rows: tuple[int, int] | None = None
+        self.title_cols: tuple[int, int] | None = None
+        self._across = False
         self._page_setup = False
         self._landscape = False
         self._paper = 0
@@ -165,6 +169,24 @@ class LeanSheet:
 
     def repeat_rows(self, first: int, last: int | None = None) -> None:
         self.title_rows = (first, first if last is None else last)
+
+    def repeat_columns(self, first: int, last: int | None = None) -> None:
+        self.title_cols = (first, first if last is None else last)
+
+    def print_across(self) -> None:
+        self._across = self._page_setup = True
+
+    def print_titles(self) -> str:
+        """The ``Print_Titles`` range without its first sheet name: columns, then rows."""
+        ranges = []
+        if self.title_cols:
+            first, last = self.title_cols
+            ranges.append(f"${column_letter(first)}:${column_letter(last)}")
+        if self.title_rows:
+            first, last = self.title_rows
+            ranges.append(f"${first + 1}:${last + 1}")
+        # the second range names its sheet again, as xlsxwriter writes it (escaped for XML)
+        return f",{escape_text(quote_sheetname(self.name))}!".join(ranges)
 
     def set_landscape(self) -> None:
         self._landscape = self._page_setup = True
@@ -376,6 +398,8 @@ class LeanSheet:
             setup += (f' fitToWidth="{self._fit[0]}"' if self._fit[0] != 1 else "") + (
                 f' fitToHeight="{self._fit[1]}"' if self._fit[1] != 1 else ""
             )
+        if self._across:
+            setup += ' pageOrder="overThenDown"'
         return setup + (
             ' orientation="landscape"/>' if self._landscape else ' orientation="portrait"/>'
         )

@@ -1,7 +1,7 @@
 """styles.xml of the lean writer: fonts, fills, borders, number formats, cell formats.
 
 Only the format properties the named styles use (``styles.STYLES``) are understood: font name,
-size, bold, italic and colour; background colour; thin or medium borders; number format;
+size, bold, italic, colour and scheme (``"none"``: not the theme's); background colour; thin or medium borders; number format;
 horizontal and vertical alignment; wrapping. The part is what xlsxwriter writes for the same
 formats: a format gets its index (``xf_index``) when a cell first uses it, formats no cell uses
 are left out, and fonts, fills, borders and number formats are numbered in that order, each
@@ -78,7 +78,9 @@ class LeanFormat:
         if self._key is None:
             p = self.properties
             name = str(p.get("font_name", theme_font))
-            scheme = name == (_DEFAULT_FONT if is_default else theme_font)
+            # tied to the theme's font unless told otherwise ("font_scheme": "none")
+            tied = p.get("font_scheme", "minor") in ("minor", "major")
+            scheme = tied and name == (_DEFAULT_FONT if is_default else theme_font)
             self._key = (
                 _font(p, name),
                 _fill(p),

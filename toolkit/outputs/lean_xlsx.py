@@ -189,9 +189,8 @@ class LeanWorkbook:
         for s in self.sheets:
             if s.filter:
                 names.append(("_xlnm._FilterDatabase", s.index, s.filter_range(), True))
-            if s.title_rows:
-                first, last = s.title_rows
-                names.append(("_xlnm.Print_Titles", s.index, f"${first + 1}:${last + 1}", False))
+            if s.title_rows or s.title_cols:
+                names.append(("_xlnm.Print_Titles", s.index, s.print_titles(), False))
 
         def order(item: tuple[str, int, str, bool]) -> str:
             return item[0].replace("_xlnm.", "").lower() + "::" + self.sheets[item[1]].name.lower()

@@ -33,18 +33,21 @@ def format_decimal(value: Fraction | float | int, digits: int = 1) -> str:
 
 
 def format_percent(share: Fraction | float | int | None, digits: int = 1) -> str:
-    """A share (0–1) as a Vietnamese percentage: ``Fraction(1, 8)`` → ``12,5 %``; None → ``""``."""
+    """A share (0–1) as a Vietnamese percentage: ``Fraction(1, 8)`` → ``12,5%``; None → ``""``.
+
+    No space before the sign, as Vietnamese texts write it (and as the engine's messages do).
+    """
     if share is None:
         return ""
     if isinstance(share, float):
         return _float_percent(share, digits)
-    return f"{format_decimal(Fraction(share) * 100, digits)} %"
+    return f"{format_decimal(Fraction(share) * 100, digits)}%"
 
 
 @functools.lru_cache(maxsize=8192)
 def _float_percent(share: float, digits: int) -> str:
     # a report shows the same few shares (6/8, 7/8...) thousands of times: format each once
-    return f"{format_decimal(Fraction(str(share)) * 100, digits)} %"
+    return f"{format_decimal(Fraction(str(share)) * 100, digits)}%"
 
 
 def format_score(score: float | None) -> str:

@@ -15,6 +15,8 @@ from toolkit.model import normalize_text, strip_accents
 
 SUMMARY = "tong-hop.xlsx"
 REPORT = "bao-cao.html"
+#: the report without member detail: what travels by e-mail to the leaders
+REPORT_SUMMARY = "bao-cao-tom-tat.html"
 REPORT_PARTS_DIR = "bao-cao"
 CELLS_DIR = "chi-bo"
 RESULTS_JSON = "ket-qua.json"
@@ -29,7 +31,8 @@ DOCS_NOT_RATED = f"{DOCS_DIR}/danh-sach-dang-vien-chua-danh-gia-xep-loai.docx"
 DOCS_ORGANIZATIONS = f"{DOCS_DIR}/danh-sach-xep-loai-to-chuc-dang.docx"
 #: every name ``aggregate`` owns in its output folder; anything else there is carried over
 OWN_NAMES = frozenset(
-    {SUMMARY, REPORT, REPORT_PARTS_DIR, CELLS_DIR, RESULTS_JSON, MANIFEST, DECISIONS, DOCS_DIR}
+    {SUMMARY, REPORT, REPORT_SUMMARY, REPORT_PARTS_DIR, CELLS_DIR, RESULTS_JSON, MANIFEST}
+    | {DECISIONS, DOCS_DIR}
 )
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")

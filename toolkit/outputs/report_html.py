@@ -21,7 +21,7 @@ import jinja2
 from toolkit.model import LEVELS, NotRatedReason
 from toolkit.outputs.charts import BarChart, Segment, level_bars, stacked
 from toolkit.outputs.numbers import format_date, format_int, format_percent, format_score
-from toolkit.outputs.paths import REPORT, report_part_file, unique_stems
+from toolkit.outputs.paths import REPORT, REPORT_SUMMARY, report_part_file, unique_stems
 from toolkit.outputs.view import (
     LEVEL_CODES,
     STATUS_LABELS,
@@ -40,6 +40,9 @@ SPLIT_ABOVE_CELLS = 300
 #: problems shown for each rejected cell near the top of the report (all are in the issues list)
 REJECTED_SHOWN = 5
 MAIN_TEMPLATE = "bao-cao.html.j2"
+#: what the date of a report's numbers is: the latest meeting among the cells counted (of a
+#: roll-up: among its packages')
+DATA_AS_OF = "Số liệu tính đến ngày họp chi bộ muộn nhất:"
 PART_TEMPLATE = "bao-cao-to-chuc.html.j2"
 
 
@@ -56,9 +59,16 @@ def make_environment(user_dir: Path | str | None = None) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     # visible: a name, file name or value from the inputs with its control and direction
-    # characters shown as escapes (a newline or an RTL override must not disguise anything)
+    # characters shown as escapes (a newline or an RTL override must not disguise anything);
+    # loi and can_cu: a message without its rule's code and clause, and those alone
     env.filters.update(
-        so=format_int, pct=format_percent, ngay=format_date, diem=format_score, visible=visible
+        so=format_int,
+        pct=format_percent,
+        ngay=format_date,
+        diem=format_score,
+        visible=visible,
+        loi=plain_message,
+        can_cu=rule_refs,
     )
     env.globals.update(
         level_codes=LEVEL_CODES,
@@ -77,7 +87,9 @@ class Totals:
     cells_present: int
     cells_rejected: int
     cells_missing: int
+    #: members on the roster: of the cells rated, and of the cells not yet counted
     roster: int
+    roster_unrated: int
     rated: int
     undecided: int
     #: in LEVELS order, and their shares over rated members
@@ -146,6 +158,8 @@ class ReportPage:
     #: the member detail on this page, or (for a city) the links to the part pages
     sections: tuple[CellSection, ...]
     parts: tuple[PartLink, ...]
+    #: the summary variant (``bao-cao-tom-tat.html``, sent by e-mail): no member detail
+    summary_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,7 +203,7 @@ def report_pages(
         for p in (
             digest.parent_name,
             digest.ruleset_name,
-            f"Lập ngày {format_date(digest.generated_on)}",
+            f"{DATA_AS_OF} {format_date(digest.generated_on)}",
         )
         if p
     )
@@ -270,12 +284,39 @@ def report_pages(
     return pages
 
 
+def summary_page(page: ReportPage) -> tuple[str, str, ReportPage]:
+    """The main page without member detail (``bao-cao-tom-tat.html``): small enough to go by
+    e-mail for a city, where the full report is tens of megabytes."""
+    return (
+        REPORT_SUMMARY,
+        MAIN_TEMPLATE,
+        dataclasses.replace(
+            page,
+            sections=(),
+            parts=(),
+            summary_only=True,
+            # only the rejected cells' entries are on this page; member detail is not
+            cell_links={r.cell.code: f"#{r.anchor}" for r in page.rejected_cells},
+        ),
+    )
+
+
 def render_report(
-    digest: Digest, *, templates: Path | str | None = None, split: bool | None = None
+    digest: Digest,
+    *,
+    templates: Path | str | None = None,
+    split: bool | None = None,
+    summary: bool = False,
 ) -> dict[str, str]:
-    """Relative path → HTML text: ``bao-cao.html`` and, when split, ``bao-cao/<code>.html``."""
+    """Relative path → HTML text: ``bao-cao.html`` and, when split, ``bao-cao/<code>.html``;
+    with ``summary``, ``bao-cao-tom-tat.html`` too."""
     env = make_environment(templates)
-    pages = report_pages(digest, split=split)
+    pages: list[tuple[str, str, ReportPage | PartPage]] = []
+    pages += report_pages(digest, split=split)
+    if summary:
+        main = pages[-1][2]
+        assert isinstance(main, ReportPage)
+        pages.append(summary_page(main))
     return dict(sorted((path, env.get_template(t).render(page=p)) for path, t, p in pages))
 
 
@@ -303,6 +344,38 @@ def _environment(templates: str | None) -> jinja2.Environment:
     return make_environment(templates)
 
 
+#: how an issue's message names the rule behind it: «(quy tắc vote-majority, QĐ 366…)»
+_RULE_REF = "(quy tắc "
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_refs(message: str) -> tuple[str, str]:
+    plain, refs = message, []
+    while (start := plain.find(_RULE_REF)) >= 0:
+        depth, end = 0, len(plain)
+        for index in range(start, len(plain)):  # the clause may hold brackets of its own
+            depth += {"(": 1, ")": -1}.get(plain[index], 0)
+            if depth == 0:
+                end = index + 1
+                break
+        refs.append(plain[start + 1 : end - 1])
+        plain = plain[:start].rstrip() + plain[end:]
+    return plain, "; ".join(refs)
+
+
+def plain_message(message: str) -> str:
+    """A message as a leader reads it: the rule's code and clause left out (``loi`` filter).
+
+    Codes stay for staff: in the tooltip (``can_cu``), the issues sheet and the JSON.
+    """
+    return _split_refs(message)[0]
+
+
+def rule_refs(message: str) -> str:
+    """The rule references a message carries (``can_cu`` filter): «quy tắc vote-tie, …»."""
+    return _split_refs(message)[1]
+
+
 def _rejected_cell(cell: CellLine, anchor: str, issues: Sequence[IssueLine]) -> RejectedCell:
     errors_first = sorted(issues, key=lambda i: i.severity != "error")  # stable: sheet order kept
     shown = tuple(errors_first[:REJECTED_SHOWN])
@@ -323,6 +396,7 @@ def _totals(digest: Digest) -> Totals:
         cells_rejected=len(digest.rejected_cells),
         cells_missing=len(digest.missing_cells),
         roster=sum(c.roster or 0 for c in present),
+        roster_unrated=sum(digest.unrated_roster.values()),
         rated=rated,
         undecided=sum(c.undecided or 0 for c in present),
         levels=levels,

@@ -16,10 +16,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from toolkit.outputs.lean_sheet import clip, column_letter, excel_day, table_cells
-from toolkit.outputs.styles import DEFAULT_FORMAT, StyleBook
+from toolkit.outputs.styles import DEFAULT_FORMAT, StyleBook, wrapped_font
+from toolkit.textfit import FILTER_BUTTON, RowFit, digit_pixels, printed_pixels
+
+#: the default font's digit width in pixels: how both clients size a column
+DIGIT_PIXELS = digit_pixels(DEFAULT_FORMAT["font_size"])
+#: the width an A4 page in landscape prints between the margins (0.4 in each), in pixels
+PAGE_PIXELS = int((11.69 - 0.8) * 96)
+#: the header row's height when every header fits on one line (points)
+HEADER_LEAST = 20.25
 
 #: styles whose values are numbers; every other style writes text
-NUMBER_STYLES = frozenset({"int", "decimal", "percent", "total_int", "total_percent"})
+NUMBER_STYLES = frozenset({"int", "plain", "decimal", "percent", "total_int", "total_percent"})
 DATE_STYLES = frozenset({"date"})
 
 
@@ -68,28 +76,64 @@ def setup_sheet(
     header_row: int,
     last_row: int,
     freeze_cols: int = 0,
+    repeat_header: bool = True,
 ) -> None:
-    """Widths, header row, frozen panes, autofilter and print setup of one table.
+    """Widths, header row, frozen panes, autofilter and print setup of one table (its header
+    repeated on every printed page unless ``repeat_header`` is false).
 
     Rows are 0-based here as in xlsxwriter (row 0 is Excel's row 1).
     """
     for col, column in enumerate(columns):
         ws.set_column(col, col, column.width)
-    ws.set_row(header_row, 32)
+    ws.set_row(header_row, header_points(columns))
     header = book["header"]
     for col, column in enumerate(columns):
         ws.write_string(header_row, col, column.header, header)
     ws.freeze_panes(header_row + 1, freeze_cols)
     ws.autofilter(header_row, 0, max(header_row, last_row), len(columns) - 1)
-    print_setup(ws, header_row)
+    repeat = header_row if repeat_header else None
+    print_setup(ws, repeat, columns=columns, title_cols=freeze_cols)
 
 
-def print_setup(ws: Any, header_row: int | None = None) -> None:
-    """A4 landscape, one page wide, header row repeated, page numbers in the footer."""
+def header_points(columns: Sequence[Column], *, filtered: bool = True) -> float:
+    """The header row's height: its tallest wrapped header, and never less than one line
+    (``filtered``: each header keeps clear of its autofilter's button)."""
+    font = wrapped_font("header")
+    assert font is not None
+    headers = ((col, c.width, font) for col, c in enumerate(columns))
+    fit = RowFit(headers, DIGIT_PIXELS, reserved=FILTER_BUTTON if filtered else 0.0)
+    return max(HEADER_LEAST, fit([c.header for c in columns]) or 0.0)
+
+
+def row_fit(columns: Sequence[Column]) -> RowFit:
+    """The height of a table's rows, from its wrapped columns."""
+    wrapped = ((col, c.width, wrapped_font(c.style)) for col, c in enumerate(columns))
+    return RowFit(((col, w, f) for col, w, f in wrapped if f is not None), DIGIT_PIXELS)
+
+
+def print_setup(
+    ws: Any,
+    header_row: int | None = None,
+    *,
+    columns: Sequence[Column] = (),
+    title_cols: int = 0,
+) -> None:
+    """A4 landscape, header row repeated, page numbers in the footer.
+
+    A table that fits the page's width prints one page wide; a wider one (the 33 columns of the
+    per-cell summary) prints at full size across pages, left to right then down, with its
+    first ``title_cols`` columns (the cell's or member's code and name) repeated on the left
+    of every page: squeezed onto one page it would be unreadable.
+    """
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    ws.fit_to_pages(1, 0)
+    if printed_pixels((c.width for c in columns), DIGIT_PIXELS) > PAGE_PIXELS:
+        ws.print_across()
+        if title_cols:
+            ws.repeat_columns(0, title_cols - 1)
+    else:
+        ws.fit_to_pages(1, 0)
     ws.set_footer("&CTrang &P/&N")
     if header_row is not None:
         ws.repeat_rows(header_row)
@@ -157,10 +201,14 @@ def write_rows(
     tone_iter = iter(tones) if tones is not None else None
     fast = getattr(ws, "write_table_row", None)  # the lean writer takes a whole row at once
     numeric = [c.style in NUMBER_STYLES for c in columns]
+    fit = row_fit(columns)
     last = first_row - 1
     for row, values in enumerate(rows, start=first_row):
         last = row
         fmts = formats(next(tone_iter)) if tone_iter is not None else plain
+        height = fit(values) if fit.columns else None
+        if height is not None:
+            ws.set_row(row, height)  # LibreOffice does not grow a row to its wrapped text
         if fast is not None:
             fast(row, values, numeric, fmts, fmts is not plain)
             continue
@@ -204,6 +252,7 @@ def table_tail(
     numeric = [c.style in NUMBER_STYLES or c.style in DATE_STYLES for c in columns]
     dates = [col for col, c in enumerate(columns) if c.style in DATE_STYLES]
     by_tone: dict[str, tuple[list[Any], list[int]]] = {}  # whole-row tones: indexed once
+    fit = row_fit(columns)
 
     def render() -> Iterable[str]:
         tone_iter = iter(tones) if tones is not None else None
@@ -223,7 +272,11 @@ def table_tail(
                     for col, v in enumerate(values)
                 ]
             cells = table_cells(row, values, numeric, styles, fmts is not formats.plain)
-            yield f'<row r="{row + 1}">{cells}</row>'
+            height = fit(values) if fit.columns else None
+            if height is None:
+                yield f'<row r="{row + 1}">{cells}</row>'
+            else:  # the height as xlsxwriter writes it (whole pixels)
+                yield f'<row r="{row + 1}" ht="{height:.16g}" customHeight="1">{cells}</row>'
 
     part = f"xl/worksheets/sheet{wb.worksheets().index(ws) + 1}.xml"
     bottom = max(last_row, first_row - 1)

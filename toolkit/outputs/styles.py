@@ -11,9 +11,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from toolkit.textfit import Font
+
 FONT = "Times New Roman"
-#: every workbook's default format: even an empty cell uses the report font
-DEFAULT_FORMAT: Mapping[str, Any] = {"font_name": FONT, "font_size": 11}
+#: every workbook's default format: even an empty cell uses the report font. No font is tied
+#: to the theme (whose font is Calibri): Excel would show the theme's font instead of ours
+DEFAULT_FORMAT: Mapping[str, Any] = {"font_name": FONT, "font_size": 11, "font_scheme": "none"}
 BASE: Mapping[str, Any] = {**DEFAULT_FORMAT, "valign": "top"}
 
 #: excel number formats; the display follows the reader's locale (1.234,5 in Vietnamese Excel)
@@ -38,6 +41,8 @@ STYLES: Mapping[str, Mapping[str, Any]] = {
     "text_wrap": {"border": 1, "text_wrap": True},
     "code": {"border": 1, "font_name": "Courier New", "font_size": 9},
     "int": {"border": 1, "num_format": INTEGER},
+    # years, codes and identifiers written as numbers: no thousands separator ("2026")
+    "plain": {"border": 1, "num_format": "0", "align": "left"},
     "decimal": {"border": 1, "num_format": DECIMAL},
     "percent": {"border": 1, "num_format": PERCENT},
     "date": {"border": 1, "num_format": DATE, "align": "left"},
@@ -75,6 +80,14 @@ def properties(name: str) -> dict[str, Any]:
     if tone:
         props.update(TONES[tone])
     return props
+
+
+def wrapped_font(name: str) -> Font | None:
+    """The font of a style whose text wraps, for the row-height estimate (None: one line)."""
+    props = properties(name)
+    if not props.get("text_wrap"):
+        return None
+    return Font(float(props["font_size"]), bool(props.get("bold")), bool(props.get("italic")))
 
 
 def style_names() -> tuple[str, ...]:

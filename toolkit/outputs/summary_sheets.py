@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from toolkit.model import RatingLevel
 from toolkit.outputs.columns import issue_columns, issue_rows
 from toolkit.outputs.lean_sheet import clip
 from toolkit.outputs.numbers import format_date
@@ -13,6 +14,7 @@ from toolkit.outputs.sheets import (
     Tail,
     Tones,
     print_setup,
+    row_fit,
     setup_sheet,
     table_tail,
     write_title,
@@ -23,11 +25,22 @@ from toolkit.outputs.view import (
     RATIO_LABEL,
     RATIO_OF_GOOD_LABEL,
     CandidateLine,
+    CellRatingLine,
     Digest,
     QuotaLine,
 )
 
 HEADER_ROW = 3
+YEAR_LABEL = "Năm đánh giá, xếp loại"
+#: the level a cell's conditions on its members' results are for (R16: a cell is HTXSNV only
+#: if enough of its members are rated HTNV and HTTNV or above); they matter to no other level
+CONDITIONS_LEVEL = RatingLevel.HTXSNV.value
+CONDITIONS_LABEL = f"Điều kiện để chi bộ đạt {CONDITIONS_LEVEL}"
+
+
+def conditions_matter(rating: CellRatingLine) -> bool:
+    """True when a cell proposed the level its conditions are for, and missed one of them."""
+    return rating.level == CONDITIONS_LEVEL and rating.conditions_broken > 0
 
 
 def subtitle(digest: Digest) -> str:
@@ -122,8 +135,8 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column("Mẫu số", 8, "int"),
         Column("Kết quả biểu quyết", 22, "text_wrap"),
         Column("Mức đề xuất", 10, "level"),
-        Column("Số điều kiện không đạt", 10, "int"),
-        Column("Điều kiện về kết quả xếp loại đảng viên", 60, "text_wrap"),
+        Column(f"Số điều kiện {CONDITIONS_LEVEL} không đạt", 10, "int"),
+        Column(f"{CONDITIONS_LABEL} (kết quả xếp loại đảng viên)", 60, "text_wrap"),
     )
     rows = [
         (
@@ -144,7 +157,7 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         )
         for c in digest.cell_ratings
     ]
-    tones = ["warning" if c.conditions_broken else "" for c in digest.cell_ratings]
+    tones = ["warning" if conditions_matter(c) else "" for c in digest.cell_ratings]
     write_title(ws, book, "Đánh giá, xếp loại chi bộ", subtitle(digest))
     return write_table(wb, ws, book, columns, rows, tones=tones)
 
@@ -169,7 +182,7 @@ def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column("Loại tệp", 20),
         Column("Phiên bản mẫu", 9),
         Column("Mã chi bộ", 11),
-        Column("Năm đánh giá", 8, "int"),
+        Column("Năm đánh giá", 8, "plain"),
         Column("Tình trạng", 22),
     )
     rows = [
@@ -212,7 +225,7 @@ def write_info(wb: Any, book: StyleBook, digest: Digest) -> None:
     errors = sum(1 for i in digest.issues if i.severity == "error")
     parent = f"{digest.parent_name} ({digest.parent_code})" if digest.parent_code else ""
     rows: list[tuple[str, object]] = [
-        ("Năm đánh giá, xếp loại", digest.year),
+        (YEAR_LABEL, digest.year),
         ("Cấp ủy tổng hợp", parent),
         ("Bộ quy tắc", f"{digest.ruleset_code} — {digest.ruleset_name}"),
         ("Tệp quy tắc của địa phương", digest.overrides_file or "Không có"),
@@ -229,10 +242,14 @@ def write_info(wb: Any, book: StyleBook, digest: Digest) -> None:
         ("Số cảnh báo", len(digest.issues) - errors),
     ]
     write_title(ws, book, "Thông tin về lần tổng hợp", subtitle(digest))
+    fit = row_fit((Column("", 34), Column("", 80, "text_wrap")))
     for row, (label, value) in enumerate(rows, start=HEADER_ROW):
+        height = None if isinstance(value, int) else fit(("", str(value)))
+        if height is not None:
+            ws.set_row(row, height)
         ws.write_string(row, 0, label, book["label"])
         if isinstance(value, int):
-            ws.write_number(row, 1, value, book["int"])
+            ws.write_number(row, 1, value, book["plain" if label == YEAR_LABEL else "int"])
         else:
             ws.write_string(row, 1, clip(str(value)), book["text_wrap"])
     print_setup(ws)

@@ -25,7 +25,6 @@ from toolkit.outputs.columns import member_columns, member_rows
 from toolkit.outputs.sheets import (
     Column,
     Tail,
-    print_setup,
     set_properties,
     setup_sheet,
     workbook_options,
@@ -53,6 +52,10 @@ SHEET_MEMBERS = "Chi tiết đảng viên"
 HEADER_ROW = 3  # 0-based: Excel row 4, under the two title lines and a blank line
 #: a chart of every cell's distribution stays readable up to this many cells
 CELL_CHART_MAX = 60
+#: the per-cell chart starts a page at this row (0-based), below the level charts
+CELL_CHART_ROW = HEADER_ROW + 23
+#: the most a chart may be tall to print on one A4 page in landscape, in pixels
+PAGE_HEIGHT_PIXELS = 640
 
 
 def write_summary(digest: Digest, target: Path | IO[bytes]) -> None:
@@ -227,7 +230,8 @@ def _write_charts(wb: Any, book: StyleBook, digest: Digest, totals_row: int) -> 
         Column("Tỷ lệ trên số được đánh giá", 14, "percent"),
     )
     first = HEADER_ROW + 1
-    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=first + 3)
+    # no header repeated over the charts of the next page
+    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=first + 3, repeat_header=False)
     present = digest.present_cells
     rated = sum(c.rated or 0 for c in present)
     rated_ref = f"'{SHEET_CELLS}'!{xl_col_to_name(col['rated'])}{totals_row + 1}"
@@ -254,7 +258,9 @@ def _write_charts(wb: Any, book: StyleBook, digest: Digest, totals_row: int) -> 
     )
     _style_chart(column, "Số đảng viên theo mức xếp loại")
     column.set_legend({"none": True})
-    ws.insert_chart(first + 6, 0, column, {"x_scale": 1.2})
+    # side by side on one landscape page: the column chart (480 px) ends before column E
+    # (496 px in), where the pie starts, so neither covers the other
+    ws.insert_chart(first + 6, 0, column)
     pie = wb.add_chart({"type": "pie"})
     pie.add_series(
         {
@@ -266,10 +272,11 @@ def _write_charts(wb: Any, book: StyleBook, digest: Digest, totals_row: int) -> 
         }
     )
     _style_chart(pie, "Tỷ lệ các mức trên số đảng viên được đánh giá")
-    ws.insert_chart(first + 6, 4, pie)
+    ws.insert_chart(first + 6, 4, pie, {"x_offset": 16})
     if 0 < len(present) <= CELL_CHART_MAX:
-        _cell_chart(wb, ws, digest, col, first + 22)
-    print_setup(ws)
+        # a page of its own: a chart cut by a page break prints in two halves
+        ws.set_h_pagebreaks([CELL_CHART_ROW])
+        _cell_chart(wb, ws, digest, col, CELL_CHART_ROW)
 
 
 #: the same colours as the HTML report, best level first
@@ -292,7 +299,7 @@ def _cell_chart(wb: Any, ws: Any, digest: Digest, col: dict[str, int], at_row: i
         )
     _style_chart(bars, "Phân bố mức xếp loại theo chi bộ")
     bars.set_y_axis({"reverse": True, "num_font": {"name": FONT}})
-    height = max(300, 22 * len(digest.cells) + 80)
+    height = min(max(300, 22 * len(digest.cells) + 80), PAGE_HEIGHT_PIXELS)
     ws.insert_chart(at_row, 0, bars, {"x_scale": 1.8, "y_scale": height / 288})
 
 

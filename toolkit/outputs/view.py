@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from toolkit.model import LEVELS, NotRatedReason
@@ -224,7 +224,7 @@ class Digest:
     overrides_file: str | None
     overrides: tuple[str, ...]
     uses_scores: bool
-    #: the quota ratio as Vietnamese text ("20 %")
+    #: the quota ratio as Vietnamese text ("20%")
     quota_percent: str
     parent_code: str
     parent_name: str
@@ -245,6 +245,10 @@ class Digest:
     grassroots_names: Mapping[str, str]
     #: the local readings, one line each ("quota.rounding = half_up (mặc định: floor)")
     switches: tuple[str, ...] = ()
+    #: cell code → members on the roster, for the cells not rated (rejected or missing)
+    unrated_roster: Mapping[str, int] = field(default_factory=dict)
+    #: the competent level's decision applied (``aggregate --decisions``), "" while proposed
+    decision: str = ""
 
     @property
     def present_cells(self) -> tuple[CellLine, ...]:

@@ -38,10 +38,17 @@ from toolkit.outputs.paths import (
     DECISIONS,
     MANIFEST,
     MINUTES_DIR,
+    REPORT_SUMMARY,
     RESULTS_JSON,
     SUMMARY,
 )
-from toolkit.outputs.report_html import PartPage, ReportPage, report_pages, write_pages
+from toolkit.outputs.report_html import (
+    PartPage,
+    ReportPage,
+    report_pages,
+    summary_page,
+    write_pages,
+)
 from toolkit.outputs.staging import staged
 from toolkit.outputs.summary_xlsx import write_summary
 from toolkit.outputs.view import Digest
@@ -74,7 +81,8 @@ def write_outputs(
 ) -> list[Path]:
     """Write every output of ``aggregate`` into ``out_dir``; returns the paths written.
 
-    ``tong-hop.xlsx``, ``bao-cao.html`` (and ``bao-cao/<code>.html`` for a city),
+    ``tong-hop.xlsx``, ``bao-cao.html`` (and ``bao-cao/<code>.html`` for a city), its summary
+    ``bao-cao-tom-tat.html`` (no member detail, for e-mail),
     ``chi-bo/<code>.xlsx`` for every cell in ``result.cells`` and ``result.rejected`` (its
     problems, to send back), ``ket-qua.json``, and last
     ``manifest.json``. ``generated_on`` is the date printed in the outputs (never the clock),
@@ -105,8 +113,12 @@ def write_outputs(
         written.append(out_dir / DECISIONS)
 
         pages = report_pages(digest)
+        main = pages[-1][2]
+        assert isinstance(main, ReportPage)
+        # the main page and its summary variant (no member detail: what goes by e-mail)
+        here = [pages[-1], summary_page(main)]
         report = [out_dir / pages[-1][0], *(out_dir / path for path, _, _ in pages[:-1])]
-        written += [*report, out_dir / RESULTS_JSON]
+        written += [*report, out_dir / REPORT_SUMMARY, out_dir / RESULTS_JSON]
 
         pickled = pool is not None  # a fork server's workers get their tasks pickled
 
@@ -115,7 +127,7 @@ def write_outputs(
             always written by this process."""
             if pickled:  # the whole digest would be pickled (about 0.6 s for a city)
                 write_summary(digest, out_dir / SUMMARY)
-            write_pages(pages[-1:], out_dir, templates)
+            write_pages(here, out_dir, templates)
             for path, data in committee_documents(digest):
                 write_document(data, out_dir / path)
             write_decisions_workbook(

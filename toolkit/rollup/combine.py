@@ -286,5 +286,5 @@ def _over(c: TypeCeiling, ruleset: RuleSet) -> Issue:
         n_htxsnv=c.n_htxsnv,
         n_httnv=c.n_httnv,
         ceiling=c.ceiling,
-        ratio=f"{float(ruleset.quota.ratio) * 100:g} %",
+        ratio=f"{float(ruleset.quota.ratio) * 100:g}%",
     )

@@ -14,7 +14,7 @@ from typing import Any
 
 from toolkit import __version__
 from toolkit.model import Issue
-from toolkit.outputs.report_html import make_environment
+from toolkit.outputs.report_html import DATA_AS_OF, make_environment
 from toolkit.rollup.combine import STATUS_LABELS, CommitteeLine, RollupResult, TypeCeiling
 from toolkit.rollup.summary import SummaryTable, unrated_rows, upward_summary
 from toolkit.rollup.xlsx import subtitle, title
@@ -68,7 +68,7 @@ def rollup_page(result: RollupResult) -> RollupPage:
     rs = result.ruleset
     return RollupPage(
         title=title(result),
-        subtitle=subtitle(result),
+        subtitle=subtitle(result, DATA_AS_OF),
         digest=PageFooter(
             __version__,
             result.generated_on,
@@ -84,7 +84,7 @@ def rollup_page(result: RollupResult) -> RollupPage:
         status_labels=dict(STATUS_LABELS),
         status_tones=dict(_STATUS_TONES),
         ceilings=result.ceilings,
-        ratio_percent=f"{float(rs.quota.ratio) * 100:g} %",
+        ratio_percent=f"{float(rs.quota.ratio) * 100:g}%",
         cases=tuple(cases[:CASES_SHOWN]),
         cases_total=len(cases),
         issues=result.issues,

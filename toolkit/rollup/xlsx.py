@@ -16,7 +16,9 @@ from toolkit.outputs.lean_sheet import clip
 from toolkit.outputs.numbers import format_date
 from toolkit.outputs.sheets import (
     Column,
+    header_points,
     print_setup,
+    row_fit,
     set_properties,
     setup_sheet,
     workbook_options,
@@ -34,18 +36,25 @@ SHEET_ISSUES = "Vấn đề"
 SHEET_INPUTS = "Gói đã đọc"
 HEADER_ROW = 3
 _STATUS_TONES = {"decided": "", "proposed": "warning", "missing": "missing", "refused": "error"}
-_SUMMARY_WIDTHS = (5, 28, 9, 9, 9, 9, 9, 10, 17, 25, 36)
+#: the ratio columns as wide as their headers' longest word ("HTXSNV/(HTXSNV+HTTNV)", unbroken)
+_SUMMARY_WIDTHS = (5, 28, 9, 9, 9, 9, 9, 10, 17, 31, 36)
+#: the styles of a summary table's row: number, subject, counts, both ratios, note
+_SUMMARY_STYLES = ("text", "text", *["int"] * 6, "percent", "percent", "text_wrap")
+_SUMMARY_ROW = tuple(
+    Column("", w, s) for w, s in zip(_SUMMARY_WIDTHS, _SUMMARY_STYLES, strict=True)
+)
 
 
 def title(result: RollupResult) -> str:
     return f"TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI CHẤT LƯỢNG NĂM {result.year}"
 
 
-def subtitle(result: RollupResult) -> str:
+def subtitle(result: RollupResult, dated: str = "Lập ngày") -> str:
+    """Committee · rule-set · date, the date after ``dated`` (the report says what it is)."""
     parts = [
         result.committee.name,
         result.ruleset.name,
-        f"Lập ngày {format_date(result.generated_on)}",
+        f"{dated} {format_date(result.generated_on)}",
     ]
     return " · ".join(p for p in parts if p)
 
@@ -82,12 +91,20 @@ def _write_table(ws: Any, book: StyleBook, table: SummaryTable, row: int) -> int
     """One table from ``row`` (0-based); returns the row of its "Tổng cộng"."""
     ws.write_string(row, 0, f"Mẫu {table.form}: {table.title}", book["label"])
     header = row + 1
-    ws.set_row(header, 48)  # three lines: "% HTXSNV/(HTXSNV+HTTNV)" wraps
+    # as tall as its longest header ("% HTXSNV/(HTXSNV+HTTNV)" wraps); no filter here
+    heads = [
+        Column(text, width) for text, width in zip(table.headers, _SUMMARY_WIDTHS, strict=True)
+    ]
+    ws.set_row(header, header_points(heads, filtered=False))
     for col, text in enumerate(table.headers):
         ws.write_string(header, col, text, book["header"])
         ws.write_string(header + 1, col, table.numbers[col], book["header"])
     first = header + 2
+    fit = row_fit(_SUMMARY_ROW)
     for n, r in enumerate(table.rows):
+        height = fit(("", "", *[0] * 8, r.note))  # only the note wraps
+        if height is not None:
+            ws.set_row(first + n, height)
         _write_row(ws, book, first + n, r, total=False)
     last = first + len(table.rows)
     _write_total(ws, book, table.total, last, first)
@@ -159,7 +176,8 @@ def _write_committees(wb: Any, book: StyleBook, result: RollupResult) -> None:
         Column("KHTNV", 9, "int"),
         Column("Chưa xếp loại", 10, "int"),
         Column("% HTXSNV/HTTNV", 16, "percent"),
-        Column("% HTXSNV/(HTXSNV+HTTNV)", 24, "percent"),
+        # as wide as its header's unbroken word, beside the filter button
+        Column("% HTXSNV/(HTXSNV+HTTNV)", 33, "percent"),
     )
     rows: list[Sequence[object]] = []
     tones: list[str] = []
@@ -213,7 +231,9 @@ def _write_issues(wb: Any, book: StyleBook, result: RollupResult) -> None:
         )
         for n, i in enumerate(result.issues, start=1)
     ]
-    _table(ws, book, result, columns, rows, [i.severity.value for i in result.issues])
+    # printed across pages: the number, severity and code beside the message on the next one
+    issues = [i.severity.value for i in result.issues]
+    _table(ws, book, result, columns, rows, issues, freeze_cols=3)
 
 
 def _write_inputs(wb: Any, book: StyleBook, result: RollupResult) -> None:
@@ -223,7 +243,7 @@ def _write_inputs(wb: Any, book: StyleBook, result: RollupResult) -> None:
         Column("Gói", 30, "text_wrap"),
         Column("Tổ chức", 11),
         Column("Loại gói", 10),
-        Column("Năm", 7),
+        Column("Năm", 7, "plain"),
         Column("Phiên bản", 9),
         Column("Tình trạng", 12),
         Column("SHA-256", 70, "code"),
@@ -238,13 +258,13 @@ def _write_inputs(wb: Any, book: StyleBook, result: RollupResult) -> None:
                 r.name,
                 p.committee_code if p else "",
                 p.kind if p else "",
-                str(p.year) if p else "",
+                p.year if p else None,
                 p.toolkit_version if p else "",
                 "Đã tổng hợp" if r.path in admitted else "Không dùng",
                 r.sha256,
             )
         )
-    _table(ws, book, result, columns, rows, None)
+    _table(ws, book, result, columns, rows, None, freeze_cols=2)  # the package beside its hash
 
 
 def _table(
@@ -258,26 +278,9 @@ def _table(
     freeze_cols: int = 0,
 ) -> None:
     """A sheet that is one table under the title lines, each row as high as its wrapped text
-    needs (LibreOffice keeps a written row's default height: long messages would overlap)."""
+    needs (``write_rows``: LibreOffice keeps a written row's default height, so long messages
+    would overlap), printed across pages when wider than one with its first ``freeze_cols``
+    columns repeated."""
     write_title(ws, book, title(result), subtitle(result))
     last = write_rows(ws, book, columns, rows, first_row=HEADER_ROW + 1, tones=tones)
     setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=freeze_cols)
-    wrapped = [(i, c.width) for i, c in enumerate(columns) if c.style == "text_wrap"]
-    for n, values in enumerate(rows, start=HEADER_ROW + 1):
-        lines = max((_lines(values[i], width) for i, width in wrapped), default=1)
-        if lines > 1:
-            ws.set_row(n, LINE_HEIGHT * lines + 2)
-
-
-#: the height of one line of 11-point text, in points
-LINE_HEIGHT = 15
-#: characters of Vietnamese text per unit of column width (a unit is one digit wide)
-_CHARS_PER_WIDTH = 1.1
-
-
-def _lines(value: object, width: float) -> int:
-    """The lines ``value`` takes in a wrapped column ``width`` wide (an estimate)."""
-    if not isinstance(value, str) or not value:
-        return 1
-    per_line = max(1, int(width * _CHARS_PER_WIDTH))
-    return sum(-(-len(part) // per_line) or 1 for part in value.split("\n"))

@@ -45,7 +45,7 @@ def write_decisions_workbook(
 ) -> None:
     """The decisions workbook for ``result``'s deciding committee."""
     code, name = (parent.code, parent.name) if parent else ("", "Cấp ủy cấp trên")
-    found = cases(result, rules.quota.ceiling)
+    found = cases(result, rules.quota)
     by_key: dict[tuple[str, str], list[str]] = {}
     for case in found:
         by_key.setdefault((case.unit_code, case.member_id), []).append(case.label)

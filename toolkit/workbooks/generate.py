@@ -19,6 +19,8 @@ from toolkit import __version__
 from toolkit.errors import OutputError, os_reason
 from toolkit.model import Member, Membership, OrgUnit, Roster
 from toolkit.rulebook import RuleSet, load_ruleset
+from toolkit.textfit import printed_pixels
+from toolkit.workbooks import guides
 from toolkit.workbooks.declarations import (
     INSTRUCTIONS_SHEET,
     LISTS,
@@ -34,6 +36,7 @@ from toolkit.workbooks.declarations import (
 )
 from toolkit.workbooks.identity import IDENTITY_SHEET, Identity, roster_hash, safe_file_stem
 from toolkit.workbooks.styles import (
+    DIGIT_PIXELS,
     FONT,
     FORMATS,
     PAPER_A4,
@@ -41,10 +44,23 @@ from toolkit.workbooks.styles import (
     ROSTER_PROTECTION,
     input_format,
     list_name,
+    row_fit,
     validation,
 )
 
 Target = Path | str | IO[bytes]
+#: the instructions' one column, as wide as an A4 page in portrait holds (8 px a character)
+INSTRUCTIONS_WIDTH = 84
+#: the form sheets' columns: label, value, help (together, an A4 page in landscape)
+FORM_WIDTHS = (50.0, 24.0, 50.0)
+#: what an A4 page prints between margins of 0.5 in, in pixels (96 to the inch)
+PORTRAIT_PIXELS = int((8.27 - 1.0) * 96)
+LANDSCAPE_PIXELS = int((11.69 - 1.0) * 96)
+#: the least a table is scaled to print one page wide (9 points for 12): a wider one prints at
+#: full size across pages instead (the tally, a little wider than the page, stays whole)
+LEAST_SCALE = 0.75
+#: the least height of a table's header row (points)
+HEADER_LEAST = 30.0
 #: the fixed "created" date of a blank roster (cell workbooks use 1 January of the rating year)
 ROSTER_CREATED = dt.datetime(2023, 1, 1)
 
@@ -78,22 +94,27 @@ class _Book:
         self, lines: Sequence[str], subtitle: str, features: tuple[str, ...] = ()
     ) -> None:
         ws = self.book.add_worksheet(INSTRUCTIONS_SHEET)
-        ws.set_column(0, 0, 110)
+        ws.set_column(0, 0, INSTRUCTIONS_WIDTH)
+        fit = row_fit([(INSTRUCTIONS_WIDTH, "text")])
         ws.write_string(0, 0, self.declaration.title.upper(), self.fmt["title"])
+        ws.set_row(1, fit([subtitle]))  # a long cell name wraps
         ws.write_string(1, 0, subtitle, self.fmt["subtitle"])
-        row = 3
-        for number, line in enumerate(lines, start=1):
-            ws.write_string(row, 0, f"{number}. {line}", self.fmt["text"])
-            row += 1
-        row += 1
-        ws.write_string(row, 0, "Giải thích các cột cần nhập", self.fmt["heading"])
-        for sheet in self.declaration.sheets:
+        texts = [f"{number}. {line}" for number, line in enumerate(lines, start=1)]
+        texts.append("")
+        texts.append("Giải thích các cột cần nhập")
+        texts += [
+            f"«{sheet.name}» › {column.label}: {column.help}"
+            for sheet in self.declaration.sheets
             # only the columns this workbook has (not the score columns under QD124)
-            for column in self.declaration.layout(sheet.key, features).columns:
-                if column.is_input and column.help:
-                    row += 1
-                    text = f"«{sheet.name}» › {column.label}: {column.help}"
-                    ws.write_string(row, 0, text, self.fmt["text"])
+            for column in self.declaration.layout(sheet.key, features).columns
+            if column.is_input and column.help
+        ]
+        for row, text in enumerate(texts, start=3):
+            if text == "Giải thích các cột cần nhập":
+                ws.write_string(row, 0, text, self.fmt["heading"])
+            elif text:
+                ws.set_row(row, fit([text]))
+                ws.write_string(row, 0, text, self.fmt["text"])
         self._print(ws, landscape=False)
         ws.protect("", PROTECTION)
         ws.activate()
@@ -131,15 +152,35 @@ class _Book:
             cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
             raise OutputError(f"Không ghi được biểu mẫu: {os_reason(cause)}.") from None
 
-    def _print(self, ws: Any, *, landscape: bool, repeat: int | None = None) -> None:
+    def _print(
+        self,
+        ws: Any,
+        *,
+        landscape: bool,
+        repeat: int | None = None,
+        widths: Sequence[float] = (),
+        title_cols: int = 0,
+    ) -> None:
+        """A4, a page wide; a table too wide to be scaled to the page (``widths``,
+        ``prints_across``) prints at full size across pages instead, left to right, its first
+        ``title_cols`` columns (the member's number, code and name) repeated on the left of
+        each."""
         ws.set_paper(PAPER_A4)
         if landscape:
             ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        across = prints_across(widths, landscape=landscape)
+        if across:
+            ws.print_across()
+            if title_cols:
+                ws.repeat_columns(0, title_cols - 1)
+        else:
+            ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
         ws.set_footer("&C&P/&N")
         if repeat is not None:
-            ws.repeat_rows(0, repeat)
+            # across pages, the titles and the note (merged over the first page's columns)
+            # print once: repeated, the next pages would show them cut
+            ws.repeat_rows(repeat if across else 0, repeat)
 
     def _titles(self, ws: Any, title: str, subtitle: str, width: int) -> None:
         if width > 1:
@@ -164,31 +205,49 @@ class _Book:
         else:
             ws.write_string(row, col, str(value), cell_format)
 
-    def form(self, layout: Layout, subtitle: str, prefilled: dict[str, object]) -> None:
+    def form(
+        self,
+        layout: Layout,
+        subtitle: str,
+        prefilled: dict[str, object],
+        known: dict[str, object] | None = None,
+    ) -> None:
+        """Label, value and help per field; ``known``: input values the roster gives, written
+        in the (editable) input cell and said so."""
+        known = known or {}
         sheet = layout.sheet
         ws = self.book.add_worksheet(sheet.name)
         self._titles(ws, sheet.title, subtitle, 3)
-        ws.set_column(0, 0, 58)
-        ws.set_column(1, 1, 24)
-        ws.set_column(2, 2, 70)
+        for col, width in enumerate(FORM_WIDTHS):
+            ws.set_column(col, col, width)
         head = sheet.header_row - 2  # 0-based row above the first field
         for col, text in enumerate(("Nội dung", "Số liệu", "Hướng dẫn")):
             ws.write_string(head, col, text, self.fmt["header"])
+        label, value, help_ = FORM_WIDTHS
         for column in layout.columns:
             row = layout.field_row(column.key) - 1
             if column.type == "heading":
                 ws.merge_range(row, 0, row, 2, column.label, self.fmt["heading"])
                 continue
-            ws.write_string(row, 0, column.label, self.fmt["label"])
+            advice = column.help
             if column.prefilled:
                 fmt = "prefilled_int" if column.type == "int" else "prefilled"
-                self._value(ws, row, 1, column, prefilled.get(column.key), fmt)
+                given = prefilled.get(column.key)
             else:
-                self._value(ws, row, 1, column, None, input_format(column))
+                fmt, given = input_format(column), known.get(column.key)
+                if given is not None:
+                    advice = f"{advice} {guides.SUGGESTED}".strip()
+            fit = row_fit([(label, "label"), (value, fmt), (help_, "help")])
+            height = fit([column.label, given if isinstance(given, str) else "", advice])
+            if height is not None:
+                ws.set_row(row, height)
+            ws.write_string(row, 0, column.label, self.fmt["label"])
+            self._value(ws, row, 1, column, given, fmt)
+            if not column.prefilled:
                 ws.data_validation(row, 1, row, 1, validation(column))
-            ws.write_string(row, 2, column.help, self.fmt["help"])
+            ws.write_string(row, 2, advice, self.fmt["help"])
         ws.freeze_panes(head + 1, 0)
-        self._print(ws, landscape=False, repeat=head)
+        self._print(ws, landscape=True, repeat=head)
         ws.protect("", PROTECTION)
 
     def table(
@@ -199,16 +258,25 @@ class _Book:
         *,
         rows: int,
         roster: bool = False,
-    ) -> None:
-        """A header row then ``rows`` record rows (the records first, then blank input rows)."""
+        note: str = "",
+    ) -> Any:
+        """A header row then ``rows`` record rows (the records first, then blank input rows),
+        under a ``note`` on what to fill; the worksheet."""
         sheet = layout.sheet
         ws = self.book.add_worksheet(sheet.name)
         columns = layout.columns
-        self._titles(ws, sheet.title, subtitle, len(columns))
+        widths = [c.width for c in columns]
+        # titles and note over the columns of the first printed page (all, scaled to one)
+        span = first_page(widths) if prints_across(widths) else len(columns)
+        self._titles(ws, sheet.title, subtitle, span)
         header = sheet.header_row - 1
+        if note and header >= 3:  # the row between the titles and the header
+            self._note(ws, header - 1, note, widths[:span])
         first = header + 1
         last = header + max(rows, 1)
-        ws.set_row(header, 48)
+        heads = row_fit([(c.width, "header") for c in columns])
+        ws.set_row(header, max(HEADER_LEAST, heads([c.label for c in columns]) or 0.0))
+        cells_fit = row_fit([(c.width, self._format_name(c)) for c in columns])
         frozen_cols = 0
         for col, column in enumerate(columns):
             default = None
@@ -221,6 +289,9 @@ class _Book:
         for offset in range(last - first + 1):
             row = first + offset
             record = records[offset] if offset < len(records) else {}
+            height = cells_fit([record.get(c.key) for c in columns]) if record else None
+            if height is not None:
+                ws.set_row(row, height)
             for col, column in enumerate(columns):
                 if column.type == "formula":
                     # ``{previous}``: the column just before (a total over the columns
@@ -229,17 +300,36 @@ class _Book:
                     cells["previous"] = f"{column_letter(col - 1)}{row + 1}"
                     formula = column.formula.format(**cells)
                     ws.write_formula(row, col, formula, self.fmt["formula"], 0)
-                elif column.prefilled:
-                    fmt = "prefilled_int" if column.type == "int" else "prefilled"
-                    self._value(ws, row, col, column, record.get(column.key), fmt)
                 else:
-                    self._value(ws, row, col, column, record.get(column.key), input_format(column))
+                    fmt = self._format_name(column)
+                    self._value(ws, row, col, column, record.get(column.key), fmt)
         for col, column in enumerate(columns):
             if column.is_input:
                 ws.data_validation(first, col, last, col, validation(column))
-        ws.freeze_panes(first, frozen_cols or (2 if roster else 0))
-        self._print(ws, landscape=True, repeat=header)
+        frozen_cols = frozen_cols or (2 if roster else 0)
+        ws.freeze_panes(first, frozen_cols)
+        self._print(ws, landscape=True, repeat=header, widths=widths, title_cols=frozen_cols)
         ws.protect("", ROSTER_PROTECTION if roster else PROTECTION)
+        return ws
+
+    def _note(self, ws: Any, row: int, text: str, widths: Sequence[float]) -> None:
+        """A note across the table's first printed page (columns ``widths``), as tall as its
+        text."""
+        span = len(widths)
+        ws.set_row(row, row_fit([(sum(widths), "note")])([text]))
+        if span > 1:
+            ws.merge_range(row, 0, row, span - 1, text, self.fmt["note"])
+        else:
+            ws.write_string(row, 0, text, self.fmt["note"])
+
+    @staticmethod
+    def _format_name(column: Column) -> str:
+        """The format of a table's value cell in ``column``."""
+        if column.type == "formula":
+            return "formula"
+        if column.prefilled:
+            return "prefilled_int" if column.type == "int" else "prefilled"
+        return input_format(column)
 
     def papers(self, layout: Layout, subtitle: str, members: Sequence[Member], rows: int) -> None:
         """One row per ballot paper, one column per member (ID row, then name row)."""
@@ -247,12 +337,19 @@ class _Book:
         paper, names, choice = layout.columns
         ws = self.book.add_worksheet(sheet.name)
         width = len(members) + 1
-        self._titles(ws, sheet.title, subtitle, width)
+        widths = [paper.width, *[choice.width] * len(members)]
+        self._titles(
+            ws, sheet.title, subtitle, first_page(widths) if prints_across(widths) else width
+        )
         id_row = sheet.header_row - 1
         ws.write_string(id_row, 0, paper.label, self.fmt["header"])
         ws.write_string(id_row + 1, 0, names.label, self.fmt["header"])
         ws.set_column(0, 0, paper.width)
-        ws.set_row(id_row + 1, 48)
+        names_fit = row_fit(
+            [(paper.width, "header"), *[(choice.width, "prefilled")] * len(members)]
+        )
+        height = names_fit([names.label, *(m.full_name for m in members)])
+        ws.set_row(id_row + 1, max(HEADER_LEAST, height or 0.0))
         for col, member in enumerate(members, start=1):
             ws.set_column(col, col, choice.width)
             ws.write_string(id_row, col, member.member_id, self.fmt["prefilled"])
@@ -271,8 +368,28 @@ class _Book:
         if members:
             ws.data_validation(first, 1, last, width - 1, validation(choice))
         ws.freeze_panes(first, 1)
-        self._print(ws, landscape=True, repeat=id_row + 1)
+        self._print(ws, landscape=True, repeat=id_row + 1, widths=widths, title_cols=1)
         ws.protect("", PROTECTION)
+
+
+def prints_across(widths: Sequence[float], *, landscape: bool = True) -> bool:
+    """Whether a table of columns ``widths`` prints at full size across pages: scaled to one
+    page's width, it would shrink below ``LEAST_SCALE``. A table a little wider than the page
+    (the tally of ballot version 2, the competent level's decisions) prints a page wide, so
+    that each row is read whole."""
+    page = LANDSCAPE_PIXELS if landscape else PORTRAIT_PIXELS
+    return printed_pixels(widths, DIGIT_PIXELS) * LEAST_SCALE > page
+
+
+def first_page(widths: Sequence[float]) -> int:
+    """How many of a table's first columns print on its first page (landscape, full size): a
+    title or note merged over them is read whole, however wide the table prints."""
+    span = 0
+    while (
+        span < len(widths) and printed_pixels(widths[: span + 1], DIGIT_PIXELS) <= LANDSCAPE_PIXELS
+    ):
+        span += 1
+    return max(span, 1)
 
 
 def _member_record(number: int, member: Member) -> dict[str, object]:
@@ -329,12 +446,29 @@ def write_cell_workbook(
     lines = [line.format(**context) for line in declaration.instructions]
     book.instructions(lines, subtitle, features)
     records = [_member_record(n, m) for n, m in enumerate(members, start=1)]
+    forms = [
+        declaration.layout(s.key, features, at) for s in declaration.sheets if s.layout == "form"
+    ]
+    known: dict[str, object] = {
+        "official_total": sum(1 for m in members if m.membership is Membership.OFFICIAL)
+    }
     for sheet in declaration.sheets:
         layout = declaration.layout(sheet.key, features, at)
         if sheet.layout == "form":
-            book.form(layout, subtitle, context)
+            book.form(layout, subtitle, context, known)
         elif sheet.layout == "table":
-            book.table(layout, subtitle, records, rows=len(records))
+            meeting = guides.meeting_of(layout, forms)
+            # a tally's vote cells are each optional: what it needs said is how rows add up
+            note = (
+                guides.table_note(layout) if meeting is None else guides.tally_note(layout, meeting)
+            )
+            ws = book.table(layout, subtitle, records, rows=len(records), note=note)
+            if meeting is not None and records:
+                first = layout.first_data_row - 1
+                guides.define_meeting_names(book.book, meeting)
+                fmt = book.fmt
+                guides.check_tally(ws, layout, first, first + len(records) - 1,
+                                   fmt["mismatch"], fmt["match"])  # fmt: skip
         else:
             voters = sum(1 for m in members if m.membership is Membership.OFFICIAL)
             book.papers(layout, subtitle, members, rows=voters)
@@ -370,10 +504,17 @@ def cell_file_names(roster: Roster) -> dict[str, str]:
 
 
 def generate_cell_workbooks(
-    roster: Roster, year: int, out_dir: Path, *, rules: RuleSet | None = None
+    roster: Roster,
+    year: int,
+    out_dir: Path,
+    *,
+    rules: RuleSet | None = None,
+    only: Sequence[str] = (),
 ) -> list[Path]:
-    """Write every cell's self-assessment and ballot workbooks into ``out_dir``; their paths."""
+    """Write every cell's self-assessment and ballot workbooks into ``out_dir``, or only those
+    of the cells coded ``only`` (under the names a full run gives them); their paths."""
     rules = rules or load_ruleset(year)
+    wanted = set(only)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -381,6 +522,8 @@ def generate_cell_workbooks(
     written: list[Path] = []
     stems = cell_file_names(roster)
     for cell in roster.tree.cells():
+        if wanted and cell.code not in wanted:
+            continue
         members = roster.members_of(cell.code)
         for kind in ("self_assessment", "ballot"):
             path = out_dir / f"{stems[cell.code]}-{load_declaration(kind).file_name}.xlsx"

@@ -6,10 +6,11 @@ be copied into every cell's workbooks); the roster's warnings are returned along
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from toolkit.errors import OutputError, os_reason
+from toolkit.errors import InputError, OutputError, os_reason
 from toolkit.model import Issue, Severity
 from toolkit.outputs.paths import check_apart
 from toolkit.rulebook import load_ruleset
@@ -43,14 +44,24 @@ def make_blank_roster(out_dir: Path) -> Path:
 
 
 def make_cell_templates(
-    roster_path: Path, year: int, out_dir: Path, rules_file: Path | None = None
+    roster_path: Path,
+    year: int,
+    out_dir: Path,
+    rules_file: Path | None = None,
+    only: Sequence[str] = (),
 ) -> Outbox:
-    """Every cell's two workbooks for ``year``, unless the roster has errors; ``OutputError``
-    (before anything is read) when ``out_dir`` holds the roster or the rules file."""
+    """Every cell's two workbooks for ``year`` (or only those of the cells coded ``only``: a
+    cell that lost its file), unless the roster has errors; ``OutputError`` (before anything
+    is read) when ``out_dir`` holds the roster or the rules file."""
     check_apart(out_dir, {"danh sách": roster_path, "tệp quy tắc": rules_file})
     rules = load_ruleset(year, rules_file)
     roster, issues = read_roster(roster_path)
     if any(i.severity is Severity.ERROR for i in issues):
         return Outbox((), 0, issues)
-    paths = generate_cell_workbooks(roster, year, out_dir, rules=rules)
-    return Outbox(tuple(paths), len(roster.tree.cells()), issues)
+    codes = {c.code for c in roster.tree.cells()}
+    unknown = [code for code in only if code not in codes]
+    if unknown:
+        listed = ", ".join(unknown)
+        raise InputError(f"Không có chi bộ mã {listed} trong danh sách {roster_path.name}.")
+    paths = generate_cell_workbooks(roster, year, out_dir, rules=rules, only=only)
+    return Outbox(tuple(paths), len(set(only)) if only else len(codes), issues)

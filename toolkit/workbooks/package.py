@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.parsers import expat
 
+from toolkit.errors import os_reason
 from toolkit.workbooks.declarations import cell_ref
 from toolkit.workbooks.scan import (
     MAX_CELLS,
@@ -349,8 +350,11 @@ def inflate_member(data: bytes, info: zipfile.ZipInfo) -> bytes:
 
 
 def _reason(vi: str, exc: BaseException) -> dict[str, str]:
-    detail = str(exc) or type(exc).__name__
-    return {"reason": f"{vi}: {detail}"}
+    # zipfile says what is wrong in English («File is not a zip file», «Truncated file
+    # header»): a secretary reads what it means instead
+    if isinstance(exc, zipfile.BadZipFile | EOFError):
+        return {"reason": f"{vi}: tệp bị cắt cụt hoặc không phải tệp nén"}
+    return {"reason": f"{vi}: {os_reason(exc)}"}
 
 
 def _ole_rejection(data: bytes) -> Rejected:
@@ -371,14 +375,15 @@ def _sniff(data: bytes) -> str:
     if head.startswith(b"%PDF"):
         return "PDF"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8")):
-        return "hình ảnh / image"
+        return "PNG/JPEG/GIF"
     if head.lstrip().startswith((b"<html", b"<!DOCTYPE", b"<?xml", b"<HTML")):
         return "HTML/XML"
     try:
         data[:4096].decode("utf-8")
     except UnicodeDecodeError:
-        return "dữ liệu nhị phân / binary data"
-    return "văn bản, CSV / text, CSV"
+        return "BIN"
+    # the same words in the Vietnamese and the English message: names of formats, not words
+    return "CSV/TXT"
 
 
 def _check_kind(names: set[str]) -> None:
@@ -402,7 +407,7 @@ def _listing(names: set[str], shown: int = 5) -> str:
     """The files of an archive, by name, the first few (folders left out)."""
     files = sorted(posixpath.basename(n) for n in names if not n.endswith("/"))
     more = f", … (+{len(files) - shown})" if len(files) > shown else ""
-    return ", ".join(files[:shown]) + more if files else "không có tệp nào / no file"
+    return ", ".join(files[:shown]) + more if files else "—"
 
 
 def _check_sizes(infos: Iterable[zipfile.ZipInfo]) -> None:

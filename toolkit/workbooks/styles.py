@@ -7,11 +7,15 @@ format uses the workbook's default font, Times New Roman. Input cells are the on
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from toolkit.textfit import Font, RowFit, digit_pixels
 from toolkit.workbooks.declarations import Column
 
-FONT = {"font_name": "Times New Roman", "font_size": 12}
+#: not tied to the theme (whose font is Calibri): Excel would show the theme's font instead
+FONT_SIZE = 12
+FONT = {"font_name": "Times New Roman", "font_size": FONT_SIZE, "font_scheme": "none"}
 PAPER_A4 = 9
 
 _GREY = "#EDEDED"
@@ -42,8 +46,29 @@ FORMATS: dict[str, dict[str, Any]] = {
     "open": {"locked": False},
     # borders drawn by a conditional format over a grid of unwritten cells (ballot papers)
     "grid": {"border": 1, "border_color": "#808080"},
+    # the tally check (conditional formats): a row whose total is not the valid ballots
+    "mismatch": {"bg_color": "#F8D7DA", "font_color": "#842029"},
+    "match": {"bg_color": "#D1E7DD", "font_color": "#0F5132"},
     "open_date": {"locked": False, "num_format": "dd/mm/yyyy"},
 }
+
+#: the default font's digit width in pixels: how both clients size a column
+DIGIT_PIXELS = digit_pixels(FONT_SIZE)
+
+
+def wrapped_font(name: str) -> Font | None:
+    """The font of a format whose text wraps, for the row-height estimate (None: one line)."""
+    props = {**FONT, **FORMATS[name]}
+    if not props.get("text_wrap"):
+        return None
+    return Font(float(props["font_size"]), bool(props.get("bold")), bool(props.get("italic")))
+
+
+def row_fit(cells: Sequence[tuple[float, str]]) -> RowFit:
+    """The height of rows whose columns are (width, format name), from their wrapped texts."""
+    wrapped = ((col, width, wrapped_font(name)) for col, (width, name) in enumerate(cells))
+    return RowFit(((col, w, f) for col, w, f in wrapped if f is not None), DIGIT_PIXELS)
+
 
 #: protection without a password: nobody is locked out, but labels and formulas are not typed over
 PROTECTION = {
