@@ -431,18 +431,6 @@ def test_without_a_terminal_progress_is_plain_lines(district: DemoLayout, tmp_pa
     assert "\r" not in err
 
 
-def test_an_output_folder_inside_the_inbox_is_not_read_back(
-    district: DemoLayout, tmp_path: Path
-) -> None:
-    inbox = tmp_path / "inbox"
-    shutil.copytree(district.inbox, inbox)
-    out = inbox / "ket-qua"
-    run("aggregate", inbox, "--roster", district.roster, "-o", out, "-q")
-    run("aggregate", inbox, "--roster", district.roster, "-o", out, "-q")
-    results = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
-    assert not [i for i in results["inputs"] if "ket-qua" in Path(i["path"]).parts]
-
-
 # 2026: the self-assessment of template version 2 asks for the score in two parts (issue 11)
 @pytest.mark.parametrize("year", [2024, 2026])
 def test_a_clean_district_gives_exit_code_0(tmp_path: Path, year: int) -> None:

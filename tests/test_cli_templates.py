@@ -77,7 +77,9 @@ def test_usage_errors_exit_with_2(tmp_path: Path) -> None:
     assert "Cần đúng một trong hai: --blank roster hoặc --roster TỆP." in neither.stderr
     no_year = run("--roster", str(roster_file(tmp_path)), "-o", str(tmp_path / "x"))
     assert no_year.exit_code == 2 and "Cần --year khi dùng --roster." in no_year.stderr
-    old_year = run("--roster", str(roster_file(tmp_path)), "--year", "2020", "-o", str(tmp_path))
+    old_year = run(
+        "--roster", str(roster_file(tmp_path)), "--year", "2020", "-o", str(tmp_path / "x")
+    )
     assert old_year.exit_code == 2
     assert old_year.stderr.startswith("Lỗi: Không có bộ quy tắc cho năm 2020")
 

@@ -143,18 +143,31 @@ def test_parallel_workers_write_the_same_bytes(
     assert files_of(tmp_path / "serial") == files_of(tmp_path / "parallel")
 
 
-def test_a_rerun_removes_only_what_the_previous_run_wrote(tmp_path: Path) -> None:
+def test_a_rerun_replaces_the_outputs_and_carries_over_what_is_not_ours(tmp_path: Path) -> None:
     out = tmp_path / "out"
     case = lien_chieu()
     write_case(case, out)
-    mine = out / "chi-bo" / "ghi-chu-cua-toi.txt"
-    mine.write_text("của người dùng", encoding="utf-8")
+    (out / "da-gui.jsonl").write_text('{"to": "a@b.vn"}\n', encoding="utf-8")
+    (out / "ghi-chu").mkdir()
+    (out / "ghi-chu" / "cua-toi.txt").write_text("của người dùng", encoding="utf-8")
+    (out / "chi-bo" / "nhap.txt").write_text("trong thư mục của xeploai", encoding="utf-8")
+    school_minutes = out / "van-ban" / "bien-ban-kiem-phieu" / "CB-THPT.docx"
+    assert school_minutes.exists() and (out / "quyet-dinh.xlsx").exists()
+    (out / "van-ban" / "nhap.docx").write_text("trong thư mục của xeploai", encoding="utf-8")
     without_school = dataclasses.replace(
         case.result, cells=tuple(c for c in case.result.cells if c.cell.code != SCHOOL.code)
     )
     write_case(dataclasses.replace(case, result=without_school), out)
     assert not (out / "chi-bo" / "CB-THPT.xlsx").exists()
-    assert (out / "chi-bo" / "CB-DM.xlsx").exists() and mine.exists()
+    assert (out / "chi-bo" / "CB-DM.xlsx").exists()
+    assert (out / "da-gui.jsonl").read_text(encoding="utf-8") == '{"to": "a@b.vn"}\n'
+    assert (out / "ghi-chu" / "cua-toi.txt").read_text(encoding="utf-8") == "của người dùng"
+    assert not (out / "chi-bo" / "nhap.txt").exists()  # chi-bo/ is replaced whole
+    assert (
+        not school_minutes.exists() and not (out / "van-ban" / "nhap.docx").exists()
+    )  # van-ban/ too
+    assert (out / "van-ban" / "bien-ban-kiem-phieu" / "CB-DM.docx").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging left beside it
 
 
 def test_a_city_report_is_split_and_every_part_is_in_the_manifest(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import shutil
+import signal
 import stat
 import warnings
 import zipfile
@@ -16,11 +17,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from faults import run_cli
 
 from toolkit.aggregate import aggregate
 from toolkit.cli import main
 from toolkit.demo.build import build_demo
 from toolkit.model import OrgKind, OrgTree, OrgUnit, Roster
+from toolkit.outputs.lock import OutputLock
+from toolkit.outputs.paths import aside_dir
 from toolkit.rollup import source
 from toolkit.rollup.run import rollup
 from toolkit.workbooks.generate import write_roster
@@ -453,7 +457,7 @@ def test_a_folder_of_packages(wards: dict[str, Path], city_roster: Path, tmp_pat
     assert run(inbox, "--roster", city_roster, "-o", tmp_path / "out")[0] == 0
     # an output folder inside the inbox would be read back as a package next time: refused
     code, _, stderr = run(inbox, "--roster", city_roster, "-o", inbox / "tong-hop")
-    assert code == 2 and "trùng, nằm trong hoặc chứa tệp đầu vào" in stderr
+    assert code == 2 and f"nằm trong gói kết quả «{inbox}»" in stderr
     assert sorted(p.name for p in inbox.iterdir()) == ["DU-HK.zip", "DU-HM.zip"]
 
 
@@ -592,6 +596,49 @@ def test_a_run_that_fails_half_way_leaves_the_previous_outputs(
     assert code == 2 and "hết chỗ trống trên đĩa" in stderr
     assert digests(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no staging folder left
+
+
+@pytest.mark.parametrize(
+    ("moment", "exchange"),
+    [("staging-written", True), ("moved-aside", False), ("swapped", True)],
+)
+def test_a_kill_while_writing_leaves_one_whole_set_and_the_rerun_takes_over(
+    wards: dict[str, Path], city_roster: Path, tmp_path: Path, moment: str, exchange: bool
+) -> None:
+    """rollup writes through aggregate's staging folder and lock: killed (SIGKILL, a real
+    process) at a moment of the swap, it leaves the previous set or the new one, and the next
+    run clears what it left, says so, and writes what a clean run writes."""
+    out = tmp_path / "out"
+    assert run(wards["DU-HK"], "--roster", city_roster, "-o", out, "-q")[0] == 1  # DU-HM missing
+    before = digests(out)
+    args: tuple[str | Path, ...] = (*wards.values(), "--roster", city_roster, "-o", out, "-q")
+    no_exchange = {} if exchange else {"NO_EXCHANGE": "1"}
+    killed = run_cli("rollup", *args, KILL_AT=moment, **no_exchange)
+    assert killed.returncode == -signal.SIGKILL
+    if moment == "moved-aside":  # between the two renames: the next run puts it back first
+        assert not out.exists() and digests(aside_dir(out)) == before
+    elif moment == "swapped":
+        assert digests(out) != before
+    else:
+        assert digests(out) == before
+    rerun = run_cli("rollup", *args)
+    assert rerun.returncode == 0, rerun.stderr
+    assert f"Lưu ý: Lần chạy trước vào {out} (tiến trình " in rerun.stderr
+    clean = tmp_path / "clean"
+    assert run(*wards.values(), "--roster", city_roster, "-o", clean, "-q")[0] == 0
+    assert digests(out) == digests(clean)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clean", "out"]  # nothing left beside
+
+
+def test_a_second_run_into_the_same_folder_is_refused_naming_the_first(
+    wards: dict[str, Path], city_roster: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    with OutputLock(out):
+        code, stdout, stderr = run(*wards.values(), "--roster", city_roster, "-o", out)
+    assert code == 2 and stdout == ""
+    assert stderr.startswith(f"Lỗi: Thư mục kết quả «{out}» đang được dùng bởi tiến trình ")
+    assert not out.exists()
 
 
 def test_a_committee_whose_own_roll_up_is_incomplete_is_told(

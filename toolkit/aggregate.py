@@ -3,10 +3,15 @@
 Reads the roster, recognises and checks every returned file, rates every cell, and writes the
 summary workbook, the per-cell workbooks, the HTML report, the JSON results and the manifest.
 A cell whose files have errors is reported as such; the others are still aggregated.
+
+Before anything is read, the output folder is checked to be apart from every input and locked
+for this run; its outputs are replaced whole or not at all (``outputs.staging``). A roster that
+is not the one most returns were made from stops the run before anything is written.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -15,16 +20,26 @@ from typing import TYPE_CHECKING
 
 from toolkit.errors import InputError, OutputError, os_reason
 from toolkit.model import CellReturn, InputFile, Issue, OrgKind, OrgUnit, Roster, Severity
+from toolkit.outputs.paths import check_apart
+from toolkit.outputs.staging import claimed
 from toolkit.results import CellResult, DistrictResult
 from toolkit.rulebook import RuleSet, load_ruleset
 
 if TYPE_CHECKING:
-    from toolkit.workbooks.inbox import CellStatus
+    from toolkit.workbooks.inbox import CellStatus, InboxResult
+    from toolkit.workbooks.walk import Found
 
 #: progress(stage, done, total): stages are "read", "rate", "write"
 Progress = Callable[[str, int, int], None]
+#: the kinds of workbook a cell returns
+CELL_KINDS = ("self_assessment", "ballot")
 #: ``CellStatus.state`` of a cell whose files were received but cannot be rated
-REJECTED_STATES = frozenset({"errors", "duplicate"})
+REJECTED_STATES = frozenset({"errors", "duplicate", "unreadable"})
+#: a roster is the wrong one when more than this share of the cells that returned files of the
+#: year are unknown to it or had their workbooks made from another list of members
+FOREIGN_SHARE = 0.5
+#: ... and at least this many (one cell whose members changed is ordinary: its issue says so)
+FOREIGN_AT_LEAST = 2
 
 
 @dataclass(frozen=True)
@@ -36,6 +51,8 @@ class AggregateRun:
     inputs: tuple[InputFile, ...]
     outputs: tuple[Path, ...]
     out_dir: Path
+    #: what the user should know about the run itself (a lock taken over...), in Vietnamese
+    notices: tuple[str, ...] = ()
 
     @property
     def errors(self) -> tuple[Issue, ...]:
@@ -56,18 +73,14 @@ class AggregateRun:
         return bool(self.errors or self.result.missing or self.result.rejected)
 
 
-def inbox_files(inbox: Path, exclude: Path | None = None) -> list[Path]:
+def inbox_files(inbox: Path) -> Found:
     """Every file under ``inbox`` (each is read, so a wrong format is reported, not ignored),
-    less those under ``exclude``: an output folder inside the inbox is never read back."""
-    from toolkit.workbooks.inbox import expand_paths
+    and what could not be looked at (reported too)."""
+    from toolkit.workbooks.walk import find_files
 
     if not inbox.is_dir():
         raise InputError(f"Không tìm thấy thư mục hồ sơ gửi về: {inbox}.")
-    files = expand_paths([inbox])
-    excluded = exclude.resolve() if exclude else None
-    if excluded is None or not excluded.is_relative_to(inbox.resolve()):
-        return files  # the usual case: nothing to leave out, no path to resolve
-    return [p for p in files if excluded not in p.resolve().parents]
+    return find_files([inbox])
 
 
 def aggregate(
@@ -87,12 +100,52 @@ def aggregate(
 
     ``decisions_file``: the competent level's filled decisions workbook (``quyet-dinh.xlsx``
     of an earlier run), applied where each decision stands (``engine.decisions``).
+
+    ``OutputError`` before anything is read when ``out_dir`` is an input (the decisions workbook
+    too), inside one or holds one, when another run holds it, or when it holds data that is not
+    ours.
     """
+    check_apart(
+        out_dir,
+        {
+            "thư mục hồ sơ gửi về": inbox,
+            "danh sách": roster_path,
+            "tệp quy tắc": rules_file,
+            "tệp quyết định": decisions_file,
+        },
+    )
+    with claimed(out_dir) as claim:
+        run = _aggregate(
+            inbox, roster_path, out_dir, claim.target, year=year, rules_file=rules_file,
+            latest=latest, workers=workers, generated_on=generated_on, progress=progress,
+            decisions_file=decisions_file,
+        )  # fmt: skip
+    return dataclasses.replace(run, notices=(*claim.notices, *run.notices))
+
+
+def _aggregate(
+    inbox: Path,
+    roster_path: Path,
+    out_dir: Path,
+    target: Path,
+    *,
+    year: int | None,
+    rules_file: Path | None,
+    latest: bool,
+    workers: int,
+    generated_on: _dt.date | None,
+    progress: Progress | None,
+    decisions_file: Path | None,
+) -> AggregateRun:
+    """``aggregate`` once the output folder is known to be ours alone (``target``: its real
+    path)."""
     from toolkit.workbooks.inbox import ReadAhead, collect_returns, detect_year
     from toolkit.workbooks.read import read_roster_file
+    from toolkit.workbooks.unreadable import settle_unreadable
 
     report = progress or _silent
-    files = inbox_files(inbox, exclude=out_dir)
+    found = inbox_files(inbox)
+    files = list(found.files)
     # the readers start first, on the returned files: this process reads the roster (and
     # imports the engine and the writers) meanwhile, then joins them
     with ReadAhead(files, workers) as ahead:
@@ -123,6 +176,10 @@ def aggregate(
             files, roster, year, rules, latest=latest, workers=workers, progress=report,
             ahead=ahead, early=rate_early,
         )  # fmt: skip
+    collected = settle_unreadable(collected, found.unreadable, [inbox])
+    foreign = foreign_roster(collected, roster_path)
+    if foreign:
+        raise InputError(foreign)
     report("rate", 0, len(collected.returns))
     rejected = rejected_cells(collected.cells)
     meeting_checks = [
@@ -163,7 +220,7 @@ def aggregate(
         written = write_outputs(
             result,
             inputs,
-            out_dir,
+            target,
             ruleset=rules,
             parent=parent_of(roster),
             generated_on=generated_on or as_of(collected.returns, year),
@@ -173,7 +230,31 @@ def aggregate(
     except OSError as exc:
         raise OutputError(f"Không ghi được kết quả vào {out_dir}: {os_reason(exc)}.") from None
     report("write", 1, 1)
-    return AggregateRun(result, rules, inputs, tuple(written), out_dir)
+    outputs = tuple(out_dir / path.relative_to(target) for path in written)
+    return AggregateRun(result, rules, inputs, outputs, out_dir)
+
+
+def foreign_roster(collected: InboxResult, roster_path: Path) -> str | None:
+    """Why the roster cannot be the one the returns were made from, or None.
+
+    Each return carries the hash of its cell's roster: when most cells that returned files of
+    the year are unknown to this roster or have another hash, the roster is another one (last
+    year's, another committee's). One message then, not an issue for every file and a
+    ``chi-bo/*.xlsx`` telling every secretary to fix a good file.
+    """
+    cell_files = [f for f in collected.inputs if f.kind in CELL_KINDS and f.year == collected.year]
+    returned = {f.cell_code for f in cell_files}
+    unknown = {f.cell_code for f in cell_files if f.status == "unknown"}
+    changed = {i.unit_code for i in collected.issues if i.code == "roster-changed"}
+    foreign = (unknown | changed) & returned
+    if len(foreign) < FOREIGN_AT_LEAST or len(foreign) <= FOREIGN_SHARE * len(returned):
+        return None
+    return (
+        f"Danh sách «{roster_path.name}» không phải danh sách đã dùng để tạo biểu mẫu: "
+        f"{len(foreign)}/{len(returned)} chi bộ gửi hồ sơ có mã không có trong danh sách hoặc "
+        "được tạo từ danh sách đảng viên khác (danh sách năm trước, của cấp ủy khác?). Hãy "
+        "dùng đúng danh sách đã dùng với «xeploai templates»; chưa ghi kết quả nào."
+    )
 
 
 def apply_decisions_file(

@@ -249,10 +249,29 @@ def too_large(w: Workshop) -> Path:
     return target
 
 
-def link_to_device(w: Workshop) -> Path:
-    target = w.target("thiet-bi.xlsx")
-    os.symlink("/dev/zero", target)
+def link(w: Workshop, name: str, to: str) -> Path:
+    """A link named ``name`` that leads to ``to`` (which need not exist)."""
+    target = w.target(name)
+    os.symlink(to, target)
     return target
+
+
+def link_to_device(w: Workshop) -> Path:
+    return link(w, "thiet-bi.xlsx", "/dev/zero")
+
+
+def named_pipe(w: Workshop) -> Path:
+    target = w.target("ong-dan.xlsx")
+    os.mkfifo(target)  # opening it would wait for a writer for ever
+    return target
+
+
+def broken_link(w: Workshop) -> Path:
+    return link(w, "lien-ket-hong.xlsx", "/mnt/usb-da-rut/bien-ban.xlsx")
+
+
+def looping_link(w: Workshop) -> Path:
+    return link(w, "lien-ket-vong.xlsx", "lien-ket-vong.xlsx")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -677,7 +696,10 @@ CASES: tuple[Case, ...] = (
     Case("old .xls", legacy_xls, ("legacy-xls",)),
     Case("password-protected", encrypted, ("encrypted-file",)),
     Case("file over the size limit", too_large, ("file-too-large",)),
-    Case("link to /dev/zero", link_to_device, ("input-not-readable",)),
+    Case("link to /dev/zero", link_to_device, ("not-a-regular-file",)),
+    Case("named pipe", named_pipe, ("not-a-regular-file",)),
+    Case("link to a file that is gone", broken_link, ("link-broken",)),
+    Case("link to itself", looping_link, ("link-loop",)),
     Case("billion laughs", billion_laughs, ("xml-dtd-forbidden",)),
     Case("external entity", external_entity, ("xml-dtd-forbidden",)),
     Case("DTD hidden in UTF-16", utf16_dtd, ("corrupt-file",)),

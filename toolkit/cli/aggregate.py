@@ -77,6 +77,8 @@ def aggregate(
             progress=report,
             decisions_file=decisions_file,
         )
+    for notice in run.notices:
+        click.echo(f"Lưu ý: {notice}", err=True)
     if not quiet:
         from toolkit.run_summary import run_summary  # the issue catalogue: not for --help
 

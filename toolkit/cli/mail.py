@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -72,9 +73,12 @@ def mail(
     from toolkit.mail.config import load_config
     from toolkit.mail.run import send_results
     from toolkit.mail.view import report_as_dict, report_as_text
+    from toolkit.outputs.lock import OutputLock
 
     config = load_config(config_file)
-    report = send_results(out_dir, config, dry_run_dir=dry_run_dir, only=only, resend=resend)
+    # aggregate replaces OUT whole: never while the sent log in it is being written
+    with nullcontext() if dry_run_dir else OutputLock(out_dir):
+        report = send_results(out_dir, config, dry_run_dir=dry_run_dir, only=only, resend=resend)
     if fmt == "json":
         click.echo(json.dumps(report_as_dict(report), ensure_ascii=False, indent=2))
     else:

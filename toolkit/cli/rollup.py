@@ -51,6 +51,8 @@ def rollup(
     from toolkit.rollup.run import rollup as run_rollup
 
     run = run_rollup(list(packages), roster_path, out_dir, year=year, rules_file=rules_file)
+    for notice in run.notices:
+        click.echo(f"Lưu ý: {notice}", err=True)
     if not quiet:
         click.echo(rollup_summary(run, lang), nl=False)
     sys.exit(1 if run.problems_found else 0)

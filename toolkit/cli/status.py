@@ -57,6 +57,8 @@ def status(
     from toolkit.workbooks.inbox import collect_returns, detect_year
     from toolkit.workbooks.read import read_roster
     from toolkit.workbooks.report import issues_text, status_dict, status_text
+    from toolkit.workbooks.unreadable import settle_unreadable
+    from toolkit.workbooks.walk import find_files
 
     roster, roster_issues = read_roster(roster_path)
     click.echo(issues_text(roster_issues, lang), err=True, nl=False)
@@ -65,7 +67,9 @@ def status(
     year = year or detect_year(inbox)
     rules = load_ruleset(year, rules_file)
     rules.check_scopes(roster.tree.units)  # the 25 % exception names real scopes
-    result = collect_returns(inbox, roster, year, rules, latest=latest, workers=workers)
+    found = find_files(inbox)  # what cannot be read is reported, its cells held back
+    result = collect_returns(list(found.files), roster, year, rules, latest=latest, workers=workers)
+    result = settle_unreadable(result, found.unreadable, inbox)
     if fmt == "json":
         click.echo(json.dumps(status_dict(result), ensure_ascii=False, indent=2))
     else:

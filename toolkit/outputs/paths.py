@@ -1,10 +1,16 @@
-"""The names of the files ``aggregate`` writes, and cell codes made safe as file names."""
+"""The names of the files ``aggregate`` writes, and cell codes made safe as file names.
+
+Also where an output folder's staging copy and lock live (beside it), and the rule that an
+output folder is never an input, inside one, or around one.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
+from toolkit.errors import OutputError
 from toolkit.model import normalize_text, strip_accents
 
 SUMMARY = "tong-hop.xlsx"
@@ -23,6 +29,11 @@ MINUTES_DIR = f"{DOCS_DIR}/bien-ban-kiem-phieu"
 DOCS_MEMBERS = f"{DOCS_DIR}/danh-sach-de-nghi-cong-nhan-dang-vien.docx"
 DOCS_NOT_RATED = f"{DOCS_DIR}/danh-sach-dang-vien-chua-danh-gia-xep-loai.docx"
 DOCS_ORGANIZATIONS = f"{DOCS_DIR}/danh-sach-xep-loai-to-chuc-dang.docx"
+#: every name ``aggregate`` owns in its output folder; anything else there is carried over
+OWN_NAMES = frozenset(
+    {SUMMARY, REPORT, REPORT_SUMMARY, REPORT_PARTS_DIR, CELLS_DIR, RESULTS_JSON, MANIFEST}
+    | {DECISIONS, DOCS_DIR}
+)
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # names Windows refuses whatever the extension (CON.xlsx is still CON)
@@ -80,3 +91,45 @@ def minutes_file(cell_file: str) -> str:
 def report_part_file(stem: str) -> str:
     """The relative path of one grassroots organization's detail page."""
     return f"{REPORT_PARTS_DIR}/{stem}.html"
+
+
+def staging_dir(out_dir: Path) -> Path:
+    """``.<name>.xeploai-staging`` beside ``out_dir``: the new set while it is written (and,
+    for a moment after the swap, the previous set on its way out)."""
+    return out_dir.with_name(f".{out_dir.name}.xeploai-staging")
+
+
+def aside_dir(out_dir: Path) -> Path:
+    """``.<name>.xeploai-old``: the previous set, moved aside where a folder cannot be swapped
+    in one step."""
+    return out_dir.with_name(f".{out_dir.name}.xeploai-old")
+
+
+def lock_file(out_dir: Path) -> Path:
+    """``.<name>.xeploai-lock`` beside ``out_dir``: who is writing (or sending from) it now."""
+    return out_dir.with_name(f".{out_dir.name}.xeploai-lock")
+
+
+def check_apart(out_dir: Path, inputs: Mapping[str, Path | None]) -> None:
+    """``OutputError`` when the output folder is an input, lies inside an input folder, or holds
+    an input (``inputs``: what the user calls each one → its path). Links are resolved, so a
+    link cannot disguise the inbox; the staging folder and the lock beside ``out_dir`` count
+    as part of it."""
+    out = out_dir.resolve()
+    around = {out, staging_dir(out), aside_dir(out), lock_file(out)}
+    for label, given in inputs.items():
+        if given is None:
+            continue
+        path = Path(given).resolve()
+        if path in around or out in path.parents:
+            verb = "là" if path in around else "chứa"
+            raise OutputError(
+                f"Thư mục kết quả «{out_dir}» {verb} {label} «{given}»: thư mục kết quả được "
+                "thay mới mỗi lần chạy, không được chứa dữ liệu đầu vào; hãy chọn một thư mục "
+                "riêng (-o)."
+            )
+        if path in out.parents and path.is_dir():  # under a file: the system says why
+            raise OutputError(
+                f"Thư mục kết quả «{out_dir}» nằm trong {label} «{given}»: kết quả sẽ lẫn vào "
+                "dữ liệu đầu vào, hãy chọn một thư mục bên ngoài (-o)."
+            )

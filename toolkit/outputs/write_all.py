@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import gc
-import json
 import multiprocessing
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -50,6 +49,7 @@ from toolkit.outputs.report_html import (
     summary_page,
     write_pages,
 )
+from toolkit.outputs.staging import staged
 from toolkit.outputs.summary_xlsx import write_summary
 from toolkit.outputs.view import Digest
 from toolkit.outputs.word import write_document
@@ -87,17 +87,17 @@ def write_outputs(
     problems, to send back), ``ket-qua.json``, and last
     ``manifest.json``. ``generated_on`` is the date printed in the outputs (never the clock),
     ``templates`` a folder of report templates that take precedence over the packaged ones.
-    Files listed by a previous run's manifest and not written again are removed, so the folder
-    never mixes two runs. ``OSError`` is left to the caller (it knows the user's words for it).
+    Everything is written into a staging folder beside ``out_dir`` and swapped in whole
+    (``staging.staged``): until then ``out_dir`` holds the previous set, untouched, and what it
+    holds besides our outputs (``mail``'s sent log) is carried over. ``OSError`` is left to the
+    caller (it knows the user's words for it); the staging folder is gone by then.
     """
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    final = Path(out_dir)
     members = sum(len(c.members) for c in result.cells)
     context = _context(members) if workers > 1 and members >= PARALLEL_FROM_MEMBERS else None
     # writing frees its data as it goes: no collector passes over the results and the digest
     # (about 2 s for a city) until it is done
-    with _writers(context, workers) as pool, collector_paused(), frozen():
-        previous = _previous_outputs(out_dir)
+    with staged(final) as out_dir, _writers(context, workers) as pool, collector_paused(), frozen():
         stems = cell_stems(result)
         digest = build_digest(
             result, inputs, ruleset=ruleset, parent=parent, generated_on=generated_on, stems=stems
@@ -162,8 +162,8 @@ def write_outputs(
             out_dir, written, inputs, year=result.year, ruleset=ruleset, generated_on=generated_on
         )
         (out_dir / MANIFEST).write_bytes(manifest_bytes(manifest))
-        _remove_stale(out_dir, previous, written)
-        return [*written, out_dir / MANIFEST]
+        written.append(out_dir / MANIFEST)
+    return [final / path.relative_to(out_dir) for path in written]
 
 
 Task = tuple[Callable[..., object], tuple[object, ...]]
@@ -375,25 +375,3 @@ def _context(members: int) -> multiprocessing.context.BaseContext:
     if "fork" in methods and members < FORK_BELOW_MEMBERS and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
-
-
-def _previous_outputs(out_dir: Path) -> list[Path]:
-    """Outputs a previous run recorded in its manifest (only files we wrote ourselves)."""
-    try:
-        data = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
-        entries = data["outputs"] if data.get("schema") == "xeploai/manifest/1" else []
-        return [out_dir / str(e["path"]) for e in entries]
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return []
-
-
-def _remove_stale(out_dir: Path, previous: Sequence[Path], written: Sequence[Path]) -> None:
-    if not previous:
-        return  # a new folder: nothing to resolve (a city's 1,900 paths took 0.1 s)
-    keep = {p.resolve() for p in written}
-    root = out_dir.resolve()
-    for path in previous:
-        resolved = path.resolve()
-        # never step outside the output folder, whatever an old manifest says
-        if resolved not in keep and root in resolved.parents and resolved.is_file():
-            resolved.unlink()

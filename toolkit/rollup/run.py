@@ -2,7 +2,9 @@
 
 Reads the level's roster (organizations only), verifies every package, combines the admitted
 ones and writes ``tong-hop.xlsx``, ``bao-cao.html``, ``ket-qua.json`` and ``manifest.json``
-all or nothing. The output is itself a package for the level above.
+all or nothing. The output is itself a package for the level above. As for ``aggregate``, the
+output folder is checked to be apart from every input and locked for the run before anything
+is read (``outputs.staging.claimed``).
 """
 
 from __future__ import annotations
@@ -14,10 +16,12 @@ from pathlib import Path
 from toolkit.errors import InputError, OutputError, os_reason
 from toolkit.gcpause import collector_paused
 from toolkit.model import InputFile, Issue, OrgKind, OrgUnit, Roster, Severity
+from toolkit.outputs.paths import check_apart
+from toolkit.outputs.staging import claimed
 from toolkit.rollup.combine import RollupResult, choose_year, combine
 from toolkit.rollup.source import MANIFEST
 from toolkit.rollup.verify import PackageReading, read_package
-from toolkit.rollup.write import check_paths, write_rollup_outputs
+from toolkit.rollup.write import write_rollup_outputs
 from toolkit.rulebook import load_ruleset
 
 
@@ -29,6 +33,8 @@ class RollupRun:
     inputs: tuple[InputFile, ...]
     outputs: tuple[Path, ...]
     out_dir: Path
+    #: what the user should know about the run itself (a lock taken over...), in Vietnamese
+    notices: tuple[str, ...] = ()
 
     @property
     def problems_found(self) -> bool:
@@ -80,25 +86,29 @@ def rollup(
     from toolkit.workbooks.read import read_roster_file
 
     paths = package_paths(packages)
-    check_paths(out_dir, [*packages, *paths, roster_path])  # a folder of packages too
-    reading = read_roster_file(roster_path, organizations_only=True)
-    committee, expected = level_of(reading.roster, roster_path)
-    with collector_paused():  # a national roll-up reads some 180,000 acyclic dicts
-        readings = [read_package(p) for p in paths]
-    chosen = choose_year(readings, year)
-    if chosen is None:
-        raise InputError(_nothing_usable(readings))
-    rules = load_ruleset(chosen, rules_file)
-    result = combine(committee, expected, readings, rules, year=chosen, issues=reading.issues)
-    inputs = (
-        InputFile(path=str(roster_path), sha256=reading.sha256, kind="roster"),
-        *(_input(r, result) for r in readings),
-    )
-    try:
-        written = write_rollup_outputs(result, inputs, out_dir)
-    except OSError as exc:
-        raise OutputError(f"Không ghi được kết quả vào {out_dir}: {os_reason(exc)}.") from None
-    return RollupRun(result, inputs, tuple(written), out_dir)
+    check_apart(out_dir, {"danh sách": roster_path, "tệp quy tắc": rules_file})
+    for package in dict.fromkeys([*packages, *paths]):  # a folder of packages too
+        check_apart(out_dir, {"gói kết quả": package})
+    with claimed(out_dir) as claim:
+        reading = read_roster_file(roster_path, organizations_only=True)
+        committee, expected = level_of(reading.roster, roster_path)
+        with collector_paused():  # a national roll-up reads some 180,000 acyclic dicts
+            readings = [read_package(p) for p in paths]
+        chosen = choose_year(readings, year)
+        if chosen is None:
+            raise InputError(_nothing_usable(readings))
+        rules = load_ruleset(chosen, rules_file)
+        result = combine(committee, expected, readings, rules, year=chosen, issues=reading.issues)
+        inputs = (
+            InputFile(path=str(roster_path), sha256=reading.sha256, kind="roster"),
+            *(_input(r, result) for r in readings),
+        )
+        try:
+            written = write_rollup_outputs(result, inputs, claim.target)
+        except OSError as exc:
+            raise OutputError(f"Không ghi được kết quả vào {out_dir}: {os_reason(exc)}.") from None
+    outputs = tuple(out_dir / path.relative_to(claim.target) for path in written)
+    return RollupRun(result, inputs, outputs, out_dir, claim.notices)
 
 
 def _input(r: PackageReading, result: RollupResult) -> InputFile:

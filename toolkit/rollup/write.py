@@ -1,56 +1,31 @@
-"""Write a roll-up's outputs all or nothing: into a staging folder beside ``OUT``, then renamed.
+"""Write a roll-up's outputs all or nothing, as ``aggregate`` writes its own.
 
-A run that stops half-way leaves the previous complete outputs (or nothing), never a mix. An
-existing ``OUT`` is replaced only when it is an output folder (it has a manifest.json) or
-empty; an input is never inside it, and it is never inside an input.
+Into a staging folder beside ``OUT``, swapped in whole (``outputs.staging.staged``), under the
+lock of ``OUT`` that ``rollup`` takes (``outputs.staging.claimed``): a run that stops half-way,
+killed or out of disk, leaves the previous complete outputs (or nothing), never a mix.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from toolkit.errors import OutputError
 from toolkit.model import InputFile
 from toolkit.outputs.manifest import manifest_bytes, manifest_document
 from toolkit.outputs.paths import MANIFEST, REPORT, RESULTS_JSON, SUMMARY
+from toolkit.outputs.staging import staged
 from toolkit.rollup.combine import RollupResult
 from toolkit.rollup.html import write_rollup_report
 from toolkit.rollup.json_out import rollup_document, write_rollup_json
 from toolkit.rollup.xlsx import write_rollup_summary
 
 
-def check_paths(out_dir: Path, inputs: Sequence[Path]) -> None:
-    """``OutputError`` when ``out_dir`` could hold or overwrite an input, or is not ours."""
-    out = out_dir.resolve()
-    for path in inputs:
-        given = path.resolve()
-        if given == out or out in given.parents or given in out.parents:
-            raise OutputError(
-                f"Thư mục kết quả «{out_dir}» trùng, nằm trong hoặc chứa tệp đầu vào «{path}»; "
-                "hãy chọn một thư mục khác."
-            )
-    if out_dir.exists() and not out_dir.is_dir():
-        raise OutputError(f"«{out_dir}» là một tệp, cần một thư mục.")
-    if out_dir.is_dir() and not (out_dir / MANIFEST).is_file() and any(out_dir.iterdir()):
-        raise OutputError(
-            f"Thư mục «{out_dir}» đã có dữ liệu khác (không phải kết quả của xeploai); hãy chọn "
-            "một thư mục mới hoặc trống."
-        )
-
-
 def write_rollup_outputs(
     result: RollupResult, inputs: Sequence[InputFile], out_dir: Path
 ) -> list[Path]:
-    """``tong-hop.xlsx``, ``bao-cao.html``, ``ket-qua.json`` and, last, ``manifest.json``."""
-    out_dir = out_dir.absolute()
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
-    try:
-        _permissions(staging)
+    """``tong-hop.xlsx``, ``bao-cao.html``, ``ket-qua.json`` and, last, ``manifest.json``.
+    ``OSError`` is left to the caller; the staging folder is gone by then."""
+    with staged(out_dir) as staging:
         written = [staging / SUMMARY, staging / REPORT, staging / RESULTS_JSON]
         write_rollup_summary(result, written[0])
         write_rollup_report(result, written[1])
@@ -65,31 +40,4 @@ def write_rollup_outputs(
             generated_on=result.generated_on,
         )
         (staging / MANIFEST).write_bytes(manifest_bytes(manifest))
-        _replace(staging, out_dir)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return [out_dir / p.name for p in (*written, staging / MANIFEST)]
-
-
-def _replace(staging: Path, out_dir: Path) -> None:
-    """Move the complete staging folder to ``out_dir``; the previous one goes only after."""
-    if not out_dir.exists():
-        staging.rename(out_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".old", dir=out_dir.parent))
-    old.rmdir()
-    out_dir.rename(old)
-    try:
-        staging.rename(out_dir)
-    except BaseException:
-        old.rename(out_dir)  # put the previous outputs back
-        raise
-    shutil.rmtree(old, ignore_errors=True)
-
-
-def _permissions(folder: Path) -> None:
-    """A staging folder is made private (0700); the outputs get the user's usual rights."""
-    mask = os.umask(0)
-    os.umask(mask)
-    folder.chmod(0o777 & ~mask)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import stat
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
@@ -28,6 +27,7 @@ from toolkit.workbooks.checks import Expectations, check_pair, check_reading
 from toolkit.workbooks.declarations import KIND_TITLES, KINDS, load_declaration
 from toolkit.workbooks.read import WorkbookReading, peek_identity, read_workbook
 from toolkit.workbooks.readers import die_with_parent, read_alone
+from toolkit.workbooks.walk import find_files
 
 CELL_KINDS: tuple[str, ...] = ("self_assessment", "ballot")
 #: issue codes that mean the file is not this year's return of a known cell
@@ -37,30 +37,12 @@ _NOT_A_RETURN = frozenset({"wrong-year", "cell-unknown", "year-unsupported"})
 def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
     """Files given and files under folders given (recursively), sorted; dotfiles skipped.
 
-    Anything in a folder that is not a folder is taken, links and devices included, so that
-    the reader reports what it cannot read rather than skipping it in silence.
+    What cannot be looked at (a folder that cannot be listed, a broken or looping link, a pipe,
+    a device) is taken too, so that the reader reports it rather than it being skipped in
+    silence; ``walk.find_files`` tells them apart.
     """
-    found: list[Path] = []
-    for given in paths:
-        path = Path(given)
-        try:
-            is_dir = stat.S_ISDIR(os.stat(path).st_mode)  # one call, not is_dir() and exists()
-        except (FileNotFoundError, NotADirectoryError):
-            if not path.is_symlink():  # a dangling link is taken: the reader reports it
-                raise InputError(f"Không tìm thấy tệp hoặc thư mục: {path}") from None
-            is_dir = False
-        except OSError:
-            is_dir = False  # a link loop, no permission...: taken, the reader says why
-        if is_dir:
-            found.extend(
-                p
-                for p in path.rglob("*")
-                if not p.is_dir()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-        else:
-            found.append(path)
-    return sorted(set(found))
+    found = find_files(paths)
+    return sorted({*found.files, *(u.path for u in found.unreadable)})
 
 
 def is_lock_file(path: Path) -> bool:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from toolkit.errors import InputError, OutputError, os_reason
 from toolkit.model import Issue, Severity
+from toolkit.outputs.paths import check_apart
 from toolkit.rulebook import load_ruleset
 from toolkit.workbooks.declarations import load_declaration
 from toolkit.workbooks.generate import generate_cell_workbooks, write_blank_roster
@@ -50,7 +51,9 @@ def make_cell_templates(
     only: Sequence[str] = (),
 ) -> Outbox:
     """Every cell's two workbooks for ``year`` (or only those of the cells coded ``only``: a
-    cell that lost its file), unless the roster has errors."""
+    cell that lost its file), unless the roster has errors; ``OutputError`` (before anything
+    is read) when ``out_dir`` holds the roster or the rules file."""
+    check_apart(out_dir, {"danh sách": roster_path, "tệp quy tắc": rules_file})
     rules = load_ruleset(year, rules_file)
     roster, issues = read_roster(roster_path)
     if any(i.severity is Severity.ERROR for i in issues):

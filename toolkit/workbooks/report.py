@@ -36,6 +36,7 @@ _WORDS = {
         "missing_kinds": "thiếu",
         "duplicate": "Chi bộ gửi trùng tệp:",
         "errors": "Chi bộ có lỗi trong tệp:",
+        "unreadable": "Chi bộ chưa rõ đã gửi hay chưa (có tệp, thư mục không đọc được):",
         "unknown": "Tệp không thuộc chi bộ nào:",
         "cell_level": "(chung)",
         "hint": "Xem chi tiết từng tệp: xeploai validate <thư mục> --roster <danh sách>.",
@@ -56,6 +57,7 @@ _WORDS = {
         "missing_kinds": "missing",
         "duplicate": "Cells that sent a file twice:",
         "errors": "Cells with errors in their files:",
+        "unreadable": "Cells not known to have sent or not (files, folders that cannot be read):",
         "unknown": "Files that belong to no cell:",
         "cell_level": "(general)",
         "hint": "Details per file: xeploai validate <folder> --roster <roster>.",
@@ -199,12 +201,12 @@ def status_text(result: InboxResult, lang: str = "vi") -> str:
         ),
         words["files"].format(n=len(result.inputs)),
     ]
-    sections = (("missing", "missing"), ("duplicate", "duplicate"), ("errors", "errors"))
-    for state, heading in sections:
+    sections = ("missing", "duplicate", "errors", "unreadable")
+    for state in sections:
         cells = [c for c in result.cells if c.state == state]
         if not cells:
             continue
-        lines += ["", words[heading]]
+        lines += ["", words[state]]
         for c in cells:
             detail = ""
             if state == "missing":
@@ -217,6 +219,9 @@ def status_text(result: InboxResult, lang: str = "vi") -> str:
                     if len(c.received[k]) > 1
                 ]
                 detail = f" — {'; '.join(dups)}"
+            elif state == "unreadable":
+                held = [i for i in result.issues if i.unit_code == c.cell.code]
+                detail = f" — {', '.join(str(i.value) for i in held if i.value)}"
             else:
                 unit = [i for i in result.issues if i.unit_code == c.cell.code]
                 detail = f" — {_counts(unit, lang)}"

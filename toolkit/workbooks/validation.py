@@ -15,8 +15,10 @@ from toolkit.errors import ConfigError
 from toolkit.model import InputFile, Issue, Location, Roster, Severity
 from toolkit.rulebook import RuleSet, load_ruleset
 from toolkit.workbooks.checks import Expectations, check_pair, check_reading
-from toolkit.workbooks.inbox import expand_paths, is_lock_file, read_all
+from toolkit.workbooks.inbox import is_lock_file, read_all
 from toolkit.workbooks.read import RosterReading, WorkbookReading, read_roster, read_roster_file
+from toolkit.workbooks.unreadable import unreadable_issue
+from toolkit.workbooks.walk import find_files
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ def validate_paths(
         rules = cache.get(year) if year is not None else None
         if rules is not None and roster.tree.cells():
             rules.check_scopes(roster.tree.units)  # the 25 % exception names real scopes
-    files = [p for p in expand_paths(paths) if roster_path is None or p != Path(roster_path)]
+    found = find_files(paths)
+    files = [p for p in found.files if roster_path is None or p != Path(roster_path)]
     readings = read_all([p for p in files if not is_lock_file(p)], workers)
     extra: dict[str, list[Issue]] = {r.path: [] for r in readings}
     for reading in readings:
@@ -110,6 +113,9 @@ def validate_paths(
     for lock in (p for p in files if is_lock_file(p)):
         issue = catalogue.make("lock-file-ignored", location=Location(lock.name), value=lock.name)
         reports.append(FileReport(InputFile(str(lock), "", status="ignored"), (issue,)))
+    for entry in found.unreadable:  # a folder that cannot be listed, a pipe, a broken link...
+        issue = unreadable_issue(entry, str(entry.path))
+        reports.append(FileReport(InputFile(str(entry.path), "", status="rejected"), (issue,)))
     return ValidationReport(tuple(reports))
 
 
