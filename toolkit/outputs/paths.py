@@ -1,4 +1,5 @@
-"""The names of the files ``aggregate`` writes, and cell codes made safe as file names."""
+"""The names of the files ``aggregate`` and ``rollup`` write, and cell codes made safe as file
+names."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ MINUTES_DIR = f"{DOCS_DIR}/bien-ban-kiem-phieu"
 DOCS_MEMBERS = f"{DOCS_DIR}/danh-sach-de-nghi-cong-nhan-dang-vien.docx"
 DOCS_NOT_RATED = f"{DOCS_DIR}/danh-sach-dang-vien-chua-danh-gia-xep-loai.docx"
 DOCS_ORGANIZATIONS = f"{DOCS_DIR}/danh-sach-xep-loai-to-chuc-dang.docx"
+#: ``rollup``'s report body of the upward summary (Mẫu 15A/15B) for signing
+DOCS_ROLLUP_SUMMARY = f"{DOCS_DIR}/bao-cao-tong-hop.docx"
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 # names Windows refuses whatever the extension (CON.xlsx is still CON)

@@ -16,8 +16,10 @@ from pathlib import Path
 from toolkit.errors import OutputError
 from toolkit.model import InputFile
 from toolkit.outputs.manifest import manifest_bytes, manifest_document
-from toolkit.outputs.paths import MANIFEST, REPORT, RESULTS_JSON, SUMMARY
+from toolkit.outputs.paths import DOCS_ROLLUP_SUMMARY, MANIFEST, REPORT, RESULTS_JSON, SUMMARY
+from toolkit.outputs.word import write_document
 from toolkit.rollup.combine import RollupResult
+from toolkit.rollup.document import summary_report
 from toolkit.rollup.html import write_rollup_report
 from toolkit.rollup.json_out import rollup_document, write_rollup_json
 from toolkit.rollup.xlsx import write_rollup_summary
@@ -45,17 +47,20 @@ def check_paths(out_dir: Path, inputs: Sequence[Path]) -> None:
 def write_rollup_outputs(
     result: RollupResult, inputs: Sequence[InputFile], out_dir: Path
 ) -> list[Path]:
-    """``tong-hop.xlsx``, ``bao-cao.html``, ``ket-qua.json`` and, last, ``manifest.json``."""
+    """``tong-hop.xlsx``, ``bao-cao.html``, ``ket-qua.json``, ``van-ban/bao-cao-tong-hop.docx``
+    and, last, ``manifest.json``."""
     out_dir = out_dir.absolute()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=".tmp", dir=out_dir.parent))
     try:
         _permissions(staging)
-        written = [staging / SUMMARY, staging / REPORT, staging / RESULTS_JSON]
+        written = [staging / p for p in (SUMMARY, REPORT, RESULTS_JSON, DOCS_ROLLUP_SUMMARY)]
         write_rollup_summary(result, written[0])
         write_rollup_report(result, written[1])
         with written[2].open("wb") as stream:
             write_rollup_json(rollup_document(result, inputs), stream)
+        written[3].parent.mkdir()
+        write_document(summary_report(result), written[3])
         manifest = manifest_document(
             staging,
             written,
@@ -69,7 +74,7 @@ def write_rollup_outputs(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return [out_dir / p.name for p in (*written, staging / MANIFEST)]
+    return [out_dir / p.relative_to(staging) for p in (*written, staging / MANIFEST)]
 
 
 def _replace(staging: Path, out_dir: Path) -> None:
