@@ -231,9 +231,6 @@ def _from_organizations(entries: Sequence[Any], committee: str) -> list[dict[str
         org["path"] = [committee, *path]
         if org["status"] not in ORG_STATUSES:
             raise Invalid(f"trạng thái tổ chức không hợp lệ: {org['status']!r}")
-        counts = org["counts"]
-        if counts is not None and "subjects" not in counts:
-            counts["subjects"] = None  # a package made before the field: not recorded
     return orgs
 
 
@@ -303,7 +300,7 @@ def _tally(
             if len(values) != counted or min(values) < 0 or values[0] * 2 != sum(values):
                 raise Invalid(f"số liệu của tổ chức {org['code']!r} không hợp lệ")
             members[key].append(values)
-            subjects = c["subjects"]
+            subjects = c.get("subjects")  # absent from a package of the previous version
             if subjects is not None:
                 # three rows (2A, 2B, 2C) of five numbers, none negative, that add up column
                 # by column to the levels and "chưa xếp loại" (inline: 180,000 of them)
