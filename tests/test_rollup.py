@@ -97,8 +97,27 @@ def codes(out: Path) -> list[tuple[str, str]]:
     return [(i["code"], i["file"]) for i in load(out)["issues"]]
 
 
+def city_and_centre(wards: dict[str, Path], city_roster: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """The wards rolled up into a city (a package to tamper with), and the centre's roster."""
+    city = tmp_path / "thanh-pho"
+    assert run(*wards.values(), "--roster", city_roster, "-o", city, "-q")[0] == 0
+    centre_roster = level_roster(tmp_path / "tw.xlsx", ("TW", "Trung ương"), {"TU-DN": "Đà Nẵng"})
+    return city, centre_roster
+
+
+def assert_refused(city: Path, centre_roster: Path, out: Path) -> None:
+    """The centre's roll-up of ``city`` refuses the package as invalid, and uses none of it."""
+    code, _, stderr = run(city, "--roster", centre_roster, "-o", out, "--year", YEAR)
+    assert code == 1, stderr
+    assert ("rollup-results-invalid", str(city)) in codes(out)
+    assert load(out)["organizations"] == []
+
+
 def digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "folder"
+        for p in sorted(folder.iterdir())
+    }
 
 
 # --- a level combines what its committees sent --------------------------------------------
@@ -131,7 +150,7 @@ def test_rollup_adds_up_the_wards(
     silent = [o for o in doc["organizations"] if o["status"] == "missing"]
     assert len(silent) == 2 and all(o["counts"] is None and o["level"] is None for o in silent)
     # the upward summary: its "Tổng cộng" is the level's totals, both ratios given
-    members, orgs = doc["summary"]
+    members, orgs, by_subject = doc["summary"]
     t = doc["totals"]
     assert members["total"]["total"] == t["roster"]
     assert members["total"]["levels"] == t["levels"]
@@ -141,6 +160,20 @@ def test_rollup_adds_up_the_wards(
     assert members["total"]["htxsnv_over_httnv"] == round(xs / good, 6)
     assert members["total"]["htxsnv_over_htxsnv_httnv"] == round(xs / (xs + good), 6)
     assert orgs["total"]["total"] == 16 and orgs["total"]["unrated"] >= 2
+    # the members by subject type (Mẫu 2A/2B/2C): each member once, as the wards' lists say
+    assert [r["subject"][-8:] for r in by_subject["rows"]] == ["(Mẫu 2A)", "(Mẫu 2B)", "(Mẫu 2C)"]
+    for row, subject in zip(by_subject["rows"], ("2A", "2B", "2C"), strict=True):
+        listed = [m for b in below for c in b["cells"] for m in c["members"]]
+        assert row["total"] == sum(1 for m in listed if m["subject_type"] == subject)
+    assert by_subject["total"]["levels"] == t["levels"]
+    assert by_subject["total"]["total"] == t["roster"]
+    for o in doc["organizations"]:
+        if o["counts"]:
+            c, subjects = o["counts"], o["counts"]["subjects"]
+            assert [sum(col) for col in zip(*subjects, strict=True)] == [
+                *c["levels"],
+                c["roster"] - sum(c["levels"]),
+            ]
     # the proposed figures are labelled as such
     assert {i["code"] for i in doc["issues"]} >= {"rollup-proposed-only"}
     assert "theo đề xuất" in members["total"]["note"]
@@ -153,12 +186,24 @@ def test_rerun_is_byte_identical(wards: dict[str, Path], city_roster: Path, tmp_
     out = tmp_path / "out"
     args = (*wards.values(), "--roster", city_roster, "-o", out, "-q")
     assert run(*args)[0] == 0
-    first = digests(out)
+    first, first_documents = digests(out), digests(out / "van-ban")
     assert run(*args)[0] == 0
     assert digests(out) == first
-    assert sorted(first) == ["bao-cao.html", "ket-qua.json", "manifest.json", "tong-hop.xlsx"]
+    assert digests(out / "van-ban") == first_documents
+    assert sorted(first) == [
+        "bao-cao.html",
+        "ket-qua.json",
+        "manifest.json",
+        "tong-hop.xlsx",
+        "van-ban",
+    ]
     manifest = load(out, "manifest.json")
-    assert {e["path"] for e in manifest["outputs"]} == set(first) - {"manifest.json"}
+    assert {e["path"] for e in manifest["outputs"]} == {
+        "bao-cao.html",
+        "ket-qua.json",
+        "tong-hop.xlsx",
+        "van-ban/bao-cao-tong-hop.docx",
+    }
 
 
 def test_a_committee_that_did_not_report_is_named(wards: dict[str, Path], tmp_path: Path) -> None:
@@ -546,20 +591,128 @@ def test_a_rolled_up_package_that_breaks_its_schema_is_refused(
 def test_a_rolled_up_organization_with_a_bad_count_refuses_the_package(
     bad: object, wards: dict[str, Path], city_roster: Path, tmp_path: Path
 ) -> None:
-    city = tmp_path / "thanh-pho"
-    assert run(*wards.values(), "--roster", city_roster, "-o", city, "-q")[0] == 0
-    centre_roster = level_roster(tmp_path / "tw.xlsx", ("TW", "Trung ương"), {"TU-DN": "Đà Nẵng"})
+    city, centre_roster = city_and_centre(wards, city_roster, tmp_path)
 
     def edit(r: dict[str, Any], m: dict[str, Any]) -> None:
         rated = next(o for o in r["organizations"] if o["counts"])
         rated["counts"]["levels"][1] = bad
 
     rewrite(city, edit)
+    assert_refused(city, centre_roster, tmp_path / "tw")
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        lambda s: s[0].__setitem__(1, s[0][1] + 1),  # one more HTTNV among the leaders
+        lambda s: (s[0].__setitem__(1, s[0][1] + 1), s[1].__setitem__(4, s[1][4] - 1)),
+        lambda s: s[0].__setitem__(0, -1),
+        lambda s: s.pop(),
+        lambda s: s[2].append(0),
+        lambda s: s[0].__setitem__(0, 0.5),
+        lambda s: s[0].__setitem__(0, "1"),
+        lambda s: s.__setitem__(0, None),
+    ],
+    ids=[
+        "more",
+        "moved-column",
+        "negative",
+        "two-rows",
+        "six-columns",
+        "float",
+        "text",
+        "null-row",
+    ],
+)
+def test_counts_by_subject_that_do_not_add_up_refuse_the_package(
+    bad: Callable[[list[list[Any]]], object],
+    wards: dict[str, Path],
+    city_roster: Path,
+    tmp_path: Path,
+) -> None:
+    city, centre_roster = city_and_centre(wards, city_roster, tmp_path)
+
+    def edit(r: dict[str, Any], m: dict[str, Any]) -> None:
+        rated = next(o for o in r["organizations"] if o["counts"] and o["counts"]["levels"][1])
+        bad(rated["counts"]["subjects"])
+
+    rewrite(city, edit)
+    assert_refused(city, centre_roster, tmp_path / "tw")
+
+
+def test_the_message_names_the_organization_whose_subjects_do_not_add_up(
+    wards: dict[str, Path], city_roster: Path, tmp_path: Path
+) -> None:
+    city, centre_roster = city_and_centre(wards, city_roster, tmp_path)
+
+    def edit(r: dict[str, Any], m: dict[str, Any]) -> None:
+        r["organizations"][0]["counts"]["subjects"][2][4] += 1
+
+    rewrite(city, edit)
     out = tmp_path / "tw"
-    code, _, stderr = run(city, "--roster", centre_roster, "-o", out, "--year", YEAR)
-    assert code == 1, stderr
-    assert ("rollup-results-invalid", str(city)) in codes(out)
-    assert load(out)["organizations"] == []
+    run(city, "--roster", centre_roster, "-o", out, "--year", YEAR)
+    (issue,) = [i for i in load(out)["issues"] if i["code"] == "rollup-results-invalid"]
+    code = load(city)["organizations"][0]["code"]
+    assert f"số liệu theo đối tượng (Mẫu 2A/2B/2C) của tổ chức {code!r}" in issue["message"]
+
+
+def test_a_roll_up_made_before_the_subject_counts_is_accepted_and_nothing_is_invented(
+    wards: dict[str, Path], city_roster: Path, tmp_path: Path
+) -> None:
+    city, centre_roster = city_and_centre(wards, city_roster, tmp_path)
+
+    def edit(r: dict[str, Any], m: dict[str, Any]) -> None:
+        for o in r["organizations"]:
+            if o["counts"]:
+                del o["counts"]["subjects"]  # what the previous version wrote
+
+    rewrite(city, edit)
+    out = tmp_path / "tw"
+    code, stdout, _ = run(city, "--roster", centre_roster, "-o", out, "--year", YEAR)
+    assert code == 0, stdout
+    doc = load(out)
+    assert doc["totals"]["roster"] == load(city)["totals"]["roster"]
+    assert [t["form"] for t in doc["summary"]] == ["15A", "15B"]
+    assert "không có số liệu theo đối tượng" in doc["summary"][0]["total"]["note"]
+    assert not any("subjects" in o["counts"] for o in doc["organizations"] if o["counts"])
+
+
+def test_members_of_a_package_without_subject_types_are_a_row_of_their_own(
+    packages: dict[str, Path], city_roster: Path, tmp_path: Path
+) -> None:
+    def edit(r: dict[str, Any], m: dict[str, Any]) -> None:
+        for cell in r["cells"]:
+            for member in cell["members"]:
+                del member["subject_type"]  # an aggregate package older than the field
+
+    rewrite(packages["DU-HM"], edit)
+    out = tmp_path / "out"
+    code, stdout, _ = run(*packages.values(), "--roster", city_roster, "-o", out)
+    assert code == 0, stdout
+    doc = load(out)
+    by_subject = doc["summary"][2]
+    unknown = by_subject["rows"][-1]
+    assert unknown["subject"] == "Chưa ghi đối tượng"
+    assert unknown["note"].startswith("gói không ghi đối tượng")
+    assert unknown["total"] == load(packages["DU-HM"])["totals"]["roster"]
+    assert (
+        sum(r["total"] for r in by_subject["rows"][:3])
+        == load(packages["DU-HK"])["totals"]["roster"]
+    )
+    assert by_subject["total"]["total"] == doc["totals"]["roster"]
+
+
+def test_under_qd124_no_subject_type_travels(wards: dict[str, Path]) -> None:
+    from toolkit.rollup.extract import content_of
+
+    document = load(wards["DU-HK"])
+    document["ruleset"]["code"] = "QD124"  # the roster's default type is nobody's choice
+    content = content_of(document, kind="aggregate", decided=False, committee="DU-HK")
+    assert not content.subjects.recorded
+    assert content.subjects.unknown.total == content.counts.roster
+    assert all(
+        o["counts"]["subjects"] is None for o in json.loads(content.organizations) if o["counts"]
+    )
 
 
 def test_the_demo_rolls_two_committees_up(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The names of the files ``aggregate`` writes, and cell codes made safe as file names.
+"""The names of the files ``aggregate`` and ``rollup`` write, and cell codes made safe as file
+names.
 
 Also where an output folder's staging copy and lock live (beside it), and the rule that an
 output folder is never an input, inside one, or around one.
@@ -29,6 +30,8 @@ MINUTES_DIR = f"{DOCS_DIR}/bien-ban-kiem-phieu"
 DOCS_MEMBERS = f"{DOCS_DIR}/danh-sach-de-nghi-cong-nhan-dang-vien.docx"
 DOCS_NOT_RATED = f"{DOCS_DIR}/danh-sach-dang-vien-chua-danh-gia-xep-loai.docx"
 DOCS_ORGANIZATIONS = f"{DOCS_DIR}/danh-sach-xep-loai-to-chuc-dang.docx"
+#: ``rollup``'s report body of the upward summary (Mẫu 15A/15B) for signing
+DOCS_ROLLUP_SUMMARY = f"{DOCS_DIR}/bao-cao-tong-hop.docx"
 #: every name ``aggregate`` owns in its output folder; anything else there is carried over
 OWN_NAMES = frozenset(
     {SUMMARY, REPORT, REPORT_SUMMARY, REPORT_PARTS_DIR, CELLS_DIR, RESULTS_JSON, MANIFEST}

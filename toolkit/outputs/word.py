@@ -20,7 +20,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -86,19 +86,8 @@ class Template:
     """A layout made once by python-docx, split around its prototype row for filling."""
 
     def __init__(self, layout: Layout) -> None:
-        document = _build(layout)
         self._columns = len(layout.columns)
-        stream = io.BytesIO()
-        document.save(stream)
-        with zipfile.ZipFile(stream) as package:
-            # every part but the document is the same for every document of the kind
-            self._parts = [
-                (info.filename, deflate(data), zlib.crc32(data), len(data))
-                for info in package.infolist()
-                if info.filename != _DOCUMENT_PART
-                for data in (package.read(info),)
-            ]
-            xml = package.read(_DOCUMENT_PART).decode("utf-8")
+        self._parts, xml = _saved(_build(layout))
         # the prototype rows: the <w:tr> that holds the row marker, then the group's
         start, end = _row_around(xml, _ROW)
         group_start, group_end = _row_around(xml, _GROUP)
@@ -127,11 +116,35 @@ class Template:
             for column, after in zip(columns, literal[1:], strict=True):
                 body += (_cell_value(row[column]), after)
         body.append(_fill(self._tail, texts))
-        parts = ZipParts()
-        for part in self._parts:
-            parts.add_deflated(*part)
-        parts.add(_DOCUMENT_PART, "".join(body).encode("utf-8"))
-        return parts.getvalue()
+        return _packed(self._parts, "".join(body))
+
+
+#: a part of the package as ``ZipParts.add_deflated`` takes it
+_Part = tuple[str, bytes, int, int]
+
+
+def _saved(document: Any) -> tuple[list[_Part], str]:
+    """A python-docx document saved: every part but the document, deflated once (the same
+    for every document of the kind), and the document's XML."""
+    stream = io.BytesIO()
+    document.save(stream)
+    with zipfile.ZipFile(stream) as package:
+        parts = [
+            (info.filename, deflate(data), zlib.crc32(data), len(data))
+            for info in package.infolist()
+            if info.filename != _DOCUMENT_PART
+            for data in (package.read(info),)
+        ]
+        return parts, package.read(_DOCUMENT_PART).decode("utf-8")
+
+
+def _packed(parts: Sequence[_Part], xml: str) -> bytes:
+    """The .docx of ``parts`` and the document's ``xml``, in a fixed order."""
+    package = ZipParts()
+    for part in parts:
+        package.add_deflated(*part)
+    package.add(_DOCUMENT_PART, xml.encode("utf-8"))
+    return package.getvalue()
 
 
 def _row_around(xml: str, marker: str) -> tuple[int, int]:
@@ -206,7 +219,8 @@ def _xml_text(value: str) -> str:
 # Building a template with python-docx
 
 
-def _build(layout: Layout) -> Any:
+def _build(layout: Layout, table: Callable[[Any, Layout], None] | None = None) -> Any:
+    """The document of ``layout``; ``table`` makes its table (``_table`` unless given)."""
     document = docx.Document()
     _lean(document)
     section = document.sections[0]
@@ -225,7 +239,7 @@ def _build(layout: Layout) -> Any:
         _paragraph(document, f"**{layout.subtitle}", align="center", after=12)
     for text in layout.body:
         _paragraph(document, text, align="justify")
-    _table(document, layout)
+    (table or _table)(document, layout)
     for text in layout.after:
         _paragraph(document, text, align="justify")
     _signatures(document, layout.signatures, usable)
@@ -409,3 +423,95 @@ def _signatures(document: Any, blocks: Sequence[Sequence[str]], usable: float) -
     _row_property(table.rows[0], "w:cantSplit")
     for cell, lines in zip(table.rows[0].cells, blocks, strict=True):
         _cell_text(cell, "\n".join(lines), size=13)
+
+
+# ---------------------------------------------------------------------------------------------
+# Reports of several tables of one shape (statistical forms such as Mẫu 15A/15B)
+
+_TABLE = "⟪table⟫"  # in a table's caption: where its repeated block starts
+_TABLE_END = "⟪table_end⟫"  # in the paragraph after the table: where the block ends
+_TOTAL = "⟪total⟫"
+
+
+class Table(NamedTuple):
+    """One table of a report: its caption, its rows and its total row (printed bold)."""
+
+    caption: str
+    rows: Sequence[Sequence[object]]
+    total: Sequence[object]
+
+
+class TablesTemplate:
+    """A layout whose table is printed once per ``Table``: each under its caption, with its
+    own header rows (and column numbers), its rows and its total row. Made once by python-docx
+    like ``Template``, filled the same way: the block of caption and table is repeated."""
+
+    def __init__(self, layout: Layout) -> None:
+        self._columns = len(layout.columns)
+        self._parts, xml = _saved(_build(layout, _captioned_table))
+        mark = xml.index(_TABLE)
+        start = max(xml.rfind("<w:p>", 0, mark), xml.rfind("<w:p ", 0, mark))
+        end = xml.index("</w:p>", xml.index(_TABLE_END)) + len("</w:p>")
+        self._head = _MARK.split(xml[:start])
+        self._tail = _MARK.split(xml[end:])
+        block = xml[start:end].replace(_TABLE, "").replace(_TABLE_END, "")
+        row_start, row_end = _row_around(block, _ROW)
+        total_start, total_end = _row_around(block, _TOTAL)
+        self._caption = _MARK.split(block[:row_start])
+        self._row = _MARK.split(block[row_start:row_end].replace(_ROW, ""))
+        self._total = _MARK.split(block[total_start:total_end].replace(_TOTAL, ""))
+        self._after = block[total_end:]
+
+    def render(self, fields: Mapping[str, str], tables: Sequence[Table]) -> bytes:
+        """The document's bytes: ``fields`` fill the markers, each of ``tables`` its block."""
+        texts = {name: _xml_text(value) for name, value in fields.items()}
+        body = [_fill(self._head, texts)]
+        for table in tables:
+            body.append(_fill(self._caption, {"caption": _xml_text(table.caption)}))
+            for row in table.rows:
+                body += self._filled(self._row, row)
+            body += self._filled(self._total, table.total)
+            body.append(self._after)
+        body.append(_fill(self._tail, texts))
+        return _packed(self._parts, "".join(body))
+
+    def _filled(self, split: Sequence[str], row: Sequence[object]) -> list[str]:
+        """A prototype row (``_MARK.split``: literal XML, then ``c<i>`` or ``t<i>``…) filled."""
+        if len(row) != self._columns:
+            raise ValueError(f"a row of {len(row)} values for {self._columns} columns")
+        out = [split[0]]
+        for name, after in zip(split[1::2], split[2::2], strict=True):
+            out += (_cell_value(row[int(name[1:])]), after)
+        return out
+
+
+def tables_template(layout: Layout) -> TablesTemplate:
+    """The several-tables template of ``layout``, made once per process."""
+    return _tables_templates(layout)
+
+
+@functools.lru_cache(maxsize=4)
+def _tables_templates(layout: Layout) -> TablesTemplate:
+    return TablesTemplate(layout)
+
+
+def _captioned_table(document: Any, layout: Layout) -> None:
+    """``_table`` under a bold caption kept with it, its group row replaced by a total row in
+    bold, and the block's ends marked for ``TablesTemplate``."""
+    caption = _paragraph(document, f"**{_TABLE}⟪caption⟫", before=6, after=3)
+    caption.paragraph_format.keep_with_next = True
+    _table(document, layout)
+    table = document.tables[-1]
+    table._tbl.remove(table.rows[-1]._tr)  # the group row: a report's tables have none
+    # a form's table is short: its rows are kept with the total (never a total alone on a page)
+    for cell in table.rows[-1].cells:
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
+    total = table.add_row()
+    _row_property(total, "w:cantSplit")
+    styles = {align: name for name, align in _VALUE_STYLES.items()}
+    for i, (cell, column) in enumerate(zip(total.cells, layout.columns, strict=True)):
+        cell._tc.remove(cell._tc.tcPr)  # the table's grid gives the width
+        paragraph = cell.paragraphs[0]
+        paragraph.style = styles[column.align]
+        paragraph.add_run((_TOTAL if i == 0 else "") + f"⟪t{i}⟫").bold = True
+    document.paragraphs[-1].add_run(_TABLE_END)

@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as _dt
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from toolkit import catalogue
 from toolkit.model import Issue, Location, OrgUnit, Severity
-from toolkit.rollup.tally import Counts, TypeTally, merge_types
+from toolkit.rollup.tally import Counts, SubjectTally, TypeTally, merge_types
 from toolkit.rollup.verify import Package, PackageReading
 from toolkit.rulebook import RuleSet
 
@@ -72,6 +72,8 @@ class RollupResult:
     types: Mapping[str, TypeTally]
     ceilings: tuple[TypeCeiling, ...]
     issues: tuple[Issue, ...]
+    #: members by subject type (Mẫu 2A/2B/2C), and those whose type no package recorded
+    subjects: SubjectTally = field(default_factory=SubjectTally)
 
     @property
     def all_decided(self) -> bool:
@@ -175,6 +177,7 @@ def combine(
     kept = tuple(admitted[c.unit.code] for c in lines if c.unit.code in admitted)
     types = merge_types(p.content.types for p in kept)
     counts = sum((p.content.counts for p in kept), Counts())
+    subjects = sum((p.content.subjects for p in kept), SubjectTally())
     ceilings = tuple(
         TypeCeiling(
             key,
@@ -198,6 +201,7 @@ def combine(
         types=types,
         ceilings=ceilings,
         issues=tuple(found),
+        subjects=subjects,
     )
 
 

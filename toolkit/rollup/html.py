@@ -47,7 +47,7 @@ class RollupPage:
     subtitle: str
     digest: PageFooter
     result: RollupResult
-    tables: tuple[SummaryTable, SummaryTable]
+    tables: tuple[SummaryTable, ...]
     #: members "Chưa xếp loại" by reason
     unrated: tuple[tuple[str, int], ...]
     committees: tuple[CommitteeLine, ...]

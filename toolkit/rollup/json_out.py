@@ -2,10 +2,10 @@
 
 What travels up: totals, one entry per subordinate committee (its state and counts), the
 tallies per organization type, the upward summary, the organizations below with their own
-counts (``organizations``: levels and reasons as lists in ``count_order``), and the cases the
-deciding levels settled — never a member's detail otherwise. The organizations are written
-from the packages' JSON as it was built (a national roll-up carries some 180,000), so they are
-never all Python objects at once.
+counts (``organizations``: levels and reasons as lists in ``count_order``, and per subject type
+where recorded), and the cases the deciding levels settled — never a member's detail
+otherwise. The organizations are written from the packages' JSON as it was built (a national
+roll-up carries some 180,000), so they are never all Python objects at once.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from toolkit.outputs.paths import MANIFEST, REPORT, SUMMARY
 from toolkit.outputs.view import LEVEL_CODES
 from toolkit.rollup.combine import RollupResult
 from toolkit.rollup.summary import SummaryTable, upward_summary
-from toolkit.rollup.tally import REASON_CODES, TypeTally
+from toolkit.rollup.tally import REASON_CODES, SUBJECT_CODES, TypeTally
 
 SCHEMA = "xeploai/ket-qua/1"
 KIND = "rollup"
@@ -42,7 +42,12 @@ def rollup_document(result: RollupResult, inputs: Sequence[InputFile]) -> dict[s
         "ruleset": ruleset_entry(result.ruleset),
         "parent": {"code": c.code, "name": c.name},
         "outputs": {"summary": SUMMARY, "report": REPORT, "report_parts": [], "manifest": MANIFEST},
-        "count_order": {"levels": list(LEVEL_CODES), "not_rated": list(REASON_CODES)},
+        "count_order": {
+            "levels": list(LEVEL_CODES),
+            "not_rated": list(REASON_CODES),
+            # an organization's ``subjects``: these rows, each the levels then "chưa xếp loại"
+            "subjects": list(SUBJECT_CODES),
+        },
         "totals": {
             **counts_entry(result.counts.level_counts()),
             "organizations": counted,

@@ -12,10 +12,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from types import MappingProxyType
 
-from toolkit.model import NotRatedReason
+from toolkit.model import NotRatedReason, SubjectType
 from toolkit.results import LevelCounts
 
 REASON_CODES: tuple[str, ...] = tuple(r.value for r in NotRatedReason)
+#: the 2025 subject types (Mẫu 2A, 2B, 2C), in the order an organization's ``subjects`` lists them
+SUBJECT_CODES: tuple[str, ...] = tuple(t.value for t in SubjectType)
 ZERO4 = (0, 0, 0, 0)
 ZERO_REASONS = (0,) * len(REASON_CODES)
 
@@ -101,6 +103,50 @@ class TypeTally:
             self.proposed_members + other.proposed_members,
             self.proposed_organizations + other.proposed_organizations,
         )
+
+
+@dataclass(frozen=True)
+class GroupCounts:
+    """Members of one group: per level (HTXSNV…KHTNV), "chưa xếp loại", and how many of them
+    have only proposed levels."""
+
+    levels: tuple[int, ...] = ZERO4
+    unrated: int = 0
+    proposed: int = 0
+
+    def __add__(self, other: GroupCounts) -> GroupCounts:
+        return GroupCounts(
+            _add(self.levels, other.levels),
+            self.unrated + other.unrated,
+            self.proposed + other.proposed,
+        )
+
+    @property
+    def total(self) -> int:
+        return sum(self.levels) + self.unrated
+
+
+ZERO_SUBJECTS = (GroupCounts(),) * len(SUBJECT_CODES)
+
+
+@dataclass(frozen=True)
+class SubjectTally:
+    """Members by 2025 subject type (``SUBJECT_CODES`` order), and those whose type was not
+    recorded (a QĐ 124 year, or a package made before the field): never guessed."""
+
+    types: tuple[GroupCounts, ...] = ZERO_SUBJECTS
+    unknown: GroupCounts = field(default_factory=GroupCounts)
+
+    def __add__(self, other: SubjectTally) -> SubjectTally:
+        return SubjectTally(
+            tuple(a + b for a, b in zip(self.types, other.types, strict=True)),
+            self.unknown + other.unknown,
+        )
+
+    @property
+    def recorded(self) -> bool:
+        """Some member's subject type is known."""
+        return any(g.total for g in self.types)
 
 
 def merge_types(parts: Iterable[Mapping[str, TypeTally]]) -> dict[str, TypeTally]:
