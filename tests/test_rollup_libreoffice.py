@@ -15,6 +15,7 @@ import docx
 import openpyxl
 import pytest
 from click.testing import CliRunner
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from libreoffice import convert, resave
 
 from toolkit.cli import main
@@ -145,3 +146,12 @@ def test_the_page_is_a4_landscape_in_times_new_roman(upper: Path) -> None:
     assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (29.7, 21.0)
     assert document.styles["Normal"].font.name == "Times New Roman"
     assert len(document.tables) == 1 + 3 + 1  # letterhead, the three tables, signatures
+
+
+def test_the_recipients_sit_on_the_left_and_the_signature_in_the_middle(upper: Path) -> None:
+    document = docx.Document(str(upper / DOCS_ROLLUP_SUMMARY))
+    recipients, signature = document.tables[-1].rows[0].cells
+    assert recipients.paragraphs[0].text == "Nơi nhận:"
+    assert {p.alignment for p in recipients.paragraphs} == {WD_ALIGN_PARAGRAPH.LEFT}
+    assert signature.paragraphs[0].text == "T/M BAN THƯỜNG VỤ"
+    assert {p.alignment for p in signature.paragraphs} == {WD_ALIGN_PARAGRAPH.CENTER}

@@ -422,7 +422,9 @@ def _signatures(document: Any, blocks: Sequence[Sequence[str]], usable: float) -
     _widths(table, [usable / len(blocks)] * len(blocks))
     _row_property(table.rows[0], "w:cantSplit")
     for cell, lines in zip(table.rows[0].cells, blocks, strict=True):
-        _cell_text(cell, "\n".join(lines), size=13)
+        # "Nơi nhận:" and its list sit on the left, as party documents have them
+        recipients = bool(lines) and lines[0].lstrip("*/_").startswith("Nơi nhận")
+        _cell_text(cell, "\n".join(lines), align="left" if recipients else "center", size=13)
 
 
 # ---------------------------------------------------------------------------------------------
