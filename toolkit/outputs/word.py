@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import io
+import itertools
 import re
 import zipfile
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -34,7 +35,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from toolkit.outputs.lean_xlsx import ZipParts, deflate
+from toolkit.outputs.lean_xlsx import ZipParts, deflate, deflate_texts
 
 FONT = "Times New Roman"
 _MARK = re.compile(r"⟪(\w+)⟫")
@@ -115,23 +116,34 @@ class Template:
         """The document's bytes: ``fields`` fill the markers, ``rows`` the table (a ``Group``
         is a heading row across the table)."""
         texts = {name: _xml_text(value) for name, value in fields.items()}
-        body = [_fill(self._head, texts)]
-        literal, columns = self._row_xml, self._row_columns
-        for row in rows:
-            if isinstance(row, Group):
-                body += (self._group_xml[0], _xml_text(row.text), self._group_xml[1])
-                continue
-            if len(row) != self._columns:
-                raise ValueError(f"a row of {len(row)} values for {self._columns} columns")
-            body.append(literal[0])
-            for column, after in zip(columns, literal[1:], strict=True):
-                body += (_cell_value(row[column]), after)
-        body.append(_fill(self._tail, texts))
+        # compressed as it is made: a city's list of 52,000 members is 23 MB of XML, which
+        # as one string (then its bytes) was 100 MB at once
+        document = deflate_texts(
+            itertools.chain(
+                (_fill(self._head, texts),),
+                self._rows(rows),
+                (_fill(self._tail, texts),),
+            )
+        )
         parts = ZipParts()
         for part in self._parts:
             parts.add_deflated(*part)
-        parts.add(_DOCUMENT_PART, "".join(body).encode("utf-8"))
+        parts.add_deflated(_DOCUMENT_PART, *document)
         return parts.getvalue()
+
+    def _rows(self, rows: Sequence[Sequence[object] | Group]) -> Iterator[str]:
+        """The table rows' XML, row by row."""
+        literal, columns = self._row_xml, self._row_columns
+        for row in rows:
+            if isinstance(row, Group):
+                yield f"{self._group_xml[0]}{_xml_text(row.text)}{self._group_xml[1]}"
+                continue
+            if len(row) != self._columns:
+                raise ValueError(f"a row of {len(row)} values for {self._columns} columns")
+            body = [literal[0]]
+            for column, after in zip(columns, literal[1:], strict=True):
+                body += (_cell_value(row[column]), after)
+            yield "".join(body)
 
 
 def _row_around(xml: str, marker: str) -> tuple[int, int]:
