@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import pickle
 from pathlib import Path
 
 import pytest
@@ -18,11 +19,15 @@ from toolkit.outputs.summary_xlsx import write_summary
 from toolkit.outputs.write_all import (
     PAGES,
     PARALLEL_FROM_MEMBERS,
+    committee_tasks,
     plan_tasks,
     write_bundle,
     write_cell_workbooks,
+    write_committee_documents,
+    write_decisions,
 )
 from toolkit.rulebook import load_ruleset
+from toolkit.workbooks.decisionbook import decisions_sheets, write_decisions_workbook
 
 EXPECTED = [
     "bao-cao-tom-tat.html",
@@ -234,3 +239,29 @@ def test_every_file_is_planned_once_and_the_main_page_stays_here(tmp_path: Path)
     cells = [p.cell.code for _, bundle in bundled for p in bundle]
     cells += [p.cell.code for f, args in pickled if f is write_cell_workbooks for p in args[0]]
     assert sorted(cells) == sorted(p.cell.code for p in packs)
+
+
+def test_the_committee_files_are_writer_tasks_and_the_same_bytes(tmp_path: Path) -> None:
+    case = lien_chieu()
+    digest = digest_of(case)
+    sheets = decisions_sheets(
+        case.result, parent=case.parent, generated_on=case.generated_on, rules=case.ruleset
+    )
+    tasks = committee_tasks(sheets, digest, tmp_path)
+    assert [f for f, _ in tasks] == [write_decisions, write_committee_documents]
+    # pickled to a fork server's workers: the decisions' plain rows go, the digest does not
+    pickled = committee_tasks(sheets, digest, tmp_path, pickled=True)
+    assert [f for f, _ in pickled] == [write_decisions]
+    assert pickle.loads(pickle.dumps(pickled[0][1][0])) == sheets
+    members = sheets.records["members"]
+    assert [dict(m) for m in members] == list(members[:]) and members[0]["no"] == 1
+    (tmp_path / "van-ban").mkdir()
+    for function, args in tasks:
+        function(*args)
+    assert len(list((tmp_path / "van-ban").iterdir())) == 3
+    direct = tmp_path / "direct.xlsx"
+    write_decisions_workbook(
+        case.result, parent=case.parent, generated_on=case.generated_on, rules=case.ruleset,
+        target=direct,
+    )  # fmt: skip
+    assert (tmp_path / "quyet-dinh.xlsx").read_bytes() == direct.read_bytes()

@@ -54,18 +54,24 @@ def results_document(
     parent: OrgUnit | None,
     report_parts: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """The whole ``ket-qua.json`` document as plain data."""
+    """The whole ``ket-qua.json`` document as plain data, but for its ``cells``: an iterator
+    that makes each cell's entry as it is written (``write_results_json``), so that a city's
+    52,000 members are never all in memory as dictionaries (60 MB). It can be read once.
+    """
     lines = {c.code: c for c in digest.cells}
     issues = sorted(collect_issues(result), key=issue_key)
     by_unit: dict[str, list[Issue]] = {}
     for i in issues:
         by_unit.setdefault(i.unit_code, []).append(i)
-    cells = [_cell(c, lines[c.cell.code], by_unit.get(c.cell.code, [])) for c in result.cells]
-    cells += [
-        _unrated(u, lines[u.code], by_unit.get(u.code, []))
-        for u in (*result.missing, *result.rejected)
-    ]
-    cells.sort(key=lambda c: str(c["code"]))
+    units: list[CellResult | OrgUnit] = [*result.cells, *result.missing, *result.rejected]
+    units.sort(key=lambda u: str(u.cell.code if isinstance(u, CellResult) else u.code))
+
+    def entry(unit: CellResult | OrgUnit) -> dict[str, Any]:
+        if isinstance(unit, CellResult):
+            return _cell(unit, lines[unit.cell.code], by_unit.get(unit.cell.code, []))
+        return _unrated(unit, lines[unit.code], by_unit.get(unit.code, []))
+
+    cells = map(entry, units)
     return {
         "schema": SCHEMA,
         "schema_version": SCHEMA_VERSION,

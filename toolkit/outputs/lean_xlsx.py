@@ -21,7 +21,7 @@ import datetime as _dt
 import functools
 import struct
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import IO, Any
 
@@ -124,6 +124,38 @@ def _deflated_once(data: bytes) -> tuple[bytes, int]:
 def deflate(data: bytes) -> bytes:
     """A raw deflate stream (no zlib header), as a zip holds it."""
     return zlib.compress(data, ZIP_LEVEL, -15)
+
+
+#: texts are encoded and compressed in batches of this many
+_BATCH = 2000
+
+
+def deflate_texts(texts: Iterable[str]) -> tuple[bytes, int, int]:
+    """The raw deflate stream, CRC-32 and size of ``texts`` joined and encoded as UTF-8,
+    compressed as they come (the same bytes as ``deflate`` of the whole), so that a large part
+    is never one string in memory, only its compressed bytes."""
+    compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    chunks: list[bytes] = []
+    crc = size = 0
+    batch: list[str] = []
+
+    def feed() -> None:
+        nonlocal crc, size
+        data = "".join(batch).encode("utf-8")
+        batch.clear()
+        crc = zlib.crc32(data, crc)
+        size += len(data)
+        chunks.append(compressor.compress(data))
+
+    for text in texts:
+        batch.append(text)
+        if len(batch) == _BATCH:
+            feed()
+    feed()
+    chunks.append(compressor.flush())
+    if size >= 1 << 32:
+        raise ValueError("a part of 4 GB or more needs ZIP64, which this writer does not write")
+    return b"".join(chunks), crc, size
 
 
 #: the theme is the same in every workbook: deflated once per process

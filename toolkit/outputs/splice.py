@@ -15,20 +15,18 @@ the same double, where xlsxwriter rounds to 16.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import zipfile
-import zlib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import IO
 
-from toolkit.outputs.lean_xlsx import ZIP_LEVEL, ZipParts
+from toolkit.outputs.lean_xlsx import ZipParts, deflate_texts
 from toolkit.outputs.sheets import Tail
 from toolkit.ziparchive import stored_bytes
 
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"/>')
-#: rows are encoded and compressed in batches of this many
-_BATCH = 2000
 
 
 def append_rows(package: bytes, target: Path | str | IO[bytes], tails: Sequence[Tail]) -> None:
@@ -66,29 +64,7 @@ def append_rows(package: bytes, target: Path | str | IO[bytes], tails: Sequence[
 
 def _deflate_stream(head: str, rows: Iterable[str], tail: str) -> tuple[bytes, int, int]:
     """The raw deflate stream, CRC-32 and size of ``head``, every row, ``tail``."""
-    compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
-    chunks: list[bytes] = []
-    crc = size = 0
-
-    def feed(text: str) -> None:
-        nonlocal crc, size
-        data = text.encode("utf-8")
-        crc = zlib.crc32(data, crc)
-        size += len(data)
-        chunks.append(compressor.compress(data))
-
-    feed(head)
-    batch: list[str] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == _BATCH:
-            feed("".join(batch))
-            batch.clear()
-    feed("".join(batch) + tail)
-    chunks.append(compressor.flush())
-    if size >= 1 << 32:
-        raise ValueError("a sheet of 4 GB or more needs ZIP64, which this writer does not write")
-    return b"".join(chunks), crc, size
+    return deflate_texts(itertools.chain((head,), rows, (tail,)))
 
 
 def _split(xml: str) -> tuple[str, str]:

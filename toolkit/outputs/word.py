@@ -17,10 +17,11 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import io
+import itertools
 import re
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, NamedTuple
@@ -34,7 +35,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from toolkit.outputs.lean_xlsx import ZipParts, deflate
+from toolkit.outputs.lean_xlsx import ZipParts, deflate, deflate_texts
 
 FONT = "Times New Roman"
 _MARK = re.compile(r"⟪(\w+)⟫")
@@ -104,19 +105,26 @@ class Template:
         """The document's bytes: ``fields`` fill the markers, ``rows`` the table (a ``Group``
         is a heading row across the table)."""
         texts = {name: _xml_text(value) for name, value in fields.items()}
-        body = [_fill(self._head, texts)]
+        return _packed(
+            self._parts,
+            itertools.chain(
+                (_fill(self._head, texts),), self._rows(rows), (_fill(self._tail, texts),)
+            ),
+        )
+
+    def _rows(self, rows: Sequence[Sequence[object] | Group]) -> Iterator[str]:
+        """The table rows' XML, row by row."""
         literal, columns = self._row_xml, self._row_columns
         for row in rows:
             if isinstance(row, Group):
-                body += (self._group_xml[0], _xml_text(row.text), self._group_xml[1])
+                yield f"{self._group_xml[0]}{_xml_text(row.text)}{self._group_xml[1]}"
                 continue
             if len(row) != self._columns:
                 raise ValueError(f"a row of {len(row)} values for {self._columns} columns")
-            body.append(literal[0])
+            body = [literal[0]]
             for column, after in zip(columns, literal[1:], strict=True):
                 body += (_cell_value(row[column]), after)
-        body.append(_fill(self._tail, texts))
-        return _packed(self._parts, "".join(body))
+            yield "".join(body)
 
 
 #: a part of the package as ``ZipParts.add_deflated`` takes it
@@ -138,12 +146,14 @@ def _saved(document: Any) -> tuple[list[_Part], str]:
         return parts, package.read(_DOCUMENT_PART).decode("utf-8")
 
 
-def _packed(parts: Sequence[_Part], xml: str) -> bytes:
-    """The .docx of ``parts`` and the document's ``xml``, in a fixed order."""
+def _packed(parts: Sequence[_Part], xml: Iterable[str]) -> bytes:
+    """The .docx of ``parts`` and the document's XML, in a fixed order. The XML comes in
+    pieces, compressed as they come: a city's list of 52,000 members is 23 MB of XML, which as
+    one string (then its bytes) was 100 MB at once."""
     package = ZipParts()
     for part in parts:
         package.add_deflated(*part)
-    package.add(_DOCUMENT_PART, xml.encode("utf-8"))
+    package.add_deflated(_DOCUMENT_PART, *deflate_texts(xml))
     return package.getvalue()
 
 
@@ -475,7 +485,7 @@ class TablesTemplate:
             body += self._filled(self._total, table.total)
             body.append(self._after)
         body.append(_fill(self._tail, texts))
-        return _packed(self._parts, "".join(body))
+        return _packed(self._parts, body)
 
     def _filled(self, split: Sequence[str], row: Sequence[object]) -> list[str]:
         """A prototype row (``_MARK.split``: literal XML, then ``c<i>`` or ``t<i>``…) filled."""

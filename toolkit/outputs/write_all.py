@@ -1,10 +1,11 @@
 """``write_outputs``: every output of ``aggregate`` into one folder, the manifest last.
 
 Every file is independent of the others, so with ``workers > 1`` (and enough members to be
-worth a process) the summary workbook, the report's part pages and the per-cell workbooks are
-written by worker processes while this process writes the main report page and the JSON, then
-helps with what is left. Workers started from a fork server (a city) receive their tasks
-pickled, so the summary, which needs the whole digest, is written here too. The bytes do not
+worth a process) the decisions workbook, the summary workbook, the committee's lists, the
+report's part pages and the per-cell workbooks are written by worker processes while this
+process writes the main report page and the JSON, then helps with what is left. Workers
+started from a fork server (a city) receive their tasks pickled, so the summary and the
+committee's lists, which need the whole digest, are written here too. The bytes do not
 depend on ``workers``: each file is the same function of the same rows.
 """
 
@@ -55,7 +56,11 @@ from toolkit.outputs.view import Digest
 from toolkit.outputs.word import write_document
 from toolkit.results import DistrictResult
 from toolkit.rulebook import RuleSet
-from toolkit.workbooks.decisionbook import write_decisions_workbook
+from toolkit.workbooks.decisionbook import (
+    DecisionsSheets,
+    decisions_sheets,
+    write_decisions_sheets,
+)
 
 #: cells per task sent to a worker: large enough that sending them costs little
 CHUNK = 25
@@ -123,20 +128,12 @@ def write_outputs(
         pickled = pool is not None  # a fork server's workers get their tasks pickled
 
         def write_here() -> None:
-            """The main report page and the JSON (and the summary for a fork server's workers):
-            always written by this process."""
+            """The main report page and the JSON (and the summary and the committee's lists
+            for a fork server's workers): always written by this process."""
             if pickled:  # the whole digest would be pickled (about 0.6 s for a city)
                 write_summary(digest, out_dir / SUMMARY)
+                write_committee_documents(digest, out_dir)
             write_pages(here, out_dir, templates)
-            for path, data in committee_documents(digest):
-                write_document(data, out_dir / path)
-            write_decisions_workbook(
-                proposals or result,
-                parent=parent,
-                generated_on=generated_on,
-                rules=ruleset,
-                target=out_dir / DECISIONS,
-            )
             document = results_document(
                 result,
                 digest,
@@ -148,7 +145,13 @@ def write_outputs(
             with (out_dir / RESULTS_JSON).open("wb") as stream:
                 write_results_json(document, stream)
 
-        tasks = plan_tasks(digest, packs, pages[:-1], out_dir, templates, pickled=pickled)
+        decisions = decisions_sheets(
+            proposals or result, parent=parent, generated_on=generated_on, rules=ruleset
+        )
+        tasks = [
+            *committee_tasks(decisions, digest, out_dir, pickled=pickled),
+            *plan_tasks(digest, packs, pages[:-1], out_dir, templates, pickled=pickled),
+        ]
         if pool is not None:
             _pooled(tasks, pool, write_here)
         elif context is not None:  # forked workers inherit the plan
@@ -169,6 +172,42 @@ def write_outputs(
 Task = tuple[Callable[..., object], tuple[object, ...]]
 #: a report page to render: (relative path, template, context)
 Page = tuple[str, str, ReportPage | PartPage]
+
+
+def committee_tasks(
+    decisions: DecisionsSheets, digest: Digest, out_dir: Path, *, pickled: bool = False
+) -> list[Task]:
+    """The deciding committee's files as tasks for the writers, longest first: the decisions
+    workbook (xlsxwriter, a row per member: the longest task of a city, 3 s, and 80 MB that
+    its reference cycles hold until a collection, which this process pauses while it writes)
+    and, unless the tasks go pickled (they would send the whole digest: this process writes
+    them), the three lists.
+    """
+    tasks: list[Task] = [(write_decisions, (decisions, out_dir / DECISIONS))]
+    if not pickled:
+        tasks.append((write_committee_documents, (digest, out_dir)))
+    return tasks
+
+
+def write_decisions(decisions: DecisionsSheets, target: Path) -> None:
+    """The decisions workbook (``decisionbook.write_decisions_sheets``), its objects freed.
+
+    xlsxwriter keeps a city's 400,000 cells in objects held by reference cycles, which only
+    the collector frees (80 MB): a writer process would keep them until its next full
+    collection, and this process, which pauses its collector while it writes, to the end.
+    So the collector is paused while the workbook is written (its passes over the growing
+    cells found nothing to free: 0.1 s of 3.7 s), then collects them at once; the pass walks
+    only what was made since the objects before were frozen (``gcpause.frozen``).
+    """
+    with collector_paused():
+        write_decisions_sheets(decisions, target)
+        gc.collect()
+
+
+def write_committee_documents(digest: Digest, out_dir: Path) -> None:
+    """The deciding committee's three lists (``documents.committee_documents``)."""
+    for path, data in committee_documents(digest):
+        write_document(data, out_dir / path)
 
 
 def plan_tasks(

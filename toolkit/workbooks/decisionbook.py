@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from toolkit import __version__, catalogue
 from toolkit.engine.decisions import Case, cases, proposals_hash, suggested_level
@@ -35,6 +35,44 @@ class DecisionsContent:
     decisions: Decisions
 
 
+@dataclass(frozen=True)
+class Rows(Sequence[dict[str, object]]):
+    """Records kept as tuples under one tuple of keys, each a dict only when it is read: a
+    city's 52,000 members in a fifth of the memory of as many dicts, and pickled small (a
+    writer process is sent them)."""
+
+    keys: tuple[str, ...]
+    values: tuple[tuple[object, ...], ...]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, object]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[dict[str, object]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, object] | Sequence[dict[str, object]]:
+        if isinstance(index, slice):
+            return [dict(zip(self.keys, row, strict=True)) for row in self.values[index]]
+        return dict(zip(self.keys, self.values[index], strict=True))
+
+
+@dataclass(frozen=True)
+class DecisionsSheets:
+    """What the decisions workbook is written from: plain data (records by sheet key, the
+    forms' context, the identity), so that a writer process can be sent it pickled (a result
+    holds mapping proxies, which do not pickle) and the main process need not write the file.
+    """
+
+    subtitle: str
+    context: dict[str, object]
+    records: dict[str, Sequence[dict[str, object]]]
+    identity: Identity
+    created: dt.datetime
+
+
 def write_decisions_workbook(
     result: DistrictResult,
     *,
@@ -44,6 +82,32 @@ def write_decisions_workbook(
     target: Target,
 ) -> None:
     """The decisions workbook for ``result``'s deciding committee."""
+    write_decisions_sheets(
+        decisions_sheets(result, parent=parent, generated_on=generated_on, rules=rules), target
+    )
+
+
+def write_decisions_sheets(sheets: DecisionsSheets, target: Target) -> None:
+    """Write the decisions workbook made by ``decisions_sheets`` (a writer's task)."""
+    write_declared_workbook(
+        KIND,
+        subtitle=sheets.subtitle,
+        context=sheets.context,
+        records=sheets.records,
+        identity=sheets.identity,
+        created=sheets.created,
+        target=target,
+    )
+
+
+def decisions_sheets(
+    result: DistrictResult,
+    *,
+    parent: OrgUnit | None,
+    generated_on: dt.date,
+    rules: RuleSet,
+) -> DecisionsSheets:
+    """What the decisions workbook for ``result``'s deciding committee holds."""
     code, name = (parent.code, parent.name) if parent else ("", "Cấp ủy cấp trên")
     found = cases(result, rules.quota)
     by_key: dict[tuple[str, str], list[str]] = {}
@@ -52,18 +116,23 @@ def write_decisions_workbook(
     cells = sorted(result.cells, key=lambda c: c.cell.code)  # the same bytes in any order
     names = {c.cell.code: c.cell.name for c in cells}
     people = {m.member.member_id: m.member.full_name for c in result.cells for m in c.members}
-    members: list[dict[str, object]] = [
-        {
-            "unit_code": cell.cell.code,
-            "member_id": m.member.member_id,
-            "full_name": m.member.full_name,
-            "proposed": _code(suggested_level(m)) or _not_rated(m.not_rated_reason),
-            "case": "; ".join(by_key.get((cell.cell.code, m.member.member_id), ())),
-            "decided": _name(suggested_level(m)),
-        }
-        for cell in cells
-        for m in cell.members
-    ]
+    members = Rows(
+        ("no", "unit_code", "member_id", "full_name", "proposed", "case", "decided"),
+        tuple(
+            (
+                number,
+                cell.cell.code,
+                m.member.member_id,
+                m.member.full_name,
+                _code(suggested_level(m)) or _not_rated(m.not_rated_reason),
+                "; ".join(by_key.get((cell.cell.code, m.member.member_id), ())),
+                _name(suggested_level(m)),
+            )
+            for number, (cell, m) in enumerate(
+                ((cell, m) for cell in cells for m in cell.members), start=1
+            )
+        ),
+    )
     organizations: list[dict[str, object]] = [
         {
             "unit_code": cell.cell.code,
@@ -77,7 +146,7 @@ def write_decisions_workbook(
     ]
     records: dict[str, Sequence[dict[str, object]]] = {
         "cases": _numbered([_case_record(c, names, people) for c in found]),
-        "members": _numbered(members),
+        "members": members,
         "organizations": _numbered(organizations),
     }
     context: dict[str, object] = {
@@ -96,14 +165,12 @@ def write_decisions_workbook(
         ruleset=rules.code,
         generator=f"xeploai {__version__}",
     )
-    write_declared_workbook(
-        KIND,
+    return DecisionsSheets(
         subtitle=f"{name} · năm đánh giá {result.year}",
         context=context,
         records=records,
         identity=identity,
         created=dt.datetime(result.year, 1, 1),
-        target=target,
     )
 
 
