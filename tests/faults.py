@@ -50,7 +50,7 @@ if broken:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
         return written_then_cut_short
     write_all.write_document = cut_short(write_all.write_document)
-    write_all.write_decisions_workbook = cut_short(write_all.write_decisions_workbook)
+    write_all.write_decisions_sheets = cut_short(write_all.write_decisions_sheets)
 from toolkit.cli import main
 main()
 """

@@ -67,3 +67,15 @@ def test_the_sample_mail_config_names_the_ward_leaders(tmp_path: Path) -> None:
         "Trưởng Ban Xây dựng Đảng Đảng ủy phường Hòa Khánh",
     ]
     assert config.sender.name == "Ban Xây dựng Đảng Đảng ủy phường Hòa Khánh"
+
+
+def test_the_demo_says_the_mail_step_once_with_its_own_config(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import main
+
+    result = CliRunner().invoke(main, ["demo", str(tmp_path / "demo"), "--cells", "2"])
+    assert result.exit_code == 0, result.output
+    mail = [line for line in result.output.splitlines() if "xeploai mail " in line]
+    assert len(mail) == 1
+    assert f"--config {tmp_path / 'demo' / 'mail.toml'}" in mail[0]

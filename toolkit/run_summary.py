@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from toolkit.aggregate import AggregateRun
 
 
-def run_summary(run: AggregateRun, lang: str = "vi") -> str:
-    """A short plain-text account of an aggregate run, in Vietnamese (or English)."""
+def run_summary(run: AggregateRun, lang: str = "vi", *, next_step: bool = True) -> str:
+    """A short plain-text account of an aggregate run, in Vietnamese (or English), ending with
+    the next step (``mail``) unless ``next_step`` is False (the demo says its own)."""
     en = lang == "en"
     r = run.result
     counts = r.counts
@@ -71,15 +72,16 @@ def run_summary(run: AggregateRun, lang: str = "vi") -> str:
     for path in run.outputs:
         if path.parent == run.out_dir:
             lines.append(f"  {path}")
-    lines.append(
-        "Next: mail the results to the leaders and to each cell's secretary: "
-        f"xeploai mail {run.out_dir} --config mail.toml (add --dry-run FOLDER to see the "
-        "messages first)"
-        if en
-        else "Bước tiếp theo: gửi kết quả cho lãnh đạo và bí thư từng chi bộ: "
-        f"xeploai mail {run.out_dir} --config mail.toml (thêm --dry-run THƯ-MỤC để xem trước "
-        "các thư)"
-    )
+    if next_step:
+        lines.append(
+            "Next: mail the results to the leaders and to each cell's secretary: "
+            f"xeploai mail {run.out_dir} --config mail.toml (add --dry-run FOLDER to see the "
+            "messages first)"
+            if en
+            else "Bước tiếp theo: gửi kết quả cho lãnh đạo và bí thư từng chi bộ: "
+            f"xeploai mail {run.out_dir} --config mail.toml (thêm --dry-run THƯ-MỤC để xem trước "
+            "các thư)"
+        )
     return visible_lines(lines)  # a cell's name or a path may hold a control character
 
 

@@ -56,7 +56,7 @@ class DemoRun:
             + ("cases settled, applied" if en else "trường hợp đã quyết định, đã áp dụng")
             + ")",
             "",
-            run_summary(self.run, lang).rstrip("\n"),
+            run_summary(self.run, lang, next_step=False).rstrip("\n"),
             "",
             ("Open the HTML report: " if en else "Mở báo cáo HTML: ")
             + str(lay.out_dir / "bao-cao.html"),
