@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from pathlib import Path
 
 import pytest
@@ -46,10 +47,21 @@ DEMO_WORKBOOKS = {
 
 
 # ---------------------------------------------------------------------------------------------
-# Every ket-qua.json the suite writes is checked against the JSON Schema the package ships.
-# Writers run in this process and in worker processes, so the check looks at the files: at the
-# end of the session, every ket-qua.json under the session's temporary folder that carries a
-# ``schema_version`` (hand-made fixtures of the mail tests have none) must validate.
+# Every ket-qua.json the suite writes is checked against the JSON Schema the package ships for
+# its kind (``aggregate``'s has no ``kind``; a roll-up's says "rollup"). Writers run in this
+# process and in worker processes, so the check looks at the files: at the end of the session,
+# every ket-qua.json under the session's temporary folder that carries a ``schema_version``
+# (hand-made fixtures of the mail tests have none, nor have packages of the previous version)
+# must validate, except those a test breaks on purpose to see them refused
+# (``broken_on_purpose``).
+
+#: ket-qua.json files a test broke on purpose (resolved paths): the session's check skips them
+BROKEN_ON_PURPOSE: set[Path] = set()
+
+
+def broken_on_purpose(path: Path) -> None:
+    """Tell the session's schema check that ``path`` breaks the schema on purpose."""
+    BROKEN_ON_PURPOSE.add(path.resolve())
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -60,32 +72,39 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         base = factory.getbasetemp()
     except OSError:
         return
-    problems = invalid_results_files(base)
+    problems = invalid_results_files(base, skip=BROKEN_ON_PURPOSE)
     if not problems:
         return
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
-        reporter.section("ket-qua.json against toolkit/schemas/ket-qua.schema.json", red=True)
+        reporter.section("ket-qua.json against the schemas in toolkit/schemas/", red=True)
         for line in problems:
             reporter.line(line)
     session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-def invalid_results_files(base: Path) -> list[str]:
-    """One line per schema error of every versioned ket-qua.json below ``base``."""
+def invalid_results_files(base: Path, skip: Collection[Path] = ()) -> list[str]:
+    """One line per schema error of every versioned ket-qua.json below ``base`` (but those in
+    ``skip``), each checked against the schema of its kind."""
     import jsonschema
 
     from toolkit.outputs.json_out import results_schema
+    from toolkit.rollup.json_out import rollup_schema
 
-    validator = jsonschema.Draft202012Validator(results_schema())
+    aggregate = jsonschema.Draft202012Validator(results_schema())
+    rollup = jsonschema.Draft202012Validator(rollup_schema())
     problems: list[str] = []
     for path in sorted(base.rglob("ket-qua.json")):
+        if path.resolve() in skip:
+            continue
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             continue  # a test that writes a broken file on purpose
         if not isinstance(document, dict) or "schema_version" not in document:
             continue
+        # any other kind is checked as aggregate's, whose schema refuses a ``kind``
+        validator = rollup if document.get("kind") == "rollup" else aggregate
         for error in validator.iter_errors(document):
             where = "/".join(str(p) for p in error.absolute_path)
             problems.append(f"{path}: {where}: {error.message[:300]}")

@@ -97,6 +97,11 @@ def test_the_wheel_carries_the_data_folders_and_the_rulesets(built: Built) -> No
         assert "README.md" in shipped, f"{folder} is missing from the wheel"
         assert built.before[folder] <= shipped
     assert {"toolkit/rulesets/QD124.toml", "toolkit/rulesets/QD366.toml"} <= names
+    # the JSON Schemas of ket-qua.json, one per kind (aggregate's, a roll-up's)
+    assert {
+        "toolkit/schemas/ket-qua.schema.json",
+        "toolkit/schemas/ket-qua-rollup.schema.json",
+    } <= names
     assert "toolkit/engine/__init__.py" in names
     assert not any("__pycache__" in n for n in names)
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))

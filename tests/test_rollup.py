@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import broken_on_purpose
 from faults import run_cli
 
 from toolkit.aggregate import aggregate
@@ -80,9 +81,17 @@ def load(folder: Path, name: str = "ket-qua.json") -> Any:
     return json.loads((folder / name).read_text(encoding="utf-8"))
 
 
-def rewrite(package: Path, edit: Callable[[dict[str, Any], dict[str, Any]], None]) -> None:
+def rewrite(
+    package: Path,
+    edit: Callable[[dict[str, Any], dict[str, Any]], None],
+    *,
+    broken: bool = False,
+) -> None:
     """Change ket-qua.json and the manifest consistently (hashes recomputed): a package that
-    is intact but says something else (another year, another committee...)."""
+    is intact but says something else (another year, another committee...). ``broken``: the
+    change breaks the JSON Schema on purpose (the session's schema check is told so)."""
+    if broken:
+        broken_on_purpose(package / "ket-qua.json")
     results, manifest = load(package), load(package, "manifest.json")
     edit(results, manifest)
     data = json.dumps(results, ensure_ascii=False).encode()
@@ -576,7 +585,7 @@ def test_a_rolled_up_package_that_breaks_its_schema_is_refused(
     assert run(*wards.values(), "--roster", city_roster, "-o", city, "-q")[0] == 0
     assert load(city)["cases"], "the wards have a tie or a level not carried"
     centre_roster = level_roster(tmp_path / "tw.xlsx", ("TW", "Trung ương"), {"TU-DN": "Đà Nẵng"})
-    rewrite(city, lambda r, m: edit(r))
+    rewrite(city, lambda r, m: edit(r), broken=True)
     out = tmp_path / "tw"
     code, _, stderr = run(city, "--roster", centre_roster, "-o", out, "--year", YEAR)
     assert code == 1, stderr
@@ -597,7 +606,7 @@ def test_a_rolled_up_organization_with_a_bad_count_refuses_the_package(
         rated = next(o for o in r["organizations"] if o["counts"])
         rated["counts"]["levels"][1] = bad
 
-    rewrite(city, edit)
+    rewrite(city, edit, broken=True)
     assert_refused(city, centre_roster, tmp_path / "tw")
 
 
@@ -636,7 +645,7 @@ def test_counts_by_subject_that_do_not_add_up_refuse_the_package(
         rated = next(o for o in r["organizations"] if o["counts"] and o["counts"]["levels"][1])
         bad(rated["counts"]["subjects"])
 
-    rewrite(city, edit)
+    rewrite(city, edit, broken=True)
     assert_refused(city, centre_roster, tmp_path / "tw")
 
 
@@ -662,9 +671,10 @@ def test_a_roll_up_made_before_the_subject_counts_is_accepted_and_nothing_is_inv
     city, centre_roster = city_and_centre(wards, city_roster, tmp_path)
 
     def edit(r: dict[str, Any], m: dict[str, Any]) -> None:
+        del r["schema_version"]  # the previous version wrote none
         for o in r["organizations"]:
             if o["counts"]:
-                del o["counts"]["subjects"]  # what the previous version wrote
+                del o["counts"]["subjects"]  # nor subject counts
 
     rewrite(city, edit)
     out = tmp_path / "tw"

@@ -1,5 +1,9 @@
 """``ket-qua.json`` of a roll-up: the schema family of ``aggregate``'s, with ``"kind": "rollup"``.
 
+Its ``schema_version`` counts the revisions of this kind apart from ``aggregate``'s; the JSON
+Schema ships as ``toolkit/schemas/ket-qua-rollup.schema.json`` (a file of its own: the two
+documents share only their head, counts and issues, and ``kind`` picks the file).
+
 What travels up: totals, one entry per subordinate committee (its state and counts), the
 tallies per organization type, the upward summary, the organizations below with their own
 counts (``organizations``: levels and reasons as lists in ``count_order``, and per subject type
@@ -10,7 +14,9 @@ roll-up carries some 180,000), so they are never all Python objects at once.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import IO, Any
 
 import orjson
@@ -26,7 +32,17 @@ from toolkit.rollup.summary import SummaryTable, upward_summary
 from toolkit.rollup.tally import REASON_CODES, SUBJECT_CODES, TypeTally
 
 SCHEMA = "xeploai/ket-qua/1"
+#: 2: the organizations' counts by subject type (``subjects``, ``count_order.subjects``); a
+#: roll-up of the previous version has no ``schema_version`` (it is read all the same)
+SCHEMA_VERSION = 2
 KIND = "rollup"
+SCHEMA_FILE = Path(__file__).resolve().parents[1] / "schemas" / "ket-qua-rollup.schema.json"
+
+
+def rollup_schema() -> dict[str, Any]:
+    """The JSON Schema of a roll-up's ``ket-qua.json`` (draft 2020-12), shipped in the package."""
+    schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return schema
 
 
 def rollup_document(result: RollupResult, inputs: Sequence[InputFile]) -> dict[str, Any]:
@@ -35,6 +51,7 @@ def rollup_document(result: RollupResult, inputs: Sequence[InputFile]) -> dict[s
     counted = sum(p.content.n_organizations for p in result.packages)
     return {
         "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
         "kind": KIND,
         "toolkit_version": __version__,
         "year": result.year,
