@@ -204,6 +204,54 @@ def test_the_ward_granted_25_percent_keeps_three_htxsnv_of_twelve_httnv(
     assert over == errors
 
 
+def ward_at(
+    n_htxsnv: int, n_httnv: int, exception: str = "", scope: str = "DB-HKB"
+) -> DistrictResult:
+    """The proposals with a deciding scope (the ward's) at these counts (its ceiling at 20 %)."""
+    result = proposals()
+    quotas = tuple(
+        replace(q, n_htxsnv=n_htxsnv, n_httnv=n_httnv, ceiling=n_httnv // 5, exception=exception)
+        if q.scope_code == scope
+        else q
+        for q in result.quotas
+    )
+    return replace(result, quotas=quotas)
+
+
+@pytest.mark.parametrize(
+    ("year", "ward", "listed"),
+    [
+        (2026, ward_at(3, 12), True),  # 20 % × 12 → 2; 25 % × 12 → 3: the exception would do
+        (2026, ward_at(4, 12), False),  # 25 % × 12 → 3: over even with it
+        (2026, ward_at(3, 12, exception="QĐ 15"), False),  # granted already
+        (2023, ward_at(3, 12), False),  # QĐ 124 knows no exception
+    ],
+)
+def test_a_scope_the_25_percent_exception_would_bring_within_is_a_case(
+    year: int, ward: DistrictResult, listed: bool
+) -> None:
+    rules = load_ruleset(year)
+    found = [c for c in cases(ward, rules.quota) if c.label == "Có thể cho phép tỷ lệ 25 %"]
+    assert [c.unit_code for c in found] == (["DB-HKB"] if listed else [])
+    if listed:
+        assert "vượt trần 20% (2), trong trần 25% (3)" in found[0].details
+        assert "quota.exception_scopes" in found[0].details
+
+
+def test_the_exception_case_asks_no_reason_of_the_organizations_row() -> None:
+    # the school is a chi bộ cơ sở, its own scope: the case names it as a row would
+    rules = load_ruleset(2026)
+    school = ward_at(3, 12, scope="CB-THPT")
+    assert [c.unit_code for c in cases(school, rules.quota) if "25 %" in c.label] == ["CB-THPT"]
+    cell = next(c for c in proposals().cells if c.cell.code == "CB-THPT")
+    assert cell.proposed_level is not None
+    kept = replace(
+        row(("CB-THPT", ""), cell.proposed_level.value, cell.proposed_level), member_id=""
+    )
+    result = apply_decisions(school, decide(organizations=(kept,)), rules)
+    assert "decision-reason-missing" not in codes(result)
+
+
 def organizations(*levels: RatingLevel) -> DistrictResult:
     """The ward's first cell copied once per level: organizations of one type under DB-HKB."""
     cell = next(c for c in proposals().cells if c.cell.code == "CB-HKB-01")

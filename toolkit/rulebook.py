@@ -138,6 +138,8 @@ class QuotaRule:
     exception_ratio: Fraction = Fraction(1, 4)
     #: scope code → the decision that granted it ``exception_ratio`` (QĐ 366 Điều 11.1)
     exceptions: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    #: whether the rule-set knows the exception at all (QĐ 366, not QĐ 124)
+    exception_allowed: bool = False
 
     def ratio_for(self, scope_code: str) -> Fraction:
         """The ceiling's ratio in one scope: 25 % where granted, else 20 %."""
@@ -235,6 +237,7 @@ class RuleSet:
             rounding=QuotaRounding(r.params.get("rounding", QuotaRounding.FLOOR.value)),
             exception_ratio=_to_fraction(r.params.get("exception_ratio", "1/4")),
             exceptions=MappingProxyType({g["scope"]: g["decision"] for g in granted}),
+            exception_allowed="exception_ratio" in r.params,
         )
 
     @property

@@ -27,6 +27,9 @@ from toolkit.rulebook import QuotaRule, RuleSet
 
 OVER_CEILING = "Vượt trần HTXSNV"
 ORGANIZATIONS_OVER = "Tổ chức đảng vượt trần HTXSNV"
+#: a scope over 20 % but within what the 25 % exception would allow: the competent level may
+#: grant it (QĐ 366 Điều 11.1), in the rules file, not on a row of the workbook
+EXCEPTION = "Có thể cho phép tỷ lệ 25 %"
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,8 @@ def cases(result: DistrictResult, quota: QuotaRule) -> tuple[Case, ...]:
             )
             key = (OVER_CEILING, c.cell_code, c.member_id)
             found.setdefault(key, Case(OVER_CEILING, c.cell_code, c.member_id, details, "HTXSNV"))
+    for case in _exception_requests(result, quota):
+        found.setdefault((case.label, case.unit_code, ""), case)
     for case in _organizations_over(result.cells, quota):
         found.setdefault((case.label, case.unit_code, ""), case)
     return tuple(sorted(found.values(), key=lambda c: (c.unit_code, c.member_id, c.label)))
@@ -78,6 +83,29 @@ def cases(result: DistrictResult, quota: QuotaRule) -> tuple[Case, ...]:
 def _case_labels() -> dict[str, str]:
     """Issue code → how the workbook lists it, for the codes that name a case."""
     return {t.code: t.case for t in catalogue.all_types() if t.case}
+
+
+def _exception_requests(result: DistrictResult, quota: QuotaRule) -> list[Case]:
+    """Each deciding scope over its 20 % ceiling that the 25 % exception would bring within."""
+    if not quota.exception_allowed:
+        return []
+    requests = []
+    for q in result.quotas:
+        if not (q.deciding and q.over) or q.exception:
+            continue
+        widened = quota.ceiling(q.n_httnv, quota.exception_ratio)
+        if q.n_htxsnv <= widened:
+            details = (
+                f"{q.scope_name}: {q.n_htxsnv} đề xuất HTXSNV, {q.n_httnv} HTTNV: vượt trần "
+                f"{percent(quota.ratio, 0).vi} ({q.ceiling}), trong trần "
+                f"{percent(quota.exception_ratio, 0).vi} ({widened}) mà cấp có thẩm quyền có thể "
+                "cho phép với tổ chức có thành tích nổi bật (QĐ 366 Điều 11 khoản 1). Nếu cho "
+                "phép: ghi mã phạm vi và số quyết định vào quota.exception_scopes của tệp quy "
+                "tắc địa phương (--rules) rồi tổng hợp lại; nếu không: quyết định các đảng viên "
+                "ngoài trần ở trang «Đảng viên»."
+            )
+            requests.append(Case(EXCEPTION, q.scope_code, "", details, ""))
+    return requests
 
 
 def _votes(votes: Sequence[int]) -> str:
@@ -157,7 +185,9 @@ def apply_decisions(result: DistrictResult, decisions: Decisions, rules: RuleSet
     """``result`` with the decisions applied where they stand, and an issue for each that does
     not; counts, and the HTXSNV ceilings of members and organizations, on decided levels."""
     found: list[Issue] = []
-    case_keys = {(c.unit_code, c.member_id) for c in cases(result, rules.quota)}
+    case_keys = {
+        (c.unit_code, c.member_id) for c in cases(result, rules.quota) if c.label != EXCEPTION
+    }
     by_member = {(d.unit_code, d.member_id): d for d in decisions.members}
     by_unit = {d.unit_code: d for d in decisions.organizations}
     known = {(c.cell.code, m.member.member_id) for c in result.cells for m in c.members}
