@@ -385,6 +385,44 @@ def test_the_demo_settles_its_cases_and_the_results_show_both_levels(demo) -> No
     assert not [i for i in demo.run.all_issues if i.code.startswith("decision-")]
 
 
+def sheet_rows(path: Path, sheet: str, header_row: int = 4) -> list[dict[str, object]]:
+    """A table of a workbook, as dictionaries by header."""
+    wb = openpyxl.load_workbook(path, read_only=True)
+    rows = list(wb[sheet].iter_rows(min_row=header_row, values_only=True))
+    wb.close()
+    return [dict(zip(rows[0], r, strict=True)) for r in rows[1:]]
+
+
+def test_the_workbooks_show_the_decided_levels_beside_the_proposals(demo) -> None:  # type: ignore[no-untyped-def]
+    out = demo.layout.out_dir
+    data = json.loads((out / "ket-qua.json").read_text(encoding="utf-8"))
+    settled = {
+        m["member_id"]: m for c in data["cells"] for m in c["members"] if m["proposed_level"] is None
+        and m["decided_level"]
+    }  # fmt: skip
+    detail = {r["Mã đảng viên"]: r for r in sheet_rows(out / "tong-hop.xlsx", "Chi tiết đảng viên")}
+    for member_id, m in settled.items():
+        row = detail[member_id]
+        assert (row["Mức đề xuất"], row["Mức sau xét hạn mức hoặc quyết định"]) == (
+            None,
+            m["decided_level"],
+        )
+        assert row["Quyết định của cấp có thẩm quyền"] == data["decision"]
+    changed = [
+        c for c in data["cells"] if c.get("decided_level") not in (None, c["proposed_level"])
+    ]
+    cells = {r["Mã chi bộ"]: r for r in sheet_rows(out / "tong-hop.xlsx", "Tổng hợp chi bộ")}
+    ratings = {r["Mã chi bộ"]: r for r in sheet_rows(out / "tong-hop.xlsx", "Xếp loại chi bộ")}
+    for c in changed:
+        assert cells[c["code"]]["Chi bộ đề xuất xếp loại"] == c["proposed_level"]
+        assert cells[c["code"]]["Cấp có thẩm quyền quyết định"] == c["decided_level"]
+        assert ratings[c["code"]]["Mức cấp có thẩm quyền quyết định"] == c["decided_level"]
+        own = openpyxl.load_workbook(out / c["result_file"], read_only=True)
+        summary = [r for r in own["Tóm tắt"].iter_rows(values_only=True) if r and r[0]]
+        own.close()
+        assert ("Cấp có thẩm quyền quyết định", c["decided_level"]) in [r[:2] for r in summary]
+
+
 def test_decisions_made_for_other_proposals_are_not_applied(demo, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from toolkit.aggregate import aggregate
 

@@ -221,6 +221,8 @@ def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitl
         write.text("Chi bộ tự xếp loại", r.self_level)
         write.text("Kết quả biểu quyết xếp loại chi bộ", r.outcome)
         write.text("Chi bộ đề xuất xếp loại", r.level, style="level")
+        if r.decided:
+            write.text("Cấp có thẩm quyền quyết định", r.decided, style="level")
         # the conditions are those of one level: flagged only for a cell that proposed it
         matter = r.level == CONDITIONS_LEVEL
         for condition in r.conditions.split("; ") if r.conditions else ():

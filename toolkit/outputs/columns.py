@@ -25,14 +25,20 @@ def member_columns(*, uses_scores: bool, with_cell: bool) -> tuple[Column, ...]:
         cols.append(Column("Tự chấm điểm", 8, "decimal"))
     cols.append(Column("Không đánh giá, xếp loại (lý do)", 20, "text_wrap"))
     cols += [Column(f"Số phiếu {code}", 9, "int") for code in LEVEL_CODES]
-    cols += [Column("Phiếu không chọn mức nào", 9, "int"), Column("Mẫu số", 8, "int")]
+    cols += [
+        Column("Phiếu chưa đánh giá, xếp loại", 9, "int"),
+        Column("Phiếu không chọn mức nào", 9, "int"),
+        Column("Phiếu không hợp lệ", 9, "int"),
+        Column("Mẫu số", 8, "int"),
+    ]
     cols += [Column(f"Tỷ lệ {code}", 9, "percent") for code in LEVEL_CODES]
     cols += [
         Column("Kết quả biểu quyết", 22, "text_wrap"),
         Column("Mức đạt qua biểu quyết", 10, "level"),
         Column("Giới hạn mức áp dụng", 30, "text_wrap"),
         Column("Mức đề xuất", 10, "level"),
-        Column("Mức sau xét hạn mức", 10, "level"),
+        Column("Mức sau xét hạn mức hoặc quyết định", 11, "level"),
+        Column("Quyết định của cấp có thẩm quyền", 20, "text_wrap"),
         Column("Giải thích", 60, "text_wrap"),
         Column("Số lỗi", 6, "int"),
         Column("Số cảnh báo", 8, "int"),
@@ -62,7 +68,9 @@ def member_rows(
             *head,
             *scored,
             *(m.votes or _NO_LEVELS),
+            m.unrated_votes,
             m.blank,
+            m.invalid_votes,
             m.denominator,
             *(m.shares or _NO_LEVELS),
             m.outcome,
@@ -70,6 +78,7 @@ def member_rows(
             m.caps,
             m.proposed,
             m.decided,
+            m.decision or None,
             m.explanation,
             m.errors or None,
             m.warnings or None,

@@ -352,6 +352,7 @@ def _cell_rating_line(cell: CellResult) -> CellRatingLine:
         ),
         conditions_broken=len(broken),
         meeting=_meeting_figures(meeting, tally) if meeting else None,
+        decided=_code(cell.decided_level),
     )
 
 
@@ -459,6 +460,8 @@ def _member_line(
         errors=errors,
         warnings=warnings,
         decision=m.decision,
+        unrated_votes=tally.not_rated if tally else None,
+        invalid_votes=tally.invalid if tally else None,
     )
 
 

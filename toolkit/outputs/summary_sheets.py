@@ -135,6 +135,7 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         Column("Mẫu số", 8, "int"),
         Column("Kết quả biểu quyết", 22, "text_wrap"),
         Column("Mức đề xuất", 10, "level"),
+        Column("Mức cấp có thẩm quyền quyết định", 11, "level"),
         Column(f"Số điều kiện {CONDITIONS_LEVEL} không đạt", 10, "int"),
         Column(f"{CONDITIONS_LABEL} (kết quả xếp loại đảng viên)", 60, "text_wrap"),
     )
@@ -152,6 +153,7 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> Tail:
             c.denominator,
             c.outcome,
             c.level,
+            c.decided or None,
             c.conditions_broken or None,
             c.conditions,
         )

@@ -111,6 +111,7 @@ def cell_columns(digest: Digest) -> tuple[tuple[str, Column], ...]:
         ("over", Column("Số HTXSNV vượt", 8, "int")),
         ("quota", Column("Hạn mức HTXSNV", 16)),
         ("level", Column("Chi bộ đề xuất xếp loại", 11, "level")),
+        ("decided", Column("Cấp có thẩm quyền quyết định", 11, "level")),
         ("errors", Column("Số lỗi", 7, "int")),
         ("warnings", Column("Số cảnh báo", 8, "int")),
         ("file", Column("Tệp kết quả gửi chi bộ", 24)),
@@ -136,7 +137,7 @@ def _cell_row(n: int, c: CellLine) -> tuple[object, ...]:
             c.quota_status,
         )
     head = (n, c.code, c.name, c.kind, c.org_type, c.parent_code, STATUS_LABELS[c.status], c.roster)
-    tail = (c.level, c.errors or None, c.warnings or None, c.file)
+    tail = (c.level, c.decided or None, c.errors or None, c.warnings or None, c.file)
     return (*head, *counts, *tail)
 
 

@@ -106,6 +106,10 @@ class MemberLine(NamedTuple):
     warnings: int
     #: the decision that set ``decided`` ("Quyết định số … ngày …"), "" while only proposed
     decision: str = ""
+    #: ballots that chose "Chưa đánh giá, xếp loại" for the member, and those invalid for
+    #: the member (ballot version 2, HD 03-HD/TVĐU Mẫu 11)
+    unrated_votes: int | None = None
+    invalid_votes: int | None = None
 
     @property
     def tone(self) -> str:
@@ -166,6 +170,8 @@ class CellRatingLine(NamedTuple):
     conditions_broken: int
     #: the meeting's figures as the count minutes (biên bản kiểm phiếu) record them
     meeting: MeetingFigures | None = None
+    #: the competent level's decision on the cell's own level ("" while only proposed)
+    decided: str = ""
 
 
 class MeetingFigures(NamedTuple):
