@@ -5,6 +5,7 @@ roll-up's tables as the district's. Read from the packages' XML, as a printer dr
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import zipfile
@@ -16,6 +17,7 @@ from builders import lien_chieu
 from conftest import DEMO_WORKBOOKS
 from test_outputs_summary import digest_of
 
+from toolkit.outputs import sheets
 from toolkit.outputs.cell_xlsx import cell_packs, write_cell_workbook
 from toolkit.outputs.summary_xlsx import (
     CELL_CHART_ROW,
@@ -85,6 +87,62 @@ def test_a_wide_table_prints_across_pages_with_its_names_on_the_left(
     assert "fitToPage" not in xml  # full size: not squeezed onto one page's width
     assert 'pageOrder="overThenDown"' in xml and 'orientation="landscape"' in xml
     assert print_titles(parts, sheet) == titles
+
+
+def print_area(parts: dict[str, str], name: str) -> str:
+    names = re.findall(r'<sheet name="([^"]+)"', parts["xl/workbook.xml"])
+    found = re.search(
+        rf'<definedName name="_xlnm.Print_Area" localSheetId="{names.index(name)}">([^<]+)<',
+        parts["xl/workbook.xml"],
+    )
+    return found.group(1) if found else ""
+
+
+def page_header(xml: str) -> str:
+    found = re.search(r"<oddHeader>([^<]*)</oddHeader>", xml)
+    return html.unescape(found.group(1)) if found else ""
+
+
+@pytest.mark.parametrize(
+    ("book", "sheet", "area", "title"),
+    [
+        ("summary", SHEET_CELLS, "$A$4:$AI$", "TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LOẠI"),
+        ("summary", "Chi tiết đảng viên", "$A$4:", "Chi tiết kết quả đánh giá, xếp loại"),
+        ("cell", "Kết quả đảng viên", "$A$4:", "Kết quả biểu quyết và mức đề xuất"),
+    ],
+)
+def test_a_table_printed_across_pages_has_its_title_on_every_page_whole(
+    summary: dict[str, str], cell_book: dict[str, str], book: str, sheet: str, area: str,
+    title: str,
+) -> None:  # fmt: skip
+    """On the pages after the first, the title rows would print cut to the repeated columns
+    («TỔNG HỢP KẾT QUẢ ĐÁNH GIÁ, XẾP LO»): they stay out of the print, and every page has the
+    title and subtitle whole in its header."""
+    parts = summary if book == "summary" else cell_book
+    xml = sheet_xml(parts, sheet)
+    assert print_area(parts, sheet).startswith(f"'{sheet}'!{area}")
+    last_row = max(int(r) for r in re.findall(r'<row r="(\d+)"', xml))
+    assert print_area(parts, sheet).endswith(f"${last_row}")  # to the last row: totals too
+    header = page_header(xml)
+    bold, _, italic = header.partition("\n")
+    assert bold.startswith('&L&"Times New Roman,Bold"&12') and title in bold
+    assert italic.startswith('&"Times New Roman,Italic"&10') and "Liên Chiểu" in italic
+    assert len(header.encode("utf-16-le")) // 2 <= 255  # Excel drops a longer header
+
+
+@pytest.mark.parametrize(
+    ("title", "subtitle"),
+    [("A & B", "x"), ("T" * 300, "S" * 300), ("Đảng bộ " * 40, "&" * 200)],
+)
+def test_a_page_header_fits_excels_limit_with_its_ampersands_doubled(
+    title: str, subtitle: str
+) -> None:
+    header = sheets.page_header(title, subtitle)
+    assert len(header.encode("utf-16-le")) // 2 <= 255
+    texts = re.sub(r'&L|&"[^"]+"|&\d+', "", header)  # the codes of font and size
+    assert "&" not in texts.replace("&&", "")  # every & of the text doubled, none cut in half
+    if len(title) < 100:
+        assert "A && B" in header
 
 
 def test_a_narrow_table_prints_one_page_wide(summary: dict[str, str]) -> None:

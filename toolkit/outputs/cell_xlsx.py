@@ -139,7 +139,6 @@ def _write_members(ws: Any, book: StyleBook, pack: CellPack, subtitle: str) -> N
     """Every member's votes, caps, proposed level and explanation."""
     columns = member_columns(uses_scores=pack.uses_scores, with_cell=False)
     first = HEADER_ROW + 1
-    write_title(ws, book, "Kết quả biểu quyết và mức đề xuất của từng đảng viên", subtitle)
     setup_sheet(
         ws,
         book,
@@ -147,6 +146,7 @@ def _write_members(ws: Any, book: StyleBook, pack: CellPack, subtitle: str) -> N
         header_row=HEADER_ROW,
         last_row=first + len(pack.members) - 1,
         freeze_cols=3,
+        title=("Kết quả biểu quyết và mức đề xuất của từng đảng viên", subtitle),
     )
     rows = member_rows(pack.members, uses_scores=pack.uses_scores, with_cell=False)
     write_rows(ws, book, columns, rows, first_row=first, tones=(m.tone for m in pack.members))
@@ -156,7 +156,6 @@ def _write_issues(ws: Any, book: StyleBook, pack: CellPack, subtitle: str) -> No
     """The cell's problems, each pinned to its file, sheet and cell."""
     columns = issue_columns(with_cell=False)
     first = HEADER_ROW + 1
-    write_title(ws, book, "Các vấn đề cần chi bộ kiểm tra, sửa và gửi lại", subtitle)
     setup_sheet(
         ws,
         book,
@@ -164,6 +163,7 @@ def _write_issues(ws: Any, book: StyleBook, pack: CellPack, subtitle: str) -> No
         header_row=HEADER_ROW,
         last_row=first + max(len(pack.issues), 1) - 1,
         freeze_cols=3,
+        title=("Các vấn đề cần chi bộ kiểm tra, sửa và gửi lại", subtitle),
     )
     if pack.issues:
         write_rows(

@@ -148,6 +148,9 @@ class LeanSheet:
         self._margins: tuple[float, float, float, float] = (0.7, 0.7, 0.75, 0.75)
         self._fit: tuple[int, int] | None = None
         self._footer = ""
+        self._header = ""
+        #: the printed range (first row, first column, last row, last column), if set
+        self.print_range: tuple[int, int, int, int] | None = None
         self._styles: dict[int, tuple[Sequence[Any], list[str]]] = {}
 
     # -- layout ----------------------------------------------------------------------------
@@ -205,6 +208,19 @@ class LeanSheet:
 
     def set_footer(self, footer: str) -> None:
         self._footer = footer
+
+    def set_header(self, header: str) -> None:
+        self._header = header
+
+    def print_area(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
+        self.print_range = (first_row, first_col, last_row, last_col)
+
+    def print_area_ref(self) -> str:
+        """The ``Print_Area`` range without its sheet name, as xlsxwriter writes it."""
+        assert self.print_range is not None
+        r1, c1, r2, c2 = self.print_range
+        first, last = f"${column_letter(c1)}${r1 + 1}", f"${column_letter(c2)}${r2 + 1}"
+        return first if first == last else f"{first}:{last}"
 
     # -- cells (rows in order, columns in order) -------------------------------------------
 
@@ -319,11 +335,9 @@ class LeanSheet:
             r1, c1, r2, c2 = self.filter
             auto = f'<autoFilter ref="{column_letter(c1)}{r1 + 1}:{column_letter(c2)}{r2 + 1}"/>'
         left, right, top, bottom = self._margins
-        footer = (
-            f"<headerFooter><oddFooter>{escape_text(self._footer)}</oddFooter></headerFooter>"
-            if self._footer
-            else ""
-        )
+        header = f"<oddHeader>{escape_text(self._header)}</oddHeader>" if self._header else ""
+        footer = f"<oddFooter>{escape_text(self._footer)}</oddFooter>" if self._footer else ""
+        footer = f"<headerFooter>{header}{footer}</headerFooter>" if header or footer else ""
         rows = self._sheet_rows()
         return (
             f'{XML_HEAD}<worksheet {NS_MAIN} {NS_REL}>{fit}<dimension ref="{self._dimension()}"/>'

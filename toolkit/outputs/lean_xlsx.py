@@ -221,6 +221,8 @@ class LeanWorkbook:
         for s in self.sheets:
             if s.filter:
                 names.append(("_xlnm._FilterDatabase", s.index, s.filter_range(), True))
+            if s.print_range:
+                names.append(("_xlnm.Print_Area", s.index, s.print_area_ref(), False))
             if s.title_rows or s.title_cols:
                 names.append(("_xlnm.Print_Titles", s.index, s.print_titles(), False))
 

@@ -77,12 +77,18 @@ def setup_sheet(
     last_row: int,
     freeze_cols: int = 0,
     repeat_header: bool = True,
+    title: tuple[str, str] | None = None,
+    printed_to: int | None = None,
 ) -> None:
-    """Widths, header row, frozen panes, autofilter and print setup of one table (its header
-    repeated on every printed page unless ``repeat_header`` is false).
+    """Title, widths, header row, frozen panes, autofilter and print setup of one table (its
+    header repeated on every printed page unless ``repeat_header`` is false); ``title``: the
+    title and subtitle above it (``write_title``); ``printed_to``: the last row printed when
+    rows follow the table (its totals), else ``last_row``.
 
     Rows are 0-based here as in xlsxwriter (row 0 is Excel's row 1).
     """
+    if title is not None:
+        write_title(ws, book, *title)
     for col, column in enumerate(columns):
         ws.set_column(col, col, column.width)
     ws.set_row(header_row, header_points(columns))
@@ -93,6 +99,13 @@ def setup_sheet(
     ws.autofilter(header_row, 0, max(header_row, last_row), len(columns) - 1)
     repeat = header_row if repeat_header else None
     print_setup(ws, repeat, columns=columns, title_cols=freeze_cols)
+    if title is not None and repeat is not None and _across(columns) and freeze_cols:
+        # printed across pages, the title rows would show on every page after the first cut
+        # to the repeated columns: they stay out of print, and the title heads every page
+        last_printed = max(header_row, last_row if printed_to is None else printed_to)
+        ws.print_area(header_row, 0, last_printed, len(columns) - 1)
+        ws.set_header(page_header(*title))
+        ws.set_margins(left=0.4, right=0.4, top=0.9, bottom=0.6)
 
 
 def header_points(columns: Sequence[Column], *, filtered: bool = True) -> float:
@@ -128,7 +141,7 @@ def print_setup(
     ws.set_landscape()
     ws.set_paper(9)  # A4
     ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    if printed_pixels((c.width for c in columns), DIGIT_PIXELS) > PAGE_PIXELS:
+    if _across(columns):
         ws.print_across()
         if title_cols:
             ws.repeat_columns(0, title_cols - 1)
@@ -281,6 +294,40 @@ def table_tail(
     part = f"xl/worksheets/sheet{wb.worksheets().index(ws) + 1}.xml"
     bottom = max(last_row, first_row - 1)
     return Tail(part, render(), f"A1:{column_letter(len(columns) - 1)}{bottom + 1}")
+
+
+def _across(columns: Sequence[Column]) -> bool:
+    """Whether a table is too wide for a page's width (it then prints across pages)."""
+    return printed_pixels((c.width for c in columns), DIGIT_PIXELS) > PAGE_PIXELS
+
+
+#: Excel's limit on a page header's length (a longer one is dropped)
+HEADER_LIMIT = 255
+
+
+def page_header(title: str, subtitle: str) -> str:
+    """A page header of the title, bold, over the subtitle, italic (``&`` escaped)."""
+    bold, italic = '&L&"Times New Roman,Bold"&12', '&"Times New Roman,Italic"&10'
+    room = HEADER_LIMIT - len(bold) - len(italic) - 1
+    title = _cut(title, room // 2)
+    subtitle = _cut(subtitle, room - _units(title))
+    return f"{bold}{title}\n{italic}{subtitle}"
+
+
+def _units(text: str) -> int:
+    """The UTF-16 units Excel counts in ``text``."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, units: int) -> str:
+    """``text`` with ``&`` escaped (``&&``), cut with an ellipsis to ``units`` UTF-16 units."""
+    escaped = text.replace("&", "&&")
+    if _units(escaped) <= units:
+        return escaped
+    kept = text[:units]
+    while _units(kept.replace("&", "&&")) > units - 1:
+        kept = kept[:-1]
+    return kept.replace("&", "&&") + "…"
 
 
 def write_title(ws: Any, book: StyleBook, title: str, subtitle: str) -> None:

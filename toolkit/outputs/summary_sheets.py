@@ -87,8 +87,8 @@ def write_quotas(wb: Any, book: StyleBook, digest: Digest) -> Tail:
             rows.append(_quota_row(q, cand))
             over = cand is not None and not cand.within_ceiling
             tones.append({9: q.tone, 16: q.tone if over else ""})
-    write_title(ws, book, "Phân tích hạn mức HTXSNV theo phạm vi xét", subtitle(digest))
-    return write_table(wb, ws, book, columns, rows, tones=tones)
+    heading = ("Phân tích hạn mức HTXSNV theo phạm vi xét", subtitle(digest))
+    return write_table(wb, ws, book, columns, rows, heading, tones=tones)
 
 
 def _quota_row(q: QuotaLine, cand: CandidateLine | None) -> tuple[object, ...]:
@@ -160,18 +160,18 @@ def write_cell_ratings(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         for c in digest.cell_ratings
     ]
     tones = ["warning" if conditions_matter(c) else "" for c in digest.cell_ratings]
-    write_title(ws, book, "Đánh giá, xếp loại chi bộ", subtitle(digest))
-    return write_table(wb, ws, book, columns, rows, tones=tones)
+    heading = ("Đánh giá, xếp loại chi bộ", subtitle(digest))
+    return write_table(wb, ws, book, columns, rows, heading, tones=tones)
 
 
 def write_issues(wb: Any, book: StyleBook, digest: Digest) -> Tail:
     """Every issue, errors in red and warnings in yellow."""
     ws = wb.add_worksheet("Danh sách vấn đề")
     columns = issue_columns(with_cell=True)
-    write_title(ws, book, "Danh sách vấn đề phát hiện trong dữ liệu", subtitle(digest))
+    heading = ("Danh sách vấn đề phát hiện trong dữ liệu", subtitle(digest))
     rows = list(issue_rows(digest.issues, with_cell=True))
     tones = (i.severity for i in digest.issues)
-    return write_table(wb, ws, book, columns, rows, tones=tones, freeze_cols=3)
+    return write_table(wb, ws, book, columns, rows, heading, tones=tones, freeze_cols=3)
 
 
 def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> Tail:
@@ -191,8 +191,7 @@ def write_inputs(wb: Any, book: StyleBook, digest: Digest) -> Tail:
         (n, f.path, f.sha256, f.kind, f.template_version, f.cell_code, f.year, f.status)
         for n, f in enumerate(digest.inputs, start=1)
     ]
-    write_title(ws, book, "Các tệp đầu vào đã đọc", subtitle(digest))
-    return write_table(wb, ws, book, columns, rows)
+    return write_table(wb, ws, book, columns, rows, ("Các tệp đầu vào đã đọc", subtitle(digest)))
 
 
 def write_table(
@@ -201,19 +200,21 @@ def write_table(
     book: StyleBook,
     columns: Sequence[Column],
     rows: Iterable[Sequence[object]],
+    heading: tuple[str, str],
     *,
     count: int | None = None,
     tones: Tones | None = None,
     freeze_cols: int = 2,
 ) -> Tail:
-    """A table under the title: set up by xlsxwriter, its rows left to ``splice``. ``count``:
+    """A table under its title and subtitle (``heading``): set up by xlsxwriter, its rows left to ``splice``. ``count``:
     how many ``rows`` there are, when they come one by one (a city's 52,000 members)."""
     if count is None:
         rows = list(rows)
         count = len(rows)
     first = HEADER_ROW + 1
     last = first + count - 1
-    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=freeze_cols)
+    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=freeze_cols,
+                title=heading)  # fmt: skip
     return table_tail(wb, ws, book, columns, rows, first_row=first, last_row=last, tones=tones)
 
 

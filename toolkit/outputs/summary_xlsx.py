@@ -148,8 +148,9 @@ def _write_cells(wb: Any, book: StyleBook, digest: Digest) -> int:
     col = {key: i for i, (key, _) in enumerate(keyed)}
     first = HEADER_ROW + 1
     last = first + len(digest.cells) - 1
-    write_title(ws, book, title(digest), subtitle(digest))
-    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=3)
+    totals = last + 1
+    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=3,
+                title=(title(digest), subtitle(digest)), printed_to=totals)  # fmt: skip
     tones = [
         {col["status"]: STATUS_TONES[c.status], col["quota"]: c.quota_tone} for c in digest.cells
     ]
@@ -161,7 +162,6 @@ def _write_cells(wb: Any, book: StyleBook, digest: Digest) -> int:
         first_row=first,
         tones=tones,
     )
-    totals = first + len(digest.cells)
     _write_totals(ws, book, digest, col, first, totals)
     return totals
 
@@ -320,9 +320,9 @@ def _write_members(wb: Any, book: StyleBook, digest: Digest) -> Tail:
     ws = wb.add_worksheet(SHEET_MEMBERS)
     columns = member_columns(uses_scores=digest.uses_scores, with_cell=True)
     ordered = [m for c in digest.cells for m in digest.members.get(c.code, ())]
-    write_title(ws, book, "Chi tiết kết quả đánh giá, xếp loại từng đảng viên", subtitle(digest))
+    heading = ("Chi tiết kết quả đánh giá, xếp loại từng đảng viên", subtitle(digest))
     values = member_rows(ordered, uses_scores=digest.uses_scores, with_cell=True)
     tones = (m.tone for m in ordered)
     return summary_sheets.write_table(
-        wb, ws, book, columns, values, count=len(ordered), tones=tones, freeze_cols=3
+        wb, ws, book, columns, values, heading, count=len(ordered), tones=tones, freeze_cols=3
     )

@@ -281,6 +281,6 @@ def _table(
     needs (``write_rows``: LibreOffice keeps a written row's default height, so long messages
     would overlap), printed across pages when wider than one with its first ``freeze_cols``
     columns repeated."""
-    write_title(ws, book, title(result), subtitle(result))
     last = write_rows(ws, book, columns, rows, first_row=HEADER_ROW + 1, tones=tones)
-    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=freeze_cols)
+    setup_sheet(ws, book, columns, header_row=HEADER_ROW, last_row=last, freeze_cols=freeze_cols,
+                title=(title(result), subtitle(result)))  # fmt: skip
