@@ -62,13 +62,18 @@ def sheet_xml(parts: dict[str, str], name: str) -> str:
     return parts[f"xl/worksheets/sheet{names.index(name) + 1}.xml"]
 
 
-def print_titles(parts: dict[str, str], name: str) -> str:
+def defined(parts: dict[str, str], kind: str, name: str) -> str:
+    """The sheet's ``_xlnm.<kind>`` defined name (Print_Titles, Print_Area), "" if none."""
     names = re.findall(r'<sheet name="([^"]+)"', parts["xl/workbook.xml"])
     found = re.search(
-        rf'<definedName name="_xlnm.Print_Titles" localSheetId="{names.index(name)}">([^<]+)<',
+        rf'<definedName name="_xlnm.{kind}" localSheetId="{names.index(name)}">([^<]+)<',
         parts["xl/workbook.xml"],
     )
     return found.group(1) if found else ""
+
+
+def print_titles(parts: dict[str, str], name: str) -> str:
+    return defined(parts, "Print_Titles", name)
 
 
 @pytest.mark.parametrize(
@@ -90,12 +95,7 @@ def test_a_wide_table_prints_across_pages_with_its_names_on_the_left(
 
 
 def print_area(parts: dict[str, str], name: str) -> str:
-    names = re.findall(r'<sheet name="([^"]+)"', parts["xl/workbook.xml"])
-    found = re.search(
-        rf'<definedName name="_xlnm.Print_Area" localSheetId="{names.index(name)}">([^<]+)<',
-        parts["xl/workbook.xml"],
-    )
-    return found.group(1) if found else ""
+    return defined(parts, "Print_Area", name)
 
 
 def page_header(xml: str) -> str:
