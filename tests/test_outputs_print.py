@@ -17,7 +17,7 @@ from builders import lien_chieu
 from conftest import DEMO_WORKBOOKS
 from test_outputs_summary import digest_of
 
-from toolkit.outputs import sheets
+from toolkit import textfit
 from toolkit.outputs.cell_xlsx import cell_packs, write_cell_workbook
 from toolkit.outputs.summary_xlsx import (
     CELL_CHART_ROW,
@@ -137,7 +137,7 @@ def test_a_table_printed_across_pages_has_its_title_on_every_page_whole(
 def test_a_page_header_fits_excels_limit_with_its_ampersands_doubled(
     title: str, subtitle: str
 ) -> None:
-    header = sheets.page_header(title, subtitle)
+    header = textfit.page_header(title, subtitle)
     assert len(header.encode("utf-16-le")) // 2 <= 255
     texts = re.sub(r'&L|&"[^"]+"|&\d+', "", header)  # the codes of font and size
     assert "&" not in texts.replace("&&", "")  # every & of the text doubled, none cut in half
@@ -199,6 +199,12 @@ def test_a_wide_template_table_prints_across_pages_with_its_members_on_the_left(
     last = column_letter(span - 1)
     merged = re.findall(r'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"/>', xml)
     assert merged == [f"A1:{last}1", f"A2:{last}2", f"A3:{last}3"]
+    # printed, they would be cut to the repeated columns after the first page: they stay on
+    # the screen, and every page has the title in its header
+    assert print_area(parts, "Tự đánh giá").startswith("'Tự đánh giá'!$A$4:")
+    header = page_header(xml)
+    assert layout.sheet.title in header.partition("\n")[0]
+    assert "Chi bộ" in header.partition("\n")[2]
     # the form beside it fits a page's width
     assert '<pageSetUpPr fitToPage="1"/>' in sheet_xml(parts, "Chi bộ")
 

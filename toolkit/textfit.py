@@ -208,3 +208,32 @@ def digit_pixels(font_size: float) -> int:
     """The width of a digit of Times New Roman at ``font_size`` points, in screen pixels (a
     digit is half an em; 96 pixels to the inch)."""
     return int(font_size * 4 / 3 * 0.5 + 0.5)
+
+
+#: Excel's limit on a page header's length (a longer one is dropped)
+HEADER_LIMIT = 255
+
+
+def page_header(title: str, subtitle: str) -> str:
+    """A page header of the title, bold, over the subtitle, italic (``&`` escaped)."""
+    bold, italic = '&L&"Times New Roman,Bold"&12', '&"Times New Roman,Italic"&10'
+    room = HEADER_LIMIT - len(bold) - len(italic) - 1
+    title = _cut(title, room // 2)
+    subtitle = _cut(subtitle, room - _units(title))
+    return f"{bold}{title}\n{italic}{subtitle}"
+
+
+def _units(text: str) -> int:
+    """The UTF-16 units Excel counts in ``text``."""
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, units: int) -> str:
+    """``text`` with ``&`` escaped (``&&``), cut with an ellipsis to ``units`` UTF-16 units."""
+    escaped = text.replace("&", "&&")
+    if _units(escaped) <= units:
+        return escaped
+    kept = text[:units]
+    while _units(kept.replace("&", "&&")) > units - 1:
+        kept = kept[:-1]
+    return kept.replace("&", "&&") + "…"

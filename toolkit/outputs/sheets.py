@@ -17,7 +17,7 @@ from typing import Any
 
 from toolkit.outputs.lean_sheet import clip, column_letter, excel_day, table_cells
 from toolkit.outputs.styles import DEFAULT_FORMAT, StyleBook, wrapped_font
-from toolkit.textfit import FILTER_BUTTON, RowFit, digit_pixels, printed_pixels
+from toolkit.textfit import FILTER_BUTTON, RowFit, digit_pixels, page_header, printed_pixels
 
 #: the default font's digit width in pixels: how both clients size a column
 DIGIT_PIXELS = digit_pixels(DEFAULT_FORMAT["font_size"])
@@ -299,35 +299,6 @@ def table_tail(
 def _across(columns: Sequence[Column]) -> bool:
     """Whether a table is too wide for a page's width (it then prints across pages)."""
     return printed_pixels((c.width for c in columns), DIGIT_PIXELS) > PAGE_PIXELS
-
-
-#: Excel's limit on a page header's length (a longer one is dropped)
-HEADER_LIMIT = 255
-
-
-def page_header(title: str, subtitle: str) -> str:
-    """A page header of the title, bold, over the subtitle, italic (``&`` escaped)."""
-    bold, italic = '&L&"Times New Roman,Bold"&12', '&"Times New Roman,Italic"&10'
-    room = HEADER_LIMIT - len(bold) - len(italic) - 1
-    title = _cut(title, room // 2)
-    subtitle = _cut(subtitle, room - _units(title))
-    return f"{bold}{title}\n{italic}{subtitle}"
-
-
-def _units(text: str) -> int:
-    """The UTF-16 units Excel counts in ``text``."""
-    return len(text.encode("utf-16-le")) // 2
-
-
-def _cut(text: str, units: int) -> str:
-    """``text`` with ``&`` escaped (``&&``), cut with an ellipsis to ``units`` UTF-16 units."""
-    escaped = text.replace("&", "&&")
-    if _units(escaped) <= units:
-        return escaped
-    kept = text[:units]
-    while _units(kept.replace("&", "&&")) > units - 1:
-        kept = kept[:-1]
-    return kept.replace("&", "&&") + "…"
 
 
 def write_title(ws: Any, book: StyleBook, title: str, subtitle: str) -> None:

@@ -19,7 +19,7 @@ from toolkit import __version__
 from toolkit.errors import OutputError, os_reason
 from toolkit.model import Member, Membership, OrgUnit, Roster
 from toolkit.rulebook import RuleSet, load_ruleset
-from toolkit.textfit import printed_pixels
+from toolkit.textfit import page_header, printed_pixels
 from toolkit.workbooks import guides
 from toolkit.workbooks.declarations import (
     INSTRUCTIONS_SHEET,
@@ -160,11 +160,12 @@ class _Book:
         repeat: int | None = None,
         widths: Sequence[float] = (),
         title_cols: int = 0,
+        table: tuple[str, str, int, int] | None = None,
     ) -> None:
         """A4, a page wide; a table too wide to be scaled to the page (``widths``,
         ``prints_across``) prints at full size across pages instead, left to right, its first
         ``title_cols`` columns (the member's number, code and name) repeated on the left of
-        each."""
+        each. ``table``: its title, subtitle, first and last rows (header included)."""
         ws.set_paper(PAPER_A4)
         if landscape:
             ws.set_landscape()
@@ -176,6 +177,13 @@ class _Book:
         else:
             ws.fit_to_pages(1, 0)
         ws.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.6)
+        if across and title_cols and table is not None:
+            # the title, subtitle and note would print on every page after the first cut to
+            # the repeated columns: they stay on the screen, the title heads every page
+            title, subtitle, first, last = table
+            ws.print_area(first, 0, last, len(widths) - 1)
+            ws.set_header(page_header(title, subtitle))
+            ws.set_margins(left=0.5, right=0.5, top=0.9, bottom=0.6)
         ws.set_footer("&C&P/&N")
         if repeat is not None:
             # across pages, the titles and the note (merged over the first page's columns)
@@ -308,7 +316,8 @@ class _Book:
                 ws.data_validation(first, col, last, col, validation(column))
         frozen_cols = frozen_cols or (2 if roster else 0)
         ws.freeze_panes(first, frozen_cols)
-        self._print(ws, landscape=True, repeat=header, widths=widths, title_cols=frozen_cols)
+        self._print(ws, landscape=True, repeat=header, widths=widths, title_cols=frozen_cols,
+                    table=(sheet.title, subtitle, header, last))  # fmt: skip
         ws.protect("", ROSTER_PROTECTION if roster else PROTECTION)
         return ws
 
@@ -368,7 +377,8 @@ class _Book:
         if members:
             ws.data_validation(first, 1, last, width - 1, validation(choice))
         ws.freeze_panes(first, 1)
-        self._print(ws, landscape=True, repeat=id_row + 1, widths=widths, title_cols=1)
+        self._print(ws, landscape=True, repeat=id_row + 1, widths=widths, title_cols=1,
+                    table=(sheet.title, subtitle, id_row, last))  # fmt: skip
         ws.protect("", PROTECTION)
 
 
