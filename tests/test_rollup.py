@@ -189,6 +189,11 @@ def test_rollup_adds_up_the_wards(
     # a tie or no level carried below is a case that travels up
     cases = {(c["case"], c["path"][0]) for c in doc["cases"]}
     assert any(kind in ("tie", "no_decision") for kind, _ in cases)
+    # the report says such a member's level is not settled, not that there is none
+    page = (out / "bao-cao.html").read_text(encoding="utf-8")
+    open_cases = [c for c in doc["cases"] if c["proposed_level"] is None]
+    assert open_cases and page.count("<td>chưa xác định</td>") == len(open_cases)
+    assert "<td>không có</td>" not in page
 
 
 def test_rerun_is_byte_identical(wards: dict[str, Path], city_roster: Path, tmp_path: Path) -> None:
