@@ -10,10 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from playwright.sync_api import Browser, sync_playwright
-
-from toolkit.cli import main
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -28,12 +25,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def upper(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo's roll-up of two committees (cap-tren/)."""
-    target = tmp_path_factory.mktemp("demo") / "demo"
-    result = CliRunner().invoke(main, ["demo", str(target), "--cells", "6", "-q"])
-    assert result.exit_code == 0, result.output
-    return target / "cap-tren"
+def upper(demo_district: Path) -> Path:
+    """The demo's roll-up of two committees (cap-tren/), made once for the session."""
+    return demo_district / "cap-tren"
 
 
 @pytest.mark.parametrize("width", [1280, 390])

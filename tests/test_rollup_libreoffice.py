@@ -14,22 +14,18 @@ from typing import Any
 import docx
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from libreoffice import convert, resave
 
-from toolkit.cli import main
 from toolkit.outputs.numbers import format_int, format_percent
 from toolkit.outputs.paths import DOCS_ROLLUP_SUMMARY
 from toolkit.rollup.xlsx import SHEET_COMMITTEES, SHEET_ISSUES, SHEET_SUMMARY
 
 
 @pytest.fixture(scope="module")
-def upper(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    target = tmp_path_factory.mktemp("demo") / "demo"
-    result = CliRunner().invoke(main, ["demo", str(target), "--cells", "6", "-q"])
-    assert result.exit_code == 0, result.output
-    return target / "cap-tren"
+def upper(demo_district: Path) -> Path:
+    """The demo's roll-up of two committees (cap-tren/), made once for the session."""
+    return demo_district / "cap-tren"
 
 
 def test_libreoffice_recalculates_the_totals_to_the_same_numbers(

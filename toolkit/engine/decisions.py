@@ -296,30 +296,35 @@ def _ceilings(cells: Sequence[CellResult], rules: RuleSet, decisions: Decisions)
     """The HTXSNV ceiling on decided levels: members in each deciding scope, organizations in
     each group (``_org_group``); 25 % where the scope or the managing committee holds the
     exception."""
-    #: (issue's unit code, the code whose exception counts) → (name, levels)
-    scopes: dict[tuple[str, str], tuple[str, list[RatingLevel | None]]] = {}
+    scopes: dict[str, tuple[str, list[RatingLevel | None]]] = {}
     for cell in cells:
         deciding = cell.quota.deciding or not cell.cell.parent_code
         code = cell.cell.code if deciding else str(cell.cell.parent_code)
         name = cell.quota.scope_name if deciding else code
-        levels = scopes.setdefault((code, code), (name, []))[1]
-        levels += [m.decided_level for m in cell.members if m.rated]
+        scopes.setdefault(code, (name, []))[1].extend(
+            m.decided_level for m in cell.members if m.rated
+        )
+    groups: dict[tuple[str, str], list[RatingLevel | None]] = {}
     for cell in cells:
-        manager, group = _org_group(cell)
-        level = cell.decided_level or cell.proposed_level
-        key = (f"~{manager}~{group}", manager)
-        scopes.setdefault(key, (_group_name(manager, group), []))[1].append(level)
+        groups.setdefault(_org_group(cell), []).append(cell.decided_level or cell.proposed_level)
+    #: (the unit whose exception counts and the issue belongs to, what is held to the
+    #: ceiling, its levels): a scope is its own unit; a group, its managing committee
+    checks = [(code, name, levels) for code, (name, levels) in sorted(scopes.items())]
+    checks += [
+        (manager, _group_name(manager, group), levels)
+        for (manager, group), levels in sorted(groups.items())
+    ]
     found = []
-    for (code, granted), (name, levels) in sorted(scopes.items()):
+    for code, name, levels in checks:
         n_htxsnv = sum(1 for level in levels if level is RatingLevel.HTXSNV)
         n_httnv = sum(1 for level in levels if level is RatingLevel.HTTNV)
-        ratio = rules.quota.ratio_for(granted)
+        ratio = rules.quota.ratio_for(code)
         ceiling = rules.quota.ceiling(n_httnv, ratio)
         if n_htxsnv > ceiling:
             found.append(
                 issue(
                     "decision-over-ceiling",
-                    unit_code=code if not code.startswith("~") else granted,
+                    unit_code=code,
                     value=n_htxsnv,
                     scope=name,
                     n_htxsnv=n_htxsnv,

@@ -98,14 +98,9 @@ def setup_sheet(
     ws.freeze_panes(header_row + 1, freeze_cols)
     ws.autofilter(header_row, 0, max(header_row, last_row), len(columns) - 1)
     repeat = header_row if repeat_header else None
-    print_setup(ws, repeat, columns=columns, title_cols=freeze_cols)
-    if title is not None and repeat is not None and _across(columns) and freeze_cols:
-        # printed across pages, the title rows would show on every page after the first cut
-        # to the repeated columns: they stay out of print, and the title heads every page
-        last_printed = max(header_row, last_row if printed_to is None else printed_to)
-        ws.print_area(header_row, 0, last_printed, len(columns) - 1)
-        ws.set_header(page_header(*title))
-        ws.set_margins(left=0.4, right=0.4, top=0.9, bottom=0.6)
+    last_printed = max(header_row, last_row if printed_to is None else printed_to)
+    print_setup(ws, repeat, columns=columns, title_cols=freeze_cols, title=title,
+                last_row=last_printed)  # fmt: skip
 
 
 def header_points(columns: Sequence[Column], *, filtered: bool = True) -> float:
@@ -130,23 +125,32 @@ def print_setup(
     *,
     columns: Sequence[Column] = (),
     title_cols: int = 0,
+    title: tuple[str, str] | None = None,
+    last_row: int = 0,
 ) -> None:
     """A4 landscape, header row repeated, page numbers in the footer.
 
     A table that fits the page's width prints one page wide; a wider one (the 33 columns of the
     per-cell summary) prints at full size across pages, left to right then down, with its
     first ``title_cols`` columns (the cell's or member's code and name) repeated on the left
-    of every page: squeezed onto one page it would be unreadable.
+    of every page: squeezed onto one page it would be unreadable. Its ``title`` (and subtitle)
+    would then print cut to those columns on every page after the first: the print starts at
+    the header row (to ``last_row``), and the title heads every page whole.
     """
     ws.set_landscape()
     ws.set_paper(9)  # A4
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    if _across(columns):
+    top = 0.5
+    if printed_pixels((c.width for c in columns), DIGIT_PIXELS) > PAGE_PIXELS:
         ws.print_across()
         if title_cols:
             ws.repeat_columns(0, title_cols - 1)
+            if title is not None and header_row is not None:
+                ws.print_area(header_row, 0, max(header_row, last_row), len(columns) - 1)
+                ws.set_header(page_header(*title))
+                top = 0.9  # room for the page header's two lines
     else:
         ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=top, bottom=0.6)
     ws.set_footer("&CTrang &P/&N")
     if header_row is not None:
         ws.repeat_rows(header_row)
@@ -294,11 +298,6 @@ def table_tail(
     part = f"xl/worksheets/sheet{wb.worksheets().index(ws) + 1}.xml"
     bottom = max(last_row, first_row - 1)
     return Tail(part, render(), f"A1:{column_letter(len(columns) - 1)}{bottom + 1}")
-
-
-def _across(columns: Sequence[Column]) -> bool:
-    """Whether a table is too wide for a page's width (it then prints across pages)."""
-    return printed_pixels((c.width for c in columns), DIGIT_PIXELS) > PAGE_PIXELS
 
 
 def write_title(ws: Any, book: StyleBook, title: str, subtitle: str) -> None:

@@ -75,6 +75,8 @@ class Layout:
     landscape: bool = False
     #: a row under the headers numbering the columns (1, 2, 3…), as statistical forms have
     numbered_columns: bool = False
+    #: "Nơi nhận" and its list, on the left of the signature block (none: no such column)
+    recipients: tuple[str, ...] = ()
 
 
 class Group(NamedTuple):
@@ -252,7 +254,7 @@ def _build(layout: Layout, table: Callable[[Any, Layout], None] | None = None) -
     (table or _table)(document, layout)
     for text in layout.after:
         _paragraph(document, text, align="justify")
-    _signatures(document, layout.signatures, usable)
+    _signatures(document, layout, usable)
     properties = document.core_properties
     properties.title = layout.title
     properties.author = "xeploai"
@@ -424,17 +426,19 @@ def _row_property(row: Any, name: str) -> None:
     row._tr.get_or_add_trPr().append(element)
 
 
-def _signatures(document: Any, blocks: Sequence[Sequence[str]], usable: float) -> None:
+def _signatures(document: Any, layout: Layout, usable: float) -> None:
+    """The signature block: the recipients on the left (as party documents have them), then
+    each signature centred in its column."""
+    blocks = [(layout.recipients, "left")] if layout.recipients else []
+    blocks += [(lines, "center") for lines in layout.signatures]
     if not blocks:
         return
     table = document.add_table(rows=1, cols=len(blocks))
     _no_borders(table)
     _widths(table, [usable / len(blocks)] * len(blocks))
     _row_property(table.rows[0], "w:cantSplit")
-    for cell, lines in zip(table.rows[0].cells, blocks, strict=True):
-        # "Nơi nhận:" and its list sit on the left, as party documents have them
-        recipients = bool(lines) and lines[0].lstrip("*/_").startswith("Nơi nhận")
-        _cell_text(cell, "\n".join(lines), align="left" if recipients else "center", size=13)
+    for cell, (lines, align) in zip(table.rows[0].cells, blocks, strict=True):
+        _cell_text(cell, "\n".join(lines), align=align, size=13)
 
 
 # ---------------------------------------------------------------------------------------------

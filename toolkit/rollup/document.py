@@ -48,10 +48,8 @@ SUMMARY_REPORT = Layout(
         for header, width, align in zip(HEADERS, _WIDTHS, _ALIGNS, strict=True)
     ),
     after=("⟪unrated⟫", "⟪subjects⟫"),
-    signatures=(
-        ("**Nơi nhận:", "- Cấp ủy cấp trên (báo cáo);", "- Lưu."),
-        ("**T/M BAN THƯỜNG VỤ", "**BÍ THƯ", _SIGN, "", "", ""),
-    ),
+    recipients=("**Nơi nhận:", "- Cấp ủy cấp trên (báo cáo);", "- Lưu."),
+    signatures=(("**T/M BAN THƯỜNG VỤ", "**BÍ THƯ", _SIGN, "", "", ""),),
     landscape=True,
     numbered_columns=True,
 )
