@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from typing import Any
@@ -40,6 +41,8 @@ from toolkit.outputs.sheets import (
 from toolkit.outputs.styles import DEFAULT_FORMAT, register
 from toolkit.outputs.summary_xlsx import write_summary
 from toolkit.outputs.view import Digest
+from toolkit.workbooks import generate
+from toolkit.workbooks.decisionbook import write_decisions_workbook
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -291,3 +294,48 @@ def test_the_spliced_summary_is_the_summary_xlsxwriter_writes(
                      and title.encode() in data)  # fmt: skip
         assert ours[sheet].count(b"<row ") > 5  # the spliced rows are there
     assert_same_package(spliced.getvalue(), reference.getvalue())
+
+
+# ---------------------------------------------------------------------------------------------
+# The decisions workbook with its rows spliced in
+
+
+def without_spans(package: bytes) -> bytes:
+    """The package with each row's optional ``spans`` hint dropped (xlsxwriter writes it for
+    the rows it holds in memory; the spliced rows, like its ``constant_memory`` rows, have
+    none)."""
+    parts = parts_of(package)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for name, data in parts.items():
+            if name.startswith("xl/worksheets/"):
+                data = re.sub(rb' spans="[0-9:]+"', b"", data)
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def test_the_spliced_decisions_workbook_is_the_one_xlsxwriter_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    case = lien_chieu()
+
+    def decisions() -> bytes:
+        target = io.BytesIO()
+        write_decisions_workbook(
+            case.result, parent=case.parent, generated_on=dt.date(2023, 12, 20),
+            rules=case.ruleset, target=target,
+        )  # fmt: skip
+        return target.getvalue()
+
+    spliced = decisions()
+    whole = generate._Book
+    with monkeypatch.context() as patch:  # every row written by xlsxwriter
+        patch.setattr(generate, "_Book", lambda *a, **kw: whole(*a, **{**kw, "tails": False}))
+        reference = decisions()
+    members = parts_of(spliced)["xl/worksheets/sheet4.xml"]
+    assert members.count(b"<row ") > 40  # the spliced rows are there, their text inline
+    assert (
+        members.count(b't="inlineStr"') > 40
+        and b't="inlineStr"' not in parts_of(reference)["xl/worksheets/sheet4.xml"]
+    )
+    assert_same_package(without_spans(spliced), without_spans(reference))

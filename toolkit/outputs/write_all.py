@@ -178,10 +178,8 @@ def committee_tasks(
     decisions: DecisionsSheets, digest: Digest, out_dir: Path, *, pickled: bool = False
 ) -> list[Task]:
     """The deciding committee's files as tasks for the writers, longest first: the decisions
-    workbook (xlsxwriter, a row per member: the longest task of a city, 3 s, and 80 MB that
-    its reference cycles hold until a collection, which this process pauses while it writes)
-    and, unless the tasks go pickled (they would send the whole digest: this process writes
-    them), the three lists.
+    workbook (a row per member, 1 s for a city) and, unless the tasks go pickled (they would
+    send the whole digest: this process writes them), the three lists.
     """
     tasks: list[Task] = [(write_decisions, (decisions, out_dir / DECISIONS))]
     if not pickled:
@@ -192,12 +190,11 @@ def committee_tasks(
 def write_decisions(decisions: DecisionsSheets, target: Path) -> None:
     """The decisions workbook (``decisionbook.write_decisions_sheets``), its objects freed.
 
-    xlsxwriter keeps a city's 400,000 cells in objects held by reference cycles, which only
-    the collector frees (80 MB): a writer process would keep them until its next full
-    collection, and this process, which pauses its collector while it writes, to the end.
-    So the collector is paused while the workbook is written (its passes over the growing
-    cells found nothing to free: 0.1 s of 3.7 s), then collects them at once; the pass walks
-    only what was made since the objects before were frozen (``gcpause.frozen``).
+    xlsxwriter's objects (the sheets but for their member rows, which the lean writer renders
+    and ``splice`` streams in) are held by reference cycles, which only the collector frees:
+    this process, which pauses its collector while it writes, would keep them to the end. So
+    the collector is paused while the workbook is written, then collects them at once; the
+    pass walks only what was made since the objects before were frozen (``gcpause.frozen``).
     """
     with collector_paused():
         write_decisions_sheets(decisions, target)

@@ -11,15 +11,17 @@ created date is fixed, so the same roster gives byte-identical files.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from toolkit import __version__
 from toolkit.errors import OutputError, os_reason
 from toolkit.model import Member, Membership, OrgUnit, Roster
 from toolkit.rulebook import RuleSet, load_ruleset
-from toolkit.textfit import page_header, printed_pixels
+from toolkit.textfit import RowFit, page_header, printed_pixels
 from toolkit.workbooks import guides
 from toolkit.workbooks.declarations import (
     INSTRUCTIONS_SHEET,
@@ -48,6 +50,9 @@ from toolkit.workbooks.styles import (
     validation,
 )
 
+if TYPE_CHECKING:
+    from toolkit.outputs.sheets import Tail
+
 Target = Path | str | IO[bytes]
 #: the instructions' one column, as wide as an A4 page in portrait holds (8 px a character)
 INSTRUCTIONS_WIDTH = 84
@@ -68,10 +73,23 @@ ROSTER_CREATED = dt.datetime(2023, 1, 1)
 class _Book:
     """One workbook being written: its formats, its sheets in order, its identity."""
 
-    def __init__(self, target: Target, declaration: Declaration, created: dt.datetime) -> None:
+    def __init__(
+        self,
+        target: Target,
+        declaration: Declaration,
+        created: dt.datetime,
+        *,
+        tails: bool = False,
+    ) -> None:
+        """``tails``: a table's records after the first are rendered by the lean writer and
+        appended once xlsxwriter has finished (``outputs.splice``): xlsxwriter takes about
+        7 µs a cell, and holds them all until it closes (a city's decisions workbook: 52,000
+        rows, 3 s and 100 MB in xlsxwriter)."""
         from toolkit.xlsxwriter_text import Workbook
 
         self.declaration = declaration
+        self.target = target
+        self.tails: list[_Rows] | None = [] if tails else None
         options = {
             "default_format_properties": dict(FONT),
             "in_memory": True,  # no temporary files: faster, and nothing left behind
@@ -79,7 +97,8 @@ class _Book:
             "strings_to_formulas": False,
             "strings_to_urls": False,
         }
-        self.book = Workbook(target, options)
+        self.package = io.BytesIO()
+        self.book = Workbook(self.package if tails else target, options)
         self.book.set_properties(
             {
                 "title": declaration.title,
@@ -147,6 +166,10 @@ class _Book:
 
         try:
             self.book.close()
+            if self.tails is not None:
+                from toolkit.outputs.splice import append_rows
+
+                append_rows(self.package.getvalue(), self.target, [t.tail() for t in self.tails])
         except (FileCreateError, OSError) as exc:
             # xlsxwriter wraps the system's error (a file open in Excel, a folder without rights)
             cause = exc.args[0] if isinstance(exc, FileCreateError) and exc.args else exc
@@ -294,7 +317,15 @@ class _Book:
             ws.write_string(header, col, column.label, self.fmt["header"])
             if column.prefilled:
                 frozen_cols = col + 1
-        for offset in range(last - first + 1):
+        # xlsxwriter writes the first row (each column's format gets its index), the lean
+        # writer the others once xlsxwriter has finished (``tails``)
+        written = last - first + 1 if self.tails is None else min(last - first + 1, 1)
+        if written < last - first + 1:
+            assert self.tails is not None and all(c.type != "formula" for c in columns)
+            formats = [self.fmt[self._format_name(c)] for c in columns]
+            rest = _Rows(self, ws, columns, formats, cells_fit, records, first, written, last)
+            self.tails.append(rest)
+        for offset in range(written):
             row = first + offset
             record = records[offset] if offset < len(records) else {}
             height = cells_fit([record.get(c.key) for c in columns]) if record else None
@@ -380,6 +411,62 @@ class _Book:
         self._print(ws, landscape=True, repeat=id_row + 1, widths=widths, title_cols=1,
                     table=(sheet.title, subtitle, id_row, last))  # fmt: skip
         ws.protect("", PROTECTION)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """A table's rows from ``first`` to ``last`` (0-based), left to the lean writer: rendered
+    with the indices xlsxwriter gave the columns' formats, once it has closed the workbook."""
+
+    book: _Book
+    ws: Any
+    columns: Sequence[Column]
+    formats: Sequence[Any]
+    fit: RowFit
+    records: Sequence[dict[str, object]]
+    #: the row of the first record, how many rows xlsxwriter wrote, the table's last row
+    top: int
+    written: int
+    last: int
+
+    def tail(self) -> Tail:
+        from toolkit.outputs.lean_sheet import table_cells
+        from toolkit.outputs.sheets import Tail
+
+        # the index xlsxwriter gave each format in the first row (a format equal to one made
+        # before shares that one's index, which only this method looks up)
+        styles = [f._get_xf_index() for f in self.formats]
+        keys = [c.key for c in self.columns]
+
+        def render() -> Iterator[str]:
+            for row in range(self.top + self.written, self.last + 1):
+                offset = row - self.top
+                record = self.records[offset] if offset < len(self.records) else {}
+                values = [_cell_value(record.get(key)) for key in keys]
+                numeric = [type(v) is int or type(v) is float for v in values]
+                cells = table_cells(row, values, numeric, styles, True)
+                height = self.fit([record.get(key) for key in keys]) if record else None
+                if height is None:
+                    yield f'<row r="{row + 1}">{cells}</row>'
+                else:  # as xlsxwriter writes it
+                    yield f'<row r="{row + 1}" ht="{height:.16g}" customHeight="1">{cells}</row>'
+
+        index = self.book.book.worksheets().index(self.ws)
+        last = column_letter(len(self.columns) - 1)
+        return Tail(f"xl/worksheets/sheet{index + 1}.xml", render(), f"A1:{last}{self.last + 1}")
+
+
+def _cell_value(value: object) -> object:
+    """A value as ``_Book._value`` writes it: a number, a day number, a text or None."""
+    if isinstance(value, bool):
+        return YES if value else None
+    if isinstance(value, int | float) or value is None:
+        return value
+    if isinstance(value, dt.date):
+        from toolkit.outputs.lean_sheet import excel_day
+
+        return excel_day(value)
+    return str(value)
 
 
 def prints_across(widths: Sequence[float], *, landscape: bool = True) -> bool:
@@ -613,7 +700,7 @@ def write_declared_workbook(
     """A workbook of ``kind`` whose forms are pre-filled from ``context`` and whose tables
     hold ``records`` (by sheet key): the decisions workbook (``decisionbook``)."""
     declaration = load_declaration(kind)
-    book = _Book(target, declaration, created)
+    book = _Book(target, declaration, created, tails=True)
     book.instructions([line.format(**context) for line in declaration.instructions], subtitle)
     for sheet in declaration.sheets:
         layout = declaration.layout(sheet.key)
