@@ -12,6 +12,7 @@ exactly; an override may give them as numbers (``0.5``) too.
 from __future__ import annotations
 
 import enum
+import functools
 import itertools
 import json
 import math
@@ -600,6 +601,7 @@ def _opt_float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
+@functools.lru_cache(maxsize=256, typed=True)  # read for every member rated; True is not 1
 def _to_fraction(value: object) -> Fraction:
     if isinstance(value, bool):
         raise TypeError("bool is not a fraction")
