@@ -6,6 +6,7 @@ returned workbooks with per-ballot sheets; reused while its parameters are uncha
 - ``aggregate``: the whole command as a separate process (``python -m toolkit aggregate``),
   median of ``--repeat`` runs, peak memory and CPU time (user + system) of the process tree,
   sampled from /proc; CPU time is what a shared machine changes least, so it is printed too;
+- ``validate`` of the same files with the roster (median of ``--repeat`` runs);
 - two references measured in the same run: merely reading the same files with openpyxl (what a
   hand-written script does) and with python-calamine.
 
@@ -191,6 +192,10 @@ def bench(name: str, repeat: int, workers: int, full: bool) -> dict[str, object]
         "peak_mb": agg.peak_mb,
         "cpu_s": agg.cpu_seconds,
     }
+    # ``validate`` reads and checks the same files (what staff run before ``aggregate``)
+    check = [python, "-m", "toolkit", "validate", str(inbox), "--roster", str(roster),
+             "--workers", str(workers), "--format", "json"]  # fmt: skip
+    row["validate_s"] = median([measure(check) for _ in range(repeat)]).seconds
     calamine = median(
         [measure([python, "-c", READ_CALAMINE, str(workers), *files]) for _ in range(repeat)]
     )
@@ -224,13 +229,13 @@ def main() -> int:
     rows = [bench(n, args.repeat, args.workers, args.full) for n in names]
     print()
     print(f"{'dataset':9} {'cells':>6} {'files':>6} {'aggregate':>10} {'cpu':>8} {'files/s':>8} "
-          f"{'peak MB':>8} {'calamine':>9} {'openpyxl':>9}")  # fmt: skip
+          f"{'peak MB':>8} {'validate':>9} {'calamine':>9} {'openpyxl':>9}")  # fmt: skip
     for r in rows:
         openpyxl = f"{r['openpyxl_s']:.2f} s" if "openpyxl_s" in r else "—"
         print(
             f"{r['dataset']:9} {r['cells']:>6} {r['files']:>6} {r['aggregate_s']:>8.2f} s "
             f"{r['cpu_s']:>6.2f} s {r['files_per_s']:>8.0f} {r['peak_mb']:>8.0f} "
-            f"{r['calamine_s']:>7.2f} s {openpyxl:>9}"
+            f"{r['validate_s']:>7.2f} s {r['calamine_s']:>7.2f} s {openpyxl:>9}"
         )
     if len(rows) == 2:
         per_cell = [cast(float, r["aggregate_s"]) / cast(int, r["cells"]) for r in rows]
