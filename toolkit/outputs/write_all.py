@@ -4,9 +4,10 @@ Every file is independent of the others, so with ``workers > 1`` (and enough mem
 worth a process) the decisions workbook, the summary workbook, the committee's lists, the
 report's part pages and the per-cell workbooks are written by worker processes while this
 process writes the main report page and the JSON, then helps with what is left. Workers
-started from a fork server (a city) receive their tasks pickled, so the summary and the
-committee's lists, which need the whole digest, are written here too. The bytes do not
-depend on ``workers``: each file is the same function of the same rows.
+started from a fork server (a city) receive their tasks pickled, the decisions workbook first,
+while this process builds the digest; the summary and the committee's lists, which need the
+whole digest, are written here. The bytes do not depend on ``workers``: each file is the
+same function of the same rows.
 """
 
 from __future__ import annotations
@@ -103,6 +104,14 @@ def write_outputs(
     # writing frees its data as it goes: no collector passes over the results and the digest
     # (about 2 s for a city) until it is done
     with staged(final) as out_dir, _writers(context, workers) as pool, collector_paused(), frozen():
+        decisions = decisions_sheets(
+            proposals or result, parent=parent, generated_on=generated_on, rules=ruleset
+        )
+        # a fork server's worker starts on the decisions workbook (its rows are plain data)
+        # while this process builds the digest and plans the rest (a second, for a city)
+        early = (
+            None if pool is None else pool.submit(write_decisions, decisions, out_dir / DECISIONS)
+        )
         stems = cell_stems(result)
         digest = build_digest(
             result, inputs, ruleset=ruleset, parent=parent, generated_on=generated_on, stems=stems
@@ -145,15 +154,14 @@ def write_outputs(
             with (out_dir / RESULTS_JSON).open("wb") as stream:
                 write_results_json(document, stream)
 
-        decisions = decisions_sheets(
-            proposals or result, parent=parent, generated_on=generated_on, rules=ruleset
-        )
         tasks = [
-            *committee_tasks(decisions, digest, out_dir, pickled=pickled),
+            *([] if pickled else committee_tasks(decisions, digest, out_dir)),
             *plan_tasks(digest, packs, pages[:-1], out_dir, templates, pickled=pickled),
         ]
         if pool is not None:
             _pooled(tasks, pool, write_here)
+            assert early is not None
+            early.result()  # re-raises the worker's exception here
         elif context is not None:  # forked workers inherit the plan
             _forked(tasks, workers - 1, write_here, context)
         else:
@@ -174,17 +182,15 @@ Task = tuple[Callable[..., object], tuple[object, ...]]
 Page = tuple[str, str, ReportPage | PartPage]
 
 
-def committee_tasks(
-    decisions: DecisionsSheets, digest: Digest, out_dir: Path, *, pickled: bool = False
-) -> list[Task]:
-    """The deciding committee's files as tasks for the writers, longest first: the decisions
-    workbook (a row per member, 1 s for a city) and, unless the tasks go pickled (they would
-    send the whole digest: this process writes them), the three lists.
-    """
-    tasks: list[Task] = [(write_decisions, (decisions, out_dir / DECISIONS))]
-    if not pickled:
-        tasks.append((write_committee_documents, (digest, out_dir)))
-    return tasks
+def committee_tasks(decisions: DecisionsSheets, digest: Digest, out_dir: Path) -> list[Task]:
+    """The deciding committee's files as tasks for forked writers, longest first: the decisions
+    workbook (a row per member, 1 s for a city) and the three lists. A fork server's workers
+    get the decisions workbook as soon as they start, and this process writes the lists (they
+    would send the whole digest)."""
+    return [
+        (write_decisions, (decisions, out_dir / DECISIONS)),
+        (write_committee_documents, (digest, out_dir)),
+    ]
 
 
 def write_decisions(decisions: DecisionsSheets, target: Path) -> None:
