@@ -160,8 +160,6 @@ def write_outputs(
         ]
         if pool is not None:
             _pooled(tasks, pool, write_here)
-            assert early is not None
-            early.result()  # re-raises the worker's exception here
         elif context is not None:  # forked workers inherit the plan
             _forked(tasks, workers - 1, write_here, context)
         else:
@@ -169,6 +167,8 @@ def write_outputs(
                 function(*args)
             write_here()
 
+        if early is not None:
+            early.result()  # re-raises the worker's exception here
         manifest = manifest_document(
             out_dir, written, inputs, year=result.year, ruleset=ruleset, generated_on=generated_on
         )

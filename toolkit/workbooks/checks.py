@@ -48,17 +48,14 @@ class Expectations:
     #: rule-set itself (quorum, deadline), so that ``aggregate`` reports each problem once
     engine_follows: bool = False
 
-    @functools.cached_property
+    @property
     def members_by_cell(self) -> dict[str, tuple[Member, ...]]:
-        """The roster's members per cell, in roster order (built once, used for every file)."""
-        found: dict[str, list[Member]] = {}
-        for member in self.roster.members if self.roster else ():
-            found.setdefault(member.cell_code, []).append(member)
-        return {code: tuple(members) for code, members in found.items()}
+        """The roster's members per cell, in roster order (``Roster.by_cell``)."""
+        return self.roster.by_cell if self.roster else {}
 
-    @functools.cached_property
+    @property
     def member_index(self) -> dict[str, Member]:
-        return {m.member_id: m for m in self.roster.members} if self.roster else {}
+        return self.roster.by_id if self.roster else {}
 
     @functools.cached_property
     def _roster_hashes(self) -> dict[str, str]:

@@ -317,14 +317,15 @@ class _Book:
             ws.write_string(header, col, column.label, self.fmt["header"])
             if column.prefilled:
                 frozen_cols = col + 1
-        # xlsxwriter writes the first row (each column's format gets its index), the lean
-        # writer the others once xlsxwriter has finished (``tails``)
-        written = last - first + 1 if self.tails is None else min(last - first + 1, 1)
-        if written < last - first + 1:
-            assert self.tails is not None and all(c.type != "formula" for c in columns)
+        written = last - first + 1
+        if self.tails is not None and written > 1:
+            # xlsxwriter writes the first row (each column's format gets its index), the lean
+            # writer the others once xlsxwriter has finished
+            assert all(c.type != "formula" for c in columns)
             formats = [self.fmt[self._format_name(c)] for c in columns]
-            rest = _Rows(self, ws, columns, formats, cells_fit, records, first, written, last)
-            self.tails.append(rest)
+            part = f"xl/worksheets/sheet{len(self.book.worksheets())}.xml"
+            self.tails.append(_Rows(part, columns, formats, cells_fit, records, first, last))
+            written = 1
         for offset in range(written):
             row = first + offset
             record = records[offset] if offset < len(records) else {}
@@ -415,18 +416,18 @@ class _Book:
 
 @dataclass(frozen=True)
 class _Rows:
-    """A table's rows from ``first`` to ``last`` (0-based), left to the lean writer: rendered
-    with the indices xlsxwriter gave the columns' formats, once it has closed the workbook."""
+    """A table's rows after its first, to its ``last`` (0-based), left to the lean writer:
+    rendered with the indices xlsxwriter gave the columns' formats, once it has closed the
+    workbook."""
 
-    book: _Book
-    ws: Any
+    #: the sheet's part in the package
+    part: str
     columns: Sequence[Column]
     formats: Sequence[Any]
     fit: RowFit
     records: Sequence[dict[str, object]]
-    #: the row of the first record, how many rows xlsxwriter wrote, the table's last row
+    #: the row of the first record (xlsxwriter's), the table's last row
     top: int
-    written: int
     last: int
 
     def tail(self) -> Tail:
@@ -439,7 +440,7 @@ class _Rows:
         keys = [c.key for c in self.columns]
 
         def render() -> Iterator[str]:
-            for row in range(self.top + self.written, self.last + 1):
+            for row in range(self.top + 1, self.last + 1):
                 offset = row - self.top
                 record = self.records[offset] if offset < len(self.records) else {}
                 values = [_cell_value(record.get(key)) for key in keys]
@@ -451,9 +452,8 @@ class _Rows:
                 else:  # as xlsxwriter writes it
                     yield f'<row r="{row + 1}" ht="{height:.16g}" customHeight="1">{cells}</row>'
 
-        index = self.book.book.worksheets().index(self.ws)
         last = column_letter(len(self.columns) - 1)
-        return Tail(f"xl/worksheets/sheet{index + 1}.xml", render(), f"A1:{last}{self.last + 1}")
+        return Tail(self.part, render(), f"A1:{last}{self.last + 1}")
 
 
 def _cell_value(value: object) -> object:
