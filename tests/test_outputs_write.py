@@ -213,7 +213,8 @@ def test_an_output_folder_that_cannot_be_written_raises_oserror(
 
 
 def test_every_file_is_planned_once_and_the_main_page_stays_here(tmp_path: Path) -> None:
-    case = synthetic(SPLIT_ABOVE_CELLS + 50, members_per_cell=2)
+    # a city's parts: a few cells each
+    case = synthetic(SPLIT_ABOVE_CELLS + 50, members_per_cell=2, cells_per_committee=3)
     digest = digest_of(case)
     packs = cell_packs(digest)
     pages = report_pages(digest)
