@@ -224,6 +224,8 @@ def main() -> int:
     compile_toolkit()
     # a shared machine's load changes wall times more than anything measured here: say it
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
+    # the interpreter's build changes every figure (``Makefile``: PYTHON)
+    print(f"Python {sys.version.split()[0]} ({os.path.realpath(sys.executable)})", flush=True)
     if args.only == "rollup":
         return bench_rollup(args.repeat)
     rows = [bench(n, args.repeat, args.workers, args.full) for n in names]
