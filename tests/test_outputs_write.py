@@ -6,6 +6,8 @@ import dataclasses
 import hashlib
 import json
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -264,3 +266,42 @@ def test_the_committee_files_are_writer_tasks_and_the_same_bytes(tmp_path: Path)
         target=direct,
     )  # fmt: skip
     assert (tmp_path / "quyet-dinh.xlsx").read_bytes() == direct.read_bytes()
+
+
+_CHILDREN_AFTER_START = """
+import os, sys
+from toolkit.outputs.write_all import start_fork_server
+start_fork_server(int(sys.argv[1]), int(sys.argv[2]))
+me = str(os.getpid())
+children = []
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        with open(f"/proc/{pid}/stat") as stat, open(f"/proc/{pid}/cmdline", "rb") as line:
+            if stat.read().rsplit(")", 1)[1].split()[1] == me:
+                children.append(line.read().decode(errors="replace"))
+    except OSError:
+        pass
+print(sum("forkserver" in c for c in children))
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "workers", "servers"),
+    [
+        (write_all.FORK_SERVER_FROM_FILES, 2, 1),  # a city: started before anything is read
+        (write_all.FORK_SERVER_FROM_FILES - 1, 2, 0),  # a district's writers are forked
+        (write_all.FORK_SERVER_FROM_FILES, 1, 0),  # no writer processes at all
+    ],
+)
+def test_a_large_run_starts_its_writers_fork_server_early(
+    files: int, workers: int, servers: int
+) -> None:
+    if not Path("/proc").is_dir():
+        pytest.skip("reads /proc")
+    found = subprocess.run(
+        [sys.executable, "-c", _CHILDREN_AFTER_START, str(files), str(workers)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert int(found.stdout) == servers

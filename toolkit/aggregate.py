@@ -152,7 +152,9 @@ def _aggregate(
         # imported here so that `xeploai --help` and `validate` do not pay for the writers
         from toolkit.engine import check_meeting, rate_cell, rate_district
         from toolkit.outputs import write_outputs
+        from toolkit.outputs.write_all import start_fork_server
 
+        start_fork_server(len(files), workers)
         roster_file = read_roster_file(roster_path)
         roster, roster_issues = roster_file.roster, roster_file.issues
         if not roster.tree.cells():
