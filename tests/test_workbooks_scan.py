@@ -17,12 +17,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 import xlsxwriter
 from bad_inputs.corpus import edit_sheet, workshop
 from python_calamine import CalamineWorkbook
 
-from toolkit.workbooks.scan import MAX_ROWS, scan_sheet, sheet_extent
+from toolkit.workbooks.package import open_package
+from toolkit.workbooks.scan import MAX_ROWS, merge_cells_first, scan_sheet, sheet_extent
 
 
 def workbook_with(sheet_data: str) -> tuple[bytes, bytes]:
@@ -202,3 +204,101 @@ def test_a_formula_reads_as_excel_shows_it_not_as_its_xml() -> None:
         b"<v>0</v></c></row></sheetData></worksheet>"
     )
     assert scan_sheet(xml).formulas == {(2, 2): '=IF(A2<B2,"a&b",0)'}
+
+
+# -- the merged cells, first: calamine's second pass over a sheet, cut short -----------------
+
+
+def _merged_by_openpyxl() -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Dữ liệu"
+    for row in range(1, 30):
+        sheet.append([f"ô {row}", row, row * 1.5, None, "HTTNV"])
+    sheet.merge_cells("A1:C1")
+    sheet.merge_cells("D5:E9")
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _merged_by_xlsxwriter() -> bytes:
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out)
+    sheet = book.add_worksheet("Dữ liệu")
+    for row in range(30):
+        sheet.write_row(row, 0, [f"ô {row}", row, row * 1.5])
+    sheet.merge_range("A1:C1", "tiêu đề")
+    sheet.merge_range("B40:D41", 7)
+    book.close()
+    return out.getvalue()
+
+
+def _unmerged() -> bytes:
+    return workbook_with('<sheetData><row r="2"><c r="C2"><v>1</v></c></row></sheetData>')[0]
+
+
+def _read_by_calamine(package: bytes) -> tuple[list[list[object]], list[object]]:
+    sheet = CalamineWorkbook.from_filelike(io.BytesIO(package)).get_sheet_by_name("Dữ liệu")
+    return sheet.to_python(skip_empty_area=False), sheet.merged_cell_ranges or []
+
+
+@pytest.mark.parametrize(
+    "package",
+    [_merged_by_openpyxl(), _merged_by_xlsxwriter(), _unmerged()],
+    ids=["merged, openpyxl", "merged, xlsxwriter", "none merged"],
+)
+def test_calamine_reads_the_same_sheet_with_its_merged_cells_first(package: bytes) -> None:
+    opened = open_package(package)
+    with zipfile.ZipFile(io.BytesIO(package)) as original:
+        xml = original.read("xl/worksheets/sheet1.xml")
+    with zipfile.ZipFile(io.BytesIO(opened.reader)) as given:
+        first = given.read("xl/worksheets/sheet1.xml")  # what calamine is handed
+    assert first == merge_cells_first(xml) and first != xml
+    assert first.index(b"mergeCells") < first.index(b"<sheetData")
+    assert sorted(first) == sorted(xml + (b"" if b"mergeCells" in xml else b"<mergeCells/>"))
+    assert _read_by_calamine(opened.reader) == _read_by_calamine(package)
+
+
+def test_the_merged_cells_are_found_where_they_were_moved() -> None:
+    grid, merged = _read_by_calamine(open_package(_merged_by_openpyxl()).reader)
+    assert merged == [((0, 0), (0, 2)), ((4, 3), (8, 4))]
+    assert grid[1][0] == "ô 2"
+
+
+_SHEET = (
+    b'<?xml version="1.0"?><worksheet xmlns="m"><sheetData><row r="1"><c r="A1"><v>1</v></c>'
+    b"</row></sheetData>%s</worksheet>"
+)
+_MERGED = b'<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>'
+
+
+@pytest.mark.parametrize(
+    "xml",
+    [
+        _SHEET % (b"<!-- <mergeCells> -->" + _MERGED),
+        _SHEET % b"<![CDATA[x]]>",
+        _SHEET % (b"<?pi <mergeCells/> ?>" + _MERGED),
+        _SHEET % b'<x:mergeCells xmlns:x="m"><x:mergeCell ref="A1:B1"/></x:mergeCells>',
+        _SHEET % (_MERGED + _MERGED),
+        _SHEET % b"<mergeCells><mergeCell ref='A1:B1'/></mergeCells>",
+        _SHEET % b'<mergeCells><mergeCell x="1" ref="A1:B1"/></mergeCells>',
+        _SHEET.replace(b"<sheetData>", _MERGED + b"<sheetData>") % b"",
+        _SHEET % b"<sheetData/>",
+        b'<worksheet xmlns="m"><x:sheetData xmlns:x="m"/></worksheet>',
+    ],
+    ids=[
+        "a comment",
+        "a CDATA section",
+        "a processing instruction",
+        "prefixed",
+        "two mergeCells",
+        "single quotes",
+        "another attribute",
+        "already first",
+        "two sheetData",
+        "no plain sheetData",
+    ],
+)
+def test_a_sheet_not_plainly_written_is_given_as_it_is(xml: bytes) -> None:
+    assert merge_cells_first(xml) is xml

@@ -9,13 +9,14 @@ Checks that need the roster or the rule-set live in ``checks``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from toolkit.model import (
     CellSelfAssessment,
     Meeting,
     NotRatedReason,
+    RatingLevel,
     SelfAssessment,
     Severity,
     VoteMethod,
@@ -299,7 +300,7 @@ def build_ballot(
         conclusion = record["conclusion"]
         tally = None
         if conclusion is not None or any(v is not None for v in votes):
-            tally = replace(_tally(member.member_id, votes), conclusion=conclusion)
+            tally = _tally(member.member_id, votes, conclusion)
         if papers is not None and papers_ctx is not None:
             tally = _against_papers(tally_ctx, tally_layout, member, tally, papers)
         if tally is not None and base is not None and tally.total != base:
@@ -335,13 +336,18 @@ def span_of_cell_vote(layout: Layout) -> str:
     return f"{layout.ref(CELL_VOTE_KEYS[0])}:{layout.ref(CELL_VOTE_KEYS[-1])}"
 
 
-def _tally(member_id: str | None, votes: list[Any]) -> VoteTally:
-    """A tally from the cell vote's five values or a member's seven (``VOTE_KEYS`` order)."""
+def _tally(
+    member_id: str | None, votes: list[Any], conclusion: RatingLevel | None = None
+) -> VoteTally:
+    """A tally from the cell vote's five values or a member's seven (``VOTE_KEYS`` order), and
+    the meeting's conclusion for the member, if written."""
     counts = [v or 0 for v in votes]
     levels = (counts[0], counts[1], counts[2], counts[3])
     if len(counts) == len(CELL_VOTE_KEYS):
         return VoteTally(member_id, levels, counts[4])
-    return VoteTally(member_id, levels, counts[5], not_rated=counts[4], invalid=counts[6])
+    return VoteTally(
+        member_id, levels, counts[5], not_rated=counts[4], invalid=counts[6], conclusion=conclusion
+    )
 
 
 def _check_meeting(ctx: SheetContext, layout: Layout, m: Meeting, typed: frozenset[str]) -> None:

@@ -15,7 +15,9 @@ last of two entries of one name), so a file could show one sheet to the checks a
 the count. Here every name a member is given must agree and no two parts may share one; the
 parts are found as Excel finds them, through the package's own relationships; and calamine is
 handed a new package, stored without compression, holding only the parts inflated and checked
-here, under the names calamine looks them up by. Each part is inflated once.
+here, under the names calamine looks them up by (a plainly written sheet with its merged cells
+moved before its cells, where calamine's search for them stops: ``scan.merge_cells_first``).
+Each part is inflated once.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from toolkit.workbooks.scan import (
     SheetScan,
     column_number,
     measure,
+    merge_cells_first,
     scan_sheet,
     too_large,
 )
@@ -228,12 +231,15 @@ class _Parts:
         by_id = {rel.get("Id", ""): rel for rel in workbook_rels}
         sheets = _sheets(self.get(workbook), workbook)
         reader: dict[str, tuple[str, bytes, int]] = {}
+        given: dict[str, bytes] = {}  # reader name → the checked part given under it
 
-        def give(reader_name: str, part: str) -> None:
+        def give(reader_name: str, part: str, *, sheet: bool = False) -> None:
             content, key = self.get(part), _folded(reader_name)
-            if key in reader and reader[key][1] is not content:
+            if given.setdefault(key, content) is not content:
                 raise Rejected("corrupt-file", reason=f"{reader_name} ≠ {part}")
-            reader[key] = (reader_name, content, self.crc(part))
+            shown = merge_cells_first(content) if sheet else content
+            crc = self.crc(part) if shown is content else zlib.crc32(shown)
+            reader[key] = (reader_name, shown, crc)
 
         reader[_folded(_READER_RELS)] = (_READER_RELS, _ROOT_RELS, zlib.crc32(_ROOT_RELS))
         give(_READER_WORKBOOK, workbook)
@@ -254,7 +260,7 @@ class _Parts:
             if name in unread:
                 continue
             # where calamine will look: the target as written, from the workbook's folder
-            give(target[1:] if target.startswith("/") else "xl/" + target, part)
+            give(target[1:] if target.startswith("/") else "xl/" + target, part, sheet=True)
             checked[name] = _checked_sheet(name, self.get(part))
         notes = self._unreachable(root)
         core = _target(root, "/core-properties")

@@ -72,6 +72,41 @@ _PLAIN_FORMULA_CELL = re.compile(
 _REF = re.compile(rb"([A-Z]{1,4})(\d{1,9})$")
 
 
+# -- the merged cells, first -----------------------------------------------------------------
+#: python-calamine finds a sheet's merged cells (for every sheet it is asked for) by reading the
+#: sheet's XML again from the start until a ``mergeCells`` element opens: through every cell, to
+#: the end of the sheet when it has none. That second pass cost as much as reading the cells.
+#: The merged cells spelled plainly, as Excel, LibreOffice, openpyxl and xlsxwriter write them:
+_PLAIN_MERGE_CELLS = re.compile(
+    rb'<mergeCells(?: count="[0-9]+")?\s*>(?:\s*<mergeCell ref="[A-Z0-9:$]+"\s*/>)*\s*</mergeCells>'
+)
+
+
+def merge_cells_first(xml: bytes) -> bytes:
+    """The sheet's XML with its merged cells before its cells (``<mergeCells/>`` when it has
+    none), for python-calamine, whose search for them then stops before the first cell.
+
+    Only for a plainly written sheet: no comment, CDATA section or processing instruction (where
+    a tag's text could hide), one ``<sheetData``, and the merged cells, if any, one element
+    spelled plainly after it. The element moves whole, so calamine reads the same cells and the
+    same merged ranges; any other sheet is returned as it is (and read the slow way). Literal
+    searches only: a pattern tried at every tag of a large sheet cost more than it saved.
+    """
+    if b"<!" in xml or xml.count(b"<?") > 1:
+        return xml
+    data = xml.find(b"<sheetData")
+    if data < 0 or xml.find(b"<sheetData", data + 1) >= 0:
+        return xml
+    found = xml.find(b"mergeCells")  # any spelling of the element holds these letters
+    if found < 0:
+        return b"".join((xml[:data], b"<mergeCells/>", xml[data:]))
+    merged = _PLAIN_MERGE_CELLS.match(xml, found - 1) if found > data else None
+    if merged is None or xml.find(b"mergeCells", merged.end()) >= 0:
+        return xml
+    tag = merged.start()
+    return b"".join((xml[:data], merged.group(), xml[data:tag], xml[merged.end() :]))
+
+
 class BadReference(ValueError):
     """A row or cell reference that names no cell (``r="A-1"``); the text says which."""
 

@@ -221,30 +221,27 @@ def read_table(ctx: SheetContext, layout: Layout, member_key: str | None) -> lis
     ctx.check_merged(header + 1, [i for i, c in wanted if c.is_input])
     id_index = layout.index(member_key) if member_key else None
     special = ctx.scan.special
-    indices = {i for i, _ in wanted}
-    special_rows = {r for r, c in special if c in indices}
+    order = [i for i, _ in wanted]
+    special_rows = {r for r, c in special if c in order}
     readers = [(i, c.key, c, _fast_reader(c)) for i, c in wanted]
-    pick = operator.itemgetter(*indices) if indices else None
-    last = max(indices, default=-1)
+    # calamine's rows are padded to the sheet's width: the wanted cells are picked in C
+    pick = operator.itemgetter(*order) if len(order) > 1 else None
+    last = max(order, default=-1)
     records: list[Record] = []
     grid = ctx.grid
     for row in range(layout.first_data_row, len(grid) + 1):
         cells = grid[row - 1]
-        width = len(cells)
-        if row not in special_rows:
-            # a row of nothing: the usual end of a table (calamine's rows are padded to the
-            # sheet's width, so the wanted cells are picked and counted in C)
-            if width > last and pick is not None:
-                seen = pick(cells)
-                if (seen.count("") == len(indices)) if type(seen) is tuple else seen == "":
-                    continue
-            elif all(i >= width or cells[i] == "" for i in indices):
-                continue
+        if pick is not None and len(cells) > last:
+            seen = pick(cells)
+        else:  # a narrower row, or a table of one column
+            seen = tuple(cells[i] if i < len(cells) else "" for i in order)
+        odd = row in special_rows  # a formula or an error value among the wanted cells
+        if not odd and seen.count("") == len(seen):
+            continue  # a row of nothing: the usual end of a table (counted in C)
         member_id = "" if id_index is None else shown(ctx.raw(row, id_index))
         values: dict[str, Any] = {}
-        for i, key, column, fast in readers:
-            raw = cells[i] if i < width else ""
-            if row in special_rows and (row, i) in special:
+        for (i, key, column, fast), raw in zip(readers, seen, strict=True):
+            if odd and (row, i) in special:
                 values[key] = ctx.value(column, row, i, member_id, raw)
             elif raw == "":
                 values[key] = None  # most cells are empty
@@ -335,7 +332,10 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
     special = ctx.scan.special
     known: dict[str, int] = {}  # a paper sheet holds few distinct spellings: raw → level index
     special_rows = {r for r, _ in special}
-    items = list(columns.items())
+    items = [(member_id, col, counts[member_id]) for member_id, col in columns.items()]
+    order = [col for _, col, _ in items]
+    pick = operator.itemgetter(*order) if len(order) > 1 else None
+    last = max(order, default=-1)
     count = 0
     for row in range(layout.first_data_row, len(ctx.grid) + 1):
         cells = ctx.grid[row - 1]
@@ -344,19 +344,20 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
             continue  # an empty row (counted in C)
         count += 1
         ctx.value(paper, row, 0)
-        width = len(cells)
-        for member_id, col in items:
-            raw = cells[col] if col < width else ""
+        if pick is not None and len(cells) > last:
+            seen = pick(cells)  # the members' cells, picked in C
+        else:  # a narrower row, or a paper for one member
+            seen = tuple(cells[col] if col < len(cells) else "" for col in order)
+        for (member_id, col, tally), raw in zip(items, seen, strict=True):
             index: int | None
             if plain or (row, col) not in special:
                 if raw == "":
                     blanks[member_id] += 1
                     continue
-                if isinstance(raw, str):
-                    index = known.get(raw)
-                    if index is not None:
-                        counts[member_id][index] += 1
-                        continue
+                index = known.get(raw)  # only texts are known: no number equals one
+                if index is not None:
+                    tally[index] += 1
+                    continue
             level = ctx.value(choice, row, col, member_id)
             index = None if level is None else _PAPER_INDEX.get(level)
             if index is None and level is not None:
@@ -366,7 +367,7 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
             if index is None:
                 blanks[member_id] += 1
             else:
-                counts[member_id][index] += 1
+                tally[index] += 1
     if count == 0:
         return None
     return Papers(count, header, columns, counts, blanks)
