@@ -286,6 +286,7 @@ _MERGED = b'<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>'
         _SHEET.replace(b"<sheetData>", _MERGED + b"<sheetData>") % b"",
         _SHEET % b"<sheetData/>",
         b'<worksheet xmlns="m"><x:sheetData xmlns:x="m"/></worksheet>',
+        _SHEET.replace(b"<v>1</v>", b"<is><t>mergeCells</t></is>") % _MERGED,
     ],
     ids=[
         "a comment",
@@ -298,6 +299,7 @@ _MERGED = b'<mergeCells count="1"><mergeCell ref="A1:B1"/></mergeCells>'
         "already first",
         "two sheetData",
         "no plain sheetData",
+        "the word typed in a cell",
     ],
 )
 def test_a_sheet_not_plainly_written_is_given_as_it_is(xml: bytes) -> None:
