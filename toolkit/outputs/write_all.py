@@ -414,7 +414,7 @@ def start_fork_server(files: int, workers: int) -> None:
     (``_context``), if the run is that large: now, while this process is small, rather than
     when the writers start. The server and its resource tracker are spawned from this process,
     and until each has started it shows this process's size: a city's 250 MB counted twice in
-    the memory of the process tree (530 MB measured once in twelve runs)."""
+    the memory of the process tree (532 MB measured once)."""
     large = workers > 1 and files >= FORK_SERVER_FROM_FILES
     if large and "forkserver" in multiprocessing.get_all_start_methods():
         from multiprocessing import forkserver
