@@ -11,7 +11,7 @@ import datetime as dt
 import functools
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,17 +224,11 @@ def read_table(ctx: SheetContext, layout: Layout, member_key: str | None) -> lis
     order = [i for i, _ in wanted]
     special_rows = {r for r, c in special if c in order}
     readers = [(i, c.key, c, _fast_reader(c)) for i, c in wanted]
-    # calamine's rows are padded to the sheet's width: the wanted cells are picked in C
-    pick = operator.itemgetter(*order) if len(order) > 1 else None
-    last = max(order, default=-1)
+    pick = _picker(order)
     records: list[Record] = []
     grid = ctx.grid
     for row in range(layout.first_data_row, len(grid) + 1):
-        cells = grid[row - 1]
-        if pick is not None and len(cells) > last:
-            seen = pick(cells)
-        else:  # a narrower row, or a table of one column
-            seen = tuple(cells[i] if i < len(cells) else "" for i in order)
+        seen = pick(grid[row - 1])
         odd = row in special_rows  # a formula or an error value among the wanted cells
         if not odd and seen.count("") == len(seen):
             continue  # a row of nothing: the usual end of a table (counted in C)
@@ -250,6 +244,21 @@ def read_table(ctx: SheetContext, layout: Layout, member_key: str | None) -> lis
                 values[key] = ctx.value(column, row, i, member_id, raw) if value is _SLOW else value
         records.append(Record(row, values))
     return records
+
+
+def _picker(order: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """A function that gives a row's cells at the 0-based columns ``order``, as a tuple (``""``
+    past the row's end): picked in C, since calamine pads its rows to the sheet's width."""
+    pick = operator.itemgetter(*order) if len(order) > 1 else None
+    last = max(order, default=-1)
+
+    def picked(cells: Sequence[Any]) -> tuple[Any, ...]:
+        if pick is not None and len(cells) > last:
+            found: tuple[Any, ...] = pick(cells)
+            return found
+        return tuple(cells[i] if i < len(cells) else "" for i in order)  # narrow, or one column
+
+    return picked
 
 
 #: what a fast reader returns for a value it leaves to ``SheetContext.value``
@@ -333,9 +342,7 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
     known: dict[str, int] = {}  # a paper sheet holds few distinct spellings: raw → level index
     special_rows = {r for r, _ in special}
     items = [(member_id, col, counts[member_id]) for member_id, col in columns.items()]
-    order = [col for _, col, _ in items]
-    pick = operator.itemgetter(*order) if len(order) > 1 else None
-    last = max(order, default=-1)
+    pick = _picker([col for _, col, _ in items])
     count = 0
     for row in range(layout.first_data_row, len(ctx.grid) + 1):
         cells = ctx.grid[row - 1]
@@ -344,11 +351,7 @@ def read_papers(ctx: SheetContext, layout: Layout) -> Papers | None:
             continue  # an empty row (counted in C)
         count += 1
         ctx.value(paper, row, 0)
-        if pick is not None and len(cells) > last:
-            seen = pick(cells)  # the members' cells, picked in C
-        else:  # a narrower row, or a paper for one member
-            seen = tuple(cells[col] if col < len(cells) else "" for col in order)
-        for (member_id, col, tally), raw in zip(items, seen, strict=True):
+        for (member_id, col, tally), raw in zip(items, pick(cells), strict=True):
             index: int | None
             if plain or (row, col) not in special:
                 if raw == "":
