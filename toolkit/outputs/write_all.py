@@ -74,8 +74,9 @@ PAGES = 3
 PARALLEL_FROM_MEMBERS = 2000
 #: from this many members workers start from a fork server rather than a copy of this process
 FORK_BELOW_MEMBERS = 20000
-#: from this many returned files (two a cell, about 17 members a file) a run will have that many
-FORK_SERVER_FROM_FILES = 1200
+#: from this many returned files a run will have that many members (two files a cell, so
+#: about 17 members a file): its writers' fork server is started before reading
+FORK_SERVER_FROM_FILES = FORK_BELOW_MEMBERS // 17
 
 
 def write_outputs(

@@ -89,7 +89,9 @@ class _Book:
 
         self.declaration = declaration
         self.target = target
-        self.tails: list[_Rows] | None = [] if tails else None
+        #: the rows the lean writer appends, and the package xlsxwriter writes first (``tails``)
+        self.tails: list[_Rows] = []
+        self.package = io.BytesIO() if tails else None
         options = {
             "default_format_properties": dict(FONT),
             "in_memory": True,  # no temporary files: faster, and nothing left behind
@@ -97,8 +99,7 @@ class _Book:
             "strings_to_formulas": False,
             "strings_to_urls": False,
         }
-        self.package = io.BytesIO()
-        self.book = Workbook(self.package if tails else target, options)
+        self.book = Workbook(target if self.package is None else self.package, options)
         self.book.set_properties(
             {
                 "title": declaration.title,
@@ -166,7 +167,7 @@ class _Book:
 
         try:
             self.book.close()
-            if self.tails is not None:
+            if self.package is not None:
                 from toolkit.outputs.splice import append_rows
 
                 append_rows(self.package.getvalue(), self.target, [t.tail() for t in self.tails])
@@ -225,16 +226,13 @@ class _Book:
     def _value(self, ws: Any, row: int, col: int, column: Column, value: object, fmt: str) -> None:
         """Write a prefilled or filled value with the right cell type (row 0-based)."""
         cell_format = self.fmt[fmt]
-        if value is None or value == "":
+        shown = _cell_value(value)
+        if shown is None or shown == "":
             ws.write_blank(row, col, None, cell_format)
-        elif isinstance(value, bool):
-            ws.write_string(row, col, YES if value else "", cell_format)
-        elif isinstance(value, int | float):
-            ws.write_number(row, col, value, cell_format)
-        elif isinstance(value, dt.date):
-            ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), cell_format)
+        elif isinstance(shown, int | float):
+            ws.write_number(row, col, shown, cell_format)
         else:
-            ws.write_string(row, col, str(value), cell_format)
+            ws.write_string(row, col, str(shown), cell_format)
 
     def form(
         self,
@@ -318,7 +316,7 @@ class _Book:
             if column.prefilled:
                 frozen_cols = col + 1
         written = last - first + 1
-        if self.tails is not None and written > 1:
+        if self.package is not None and written > 1:
             # xlsxwriter writes the first row (each column's format gets its index), the lean
             # writer the others once xlsxwriter has finished
             assert all(c.type != "formula" for c in columns)
@@ -457,7 +455,8 @@ class _Rows:
 
 
 def _cell_value(value: object) -> object:
-    """A value as ``_Book._value`` writes it: a number, a day number, a text or None."""
+    """A value as a cell holds it (``_Book._value``, and the lean writer for the rows it
+    renders): a number, a day number (dates), a text (``YES`` for true), or None (blank)."""
     if isinstance(value, bool):
         return YES if value else None
     if isinstance(value, int | float) or value is None:
