@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import random
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -120,7 +119,7 @@ def _totals(orgs: list[dict[str, Any]]) -> Any:
     return total
 
 
-def ensure_dataset(out: Path, name: str) -> tuple[Path, Path]:
+def ensure_dataset(out: Path, name: str, discard: Any) -> tuple[Path, Path]:
     """The folder of packages and the level's roster, built on first use."""
     packages, members, top, prefix = DATASETS[name]
     folder = out / f"rollup-{name}"
@@ -129,7 +128,7 @@ def ensure_dataset(out: Path, name: str) -> tuple[Path, Path]:
     inbox, roster = folder / "goi", folder / "danh-sach.xlsx"
     if stamp.exists() and json.loads(stamp.read_text()) == wanted:
         return inbox, roster
-    shutil.rmtree(folder, ignore_errors=True)
+    discard(folder)
     print(f"[rollup-{name}] building {packages} packages (once; cached in {folder}) …", flush=True)
     start = time.perf_counter()
     from toolkit.model import OrgKind, OrgTree, OrgUnit, Roster
@@ -146,14 +145,17 @@ def ensure_dataset(out: Path, name: str) -> tuple[Path, Path]:
     return inbox, roster
 
 
-def bench(out: Path, name: str, repeat: int, measure: Any, median: Any) -> dict[str, object]:
-    """``xeploai rollup`` on the dataset as a separate process, median of ``repeat`` runs."""
-    inbox, roster = ensure_dataset(out, name)
+def bench(
+    out: Path, name: str, repeat: int, measure: Any, median: Any, discard: Any
+) -> dict[str, object]:
+    """``xeploai rollup`` on the dataset as a separate process, median of ``repeat`` runs
+    (``discard``: ``run.discard``, which moves a folder aside without deleting it now)."""
+    inbox, roster = ensure_dataset(out, name, discard)
     packages, members, _, _ = DATASETS[name]
     runs = []
     for i in range(repeat):
         target = out / f"rollup-{name}" / f"ket-qua-{i}"
-        shutil.rmtree(target, ignore_errors=True)
+        discard(target)
         cmd = [sys.executable, "-m", "toolkit", "rollup", str(inbox), "--roster", str(roster),
                "-o", str(target), "-q"]  # fmt: skip
         runs.append(measure(cmd))

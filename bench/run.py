@@ -13,6 +13,10 @@ returned workbooks with per-ballot sheets; reused while its parameters are uncha
 Targets (issue #4): district ≤ 2 s and city ≤ 15 s end to end, peak memory ≤ 500 MB, growth
 linear in cells. A benchmark, not a test: it prints what it measured and never fails on time.
 
+Nothing is deleted while runs are measured (``discard``): what the last bench wrote is moved aside
+and deleted once everything is measured, and a bench started less than ``SETTLE_SECONDS`` after
+that deletion waits out the rest first.
+
     .venv/bin/python bench/run.py [--only district|city|rollup] [--repeat 3] [--workers 2] [--full]
 
 ``--only rollup`` measures only the roll-up (``bench/rollup_bench.py``: a province of 100 ward
@@ -46,6 +50,16 @@ SAMPLE_SECONDS = 0.05
 #: the targets (2 s, 15 s) over the issue's own calamine readings of the same datasets (0.35 s
 #: and 1.6 s): a comparison that holds when the machine's speed has changed
 TARGET_RATIOS = {"district": 2 / 0.35, "city": 15 / 1.6}
+#: where ``discard`` moves what a run is to replace; emptied when everything is measured
+TRASH = OUT / ".cu"
+#: when ``TRASH`` was last emptied (a file's modification time)
+EMPTIED = OUT / ".da-xoa"
+#: On ext4 without a journal (this machine's disk), making a file checks, one by one, every
+#: inode of its group freed less than 60 s ago (360 s while its block is not written back: the
+#: kernel's ``recently_deleted``). A city run made right after deleting the 3,400 files of the
+#: last one spent 4.5 % of its CPU samples there (``perf``), against 0.05 % 75 s after: that is
+#: the bench's clean-up, not the tool's work, so no deletion comes less than this before a run.
+SETTLE_SECONDS = 65
 #: name -> (cells, seed, year); sizes from the issue: ~5,000 and ~52,000 members
 DATASETS = {"district": (150, 150, 2023), "city": (1500, 1500, 2025)}
 
@@ -66,16 +80,42 @@ def ensure_dataset(name: str, workers: int) -> Path:
     wanted = {"cells": cells, "seed": seed, "year": year, "ballot_papers": "all"}
     if stamp.exists() and json.loads(stamp.read_text()) == wanted:
         return folder
-    shutil.rmtree(folder, ignore_errors=True)
+    discard(folder)
     print(f"[{name}] building {cells} cells (once; cached in {folder}) …", flush=True)
     start = time.perf_counter()
     from toolkit.demo.build import build_demo
 
     build_demo(folder, year=year, cells=cells, seed=seed, ballot_papers="all", workers=workers)
-    shutil.rmtree(folder / "bieu-mau", ignore_errors=True)  # templates are not read back
+    discard(folder / "bieu-mau")  # templates are not read back
     stamp.write_text(json.dumps(wanted))
     print(f"[{name}] built in {time.perf_counter() - start:.0f} s", flush=True)
     return folder
+
+
+def discard(path: Path) -> None:
+    """``path`` out of the way without deleting it now: moved into ``TRASH``."""
+    if path.exists():
+        TRASH.mkdir(parents=True, exist_ok=True)
+        path.rename(TRASH / f"{path.parent.name}-{path.name}-{time.time_ns()}")
+
+
+def settle() -> None:
+    """Wait until the last bench's deletion is ``SETTLE_SECONDS`` old."""
+    if not EMPTIED.exists():
+        return
+    left = EMPTIED.stat().st_mtime + SETTLE_SECONDS - time.time()
+    if left > 0:
+        print(f"waiting {left:.0f} s: the last bench deleted its outputs "
+              f"{SETTLE_SECONDS - left:.0f} s ago (SETTLE_SECONDS)", flush=True)  # fmt: skip
+        time.sleep(left)
+
+
+def empty_trash() -> None:
+    """Delete what ``discard`` moved aside, once every run is measured, and note when."""
+    if TRASH.exists():
+        shutil.rmtree(TRASH)
+        os.sync()  # written back, freed inodes are "recent" for 60 s, not 300 s
+        EMPTIED.touch()
 
 
 def _tree_stats(root_pid: int) -> tuple[int, dict[int, int]]:
@@ -175,7 +215,7 @@ def bench(name: str, repeat: int, workers: int, full: bool) -> dict[str, object]
     runs = []
     for i in range(repeat):
         out = folder / f"ket-qua-{i}"
-        shutil.rmtree(out, ignore_errors=True)
+        discard(out)
         cmd = [python, "-m", "toolkit", "aggregate", str(inbox), "--roster", str(roster),
                "-o", str(out), "-q", "--workers", str(workers)]  # fmt: skip
         runs.append(measure(cmd))
@@ -226,6 +266,15 @@ def main() -> int:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs", flush=True)
     # the interpreter's build changes every figure (``Makefile``: PYTHON)
     print(f"Python {sys.version.split()[0]} ({os.path.realpath(sys.executable)})", flush=True)
+    settle()
+    try:
+        return measure_all(names, args)
+    finally:
+        empty_trash()
+
+
+def measure_all(names: list[str], args: argparse.Namespace) -> int:
+    """Measure ``names`` (and the roll-up) and print the figures."""
     if args.only == "rollup":
         return bench_rollup(args.repeat)
     rows = [bench(n, args.repeat, args.workers, args.full) for n in names]
@@ -262,7 +311,8 @@ def bench_rollup(repeat: int) -> int:
     import rollup_bench  # type: ignore[import-not-found]
 
     rows = [
-        rollup_bench.bench(OUT, name, repeat, measure, median) for name in rollup_bench.DATASETS
+        rollup_bench.bench(OUT, name, repeat, measure, median, discard)
+        for name in rollup_bench.DATASETS
     ]
     rollup_bench.report(rows)
     return 0
