@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import os
 import random
 import sys
 import time
@@ -141,6 +142,7 @@ def ensure_dataset(out: Path, name: str, discard: Any) -> tuple[Path, Path]:
         build_package(inbox / code, code, members, seed=i)
     write_roster(Roster(OrgTree(units), ()), roster)
     stamp.write_text(json.dumps(wanted))
+    os.sync()  # the build's writes go to disk now, not during the runs measured next
     print(f"[rollup-{name}] built in {time.perf_counter() - start:.0f} s", flush=True)
     return inbox, roster
 

@@ -88,6 +88,7 @@ def ensure_dataset(name: str, workers: int) -> Path:
     build_demo(folder, year=year, cells=cells, seed=seed, ballot_papers="all", workers=workers)
     discard(folder / "bieu-mau")  # templates are not read back
     stamp.write_text(json.dumps(wanted))
+    os.sync()  # the build's writes go to disk now, not during the runs measured next
     print(f"[{name}] built in {time.perf_counter() - start:.0f} s", flush=True)
     return folder
 
