@@ -104,7 +104,8 @@ def settle() -> None:
     """Wait until the last bench's deletion is ``SETTLE_SECONDS`` old."""
     if not EMPTIED.exists():
         return
-    left = EMPTIED.stat().st_mtime + SETTLE_SECONDS - time.time()
+    # never longer than SETTLE_SECONDS, whatever the clock did since
+    left = min(EMPTIED.stat().st_mtime + SETTLE_SECONDS - time.time(), SETTLE_SECONDS)
     if left > 0:
         print(f"waiting {left:.0f} s: the last bench deleted its outputs "
               f"{SETTLE_SECONDS - left:.0f} s ago (SETTLE_SECONDS)", flush=True)  # fmt: skip
