@@ -116,7 +116,7 @@ def empty_trash() -> None:
     """Delete what ``discard`` moved aside, once every run is measured, and note when."""
     if TRASH.exists():
         shutil.rmtree(TRASH)
-        os.sync()  # written back, freed inodes are "recent" for 60 s, not 300 s
+        os.sync()  # written back, freed inodes are "recent" for 60 s, not 360 s
         EMPTIED.touch()
 
 
