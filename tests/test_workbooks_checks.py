@@ -16,8 +16,10 @@ from typing import Any
 import pytest
 from bad_inputs.clean import Filing, cb01_filing, fill, roster, templates
 
-from toolkit.model import Member, OrgTree, Roster, Severity
+from toolkit.model import Member, OrgTree, OrgUnit, Roster, Severity
+from toolkit.workbooks import checks
 from toolkit.workbooks.generate import write_roster
+from toolkit.workbooks.identity import roster_hash
 from toolkit.workbooks.validation import ValidationReport, validate_paths
 
 SA, BB = "Tự đánh giá", "Biên bản"
@@ -191,6 +193,20 @@ def test_a_roster_changed_since_the_workbook_was_made(made, tmp_path: Path) -> N
     assert ("roster-changed", "", Severity.WARNING) in codes
     assert ("member-name-changed", "C6", Severity.WARNING) in codes
     assert report.valid  # warnings only
+
+
+def test_a_cells_roster_hash_is_made_once_for_its_two_files(
+    made, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hashed: list[str] = []
+
+    def counted(cell: OrgUnit, members: Any) -> str:
+        hashed.append(cell.code)
+        return roster_hash(cell, members)
+
+    monkeypatch.setattr(checks, "roster_hash", counted)
+    report = run(made, tmp_path, cb01_filing())
+    assert report.valid and hashed == ["CB01"]
 
 
 def test_a_member_added_to_the_roster_after_the_workbook_was_made(made, tmp_path: Path) -> None:

@@ -10,8 +10,7 @@ nobody voted on). All are pure functions returning issues.
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -47,6 +46,8 @@ class Expectations:
     #: the rating engine will judge these returns: leave it the warnings it derives from the
     #: rule-set itself (quorum, deadline), so that ``aggregate`` reports each problem once
     engine_follows: bool = False
+    #: each cell's roster hash, made once (``roster_hash``)
+    _hashes: dict[str, str] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def members_by_cell(self) -> dict[str, tuple[Member, ...]]:
@@ -57,16 +58,12 @@ class Expectations:
     def member_index(self) -> dict[str, Member]:
         return self.roster.by_id if self.roster else {}
 
-    @functools.cached_property
-    def _roster_hashes(self) -> dict[str, str]:
-        return {}
-
     def roster_hash(self, cell: OrgUnit) -> str:
         """The hash a cell's workbooks carry when made from this roster (once per cell)."""
-        found = self._roster_hashes.get(cell.code)
+        found = self._hashes.get(cell.code)
         if found is None:
             found = roster_hash(cell, self.members_by_cell.get(cell.code, ()))
-            self._roster_hashes[cell.code] = found
+            self._hashes[cell.code] = found
         return found
 
 

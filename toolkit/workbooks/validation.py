@@ -99,8 +99,12 @@ def validate_paths(
     files = [p for p in found.files if roster_path is None or p != Path(roster_path)]
     readings = read_all([p for p in files if not is_lock_file(p)], workers)
     extra: dict[str, list[Issue]] = {r.path: [] for r in readings}
+    # one per rules year, so that each cell's roster hash is made once, not once per file
+    expected: dict[int | None, Expectations] = {}
     for reading in readings:
-        extra[reading.path] += _file_checks(reading, roster, year, rules_file, cell_code, cache)
+        extra[reading.path] += _file_checks(
+            reading, roster, year, rules_file, cell_code, cache, expected
+        )
     _pairs(readings, extra)
     for reading in readings:
         if reading.kind == "roster":
@@ -133,6 +137,7 @@ def _file_checks(
     rules_file: Path | None,
     cell_code: str | None,
     cache: dict[int, RuleSet | None],
+    expected: dict[int | None, Expectations],
 ) -> list[Issue]:
     ident = reading.identity
     if ident is None or ident.kind == "roster":
@@ -149,7 +154,10 @@ def _file_checks(
                 unit_code=ident.cell_code,
             )
         )
-    expect = Expectations(roster=roster, year=year, rules=rules, cell_code=cell_code)
+    expect = expected.get(rules_year)
+    if expect is None:
+        expect = Expectations(roster=roster, year=year, rules=rules, cell_code=cell_code)
+        expected[rules_year] = expect
     issues.extend(check_reading(reading, expect))
     return issues
 
