@@ -43,6 +43,8 @@ def demo_district(tmp_path_factory: pytest.TempPathFactory) -> Path:
 DEMO_WORKBOOKS = {
     "quyet-dinh.xlsx": "ket-qua/quyet-dinh.xlsx",
     "roll-up tong-hop.xlsx": "cap-tren/tong-hop.xlsx",
+    # its quota rows name the ward's đảng bộ: labels longer than their column
+    "demo chi-bo CB001.xlsx": "ket-qua/chi-bo/CB001.xlsx",
 }
 
 

@@ -93,3 +93,17 @@ def test_headers_cut_before_now_have_room_for_their_lines(
     height, needed = float(header[3]), float(header[4])  # type: ignore[arg-type]
     assert needed > 32.25  # three lines or more: taller than the old fixed header of tong-hop
     assert height + TOLERANCE >= needed
+
+
+def test_a_label_naming_a_unit_wraps_and_its_row_holds_it(measured: list[list[object]]) -> None:
+    # "Hạn mức HTXSNV tại Đảng bộ Ủy ban nhân dân phường Hòa Khánh (quyết định)" was cut at its
+    # column's edge, "(quyết định)" unseen: a label did not wrap
+    labels = [
+        r
+        for r in measured
+        if r[0] == "demo-chi-bo-CB001.xlsx" and str(r[5]).startswith("Hạn mức HTXSNV tại Đảng bộ")
+    ]
+    assert labels, "the label is not wrapped"
+    for _, _, _, height, needed, _ in labels:
+        assert float(needed) > 20  # two lines  # type: ignore[arg-type]
+        assert float(height) + TOLERANCE >= float(needed)  # type: ignore[arg-type]

@@ -181,11 +181,10 @@ def _write_issues(ws: Any, book: StyleBook, pack: CellPack, subtitle: str) -> No
 def _write_summary(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitle: str) -> None:
     """Label / value / share rows: the cell at a glance."""
     c = pack.cell
-    # the longest label: "Không đánh giá, xếp loại: Miễn công tác…"; the rule-set's full name
-    write = _KeyValue(ws, book, HEADER_ROW, value_width=88)
+    # 58: "Không đánh giá, xếp loại: Miễn công tác…" on one line (a unit's name may wrap); 88: the
+    # rule-set's full name
+    write = _KeyValue(ws, book, HEADER_ROW, label_width=58, value_width=88)
     write_title(ws, book, title, subtitle)
-    ws.set_column(0, 0, 58)
-    ws.set_column(1, 1, 88)
     ws.set_column(2, 2, 12)
     _write_identity(write, pack)
     write.number("Tổng số đảng viên", c.roster)
@@ -252,10 +251,8 @@ def _write_identity(write: _KeyValue, pack: CellPack) -> None:
 
 def _write_rejected(ws: Any, book: StyleBook, pack: CellPack, title: str, subtitle: str) -> None:
     """What a secretary reads when the cell's files could not be aggregated, and what to do."""
-    write = _KeyValue(ws, book, HEADER_ROW, value_width=80)
+    write = _KeyValue(ws, book, HEADER_ROW, label_width=42, value_width=80)
     write_title(ws, book, title, subtitle)
-    ws.set_column(0, 0, 42)
-    ws.set_column(1, 1, 80)
     _write_identity(write, pack)
     committee = pack.parent_name or "cấp ủy cấp trên"
     write.text("Thông báo", REJECTED_STATEMENT.format(committee=committee), tone="error")
@@ -278,20 +275,32 @@ REJECTED_TODO = (
 
 
 class _KeyValue:
-    """Writes label / value (/ share) rows down a sheet."""
+    """Writes label / value (/ share) rows down a sheet, in columns it sets ``label_width``
+    and ``value_width`` wide: a label that names a unit (``Hạn mức HTXSNV tại Đảng bộ …``) or
+    a value longer than its column wraps, and its row is as tall as it needs."""
 
-    def __init__(self, ws: Any, book: StyleBook, row: int, *, value_width: float) -> None:
+    def __init__(
+        self, ws: Any, book: StyleBook, row: int, *, label_width: float, value_width: float
+    ) -> None:
         self.ws, self.book, self.row = ws, book, row
-        self._fit = row_fit((Column("", 1), Column("", value_width, "text_wrap")))
+        ws.set_column(0, 0, label_width)
+        ws.set_column(1, 1, value_width)
+        self._fit = row_fit(
+            (Column("", label_width, "label_wrap"), Column("", value_width, "text_wrap"))
+        )
 
     def _style(self, name: str, tone: str) -> Any:
         return self.book[f"{name}@{tone}" if tone else name]
 
-    def text(self, label: str, value: str, *, tone: str = "", style: str = "text_wrap") -> None:
-        height = self._fit(("", value)) if style == "text_wrap" else None
+    def _label(self, label: str, value: str = "") -> None:
+        """The row's height (when a text wraps) and its label."""
+        height = self._fit((label, value))
         if height is not None:
             self.ws.set_row(self.row, height)
-        self.ws.write_string(self.row, 0, label, self.book["label"])
+        self.ws.write_string(self.row, 0, label, self.book["label_wrap"])
+
+    def text(self, label: str, value: str, *, tone: str = "", style: str = "text_wrap") -> None:
+        self._label(label, value if style == "text_wrap" else "")
         if value:
             self.ws.write_string(self.row, 1, clip(value), self._style(style, tone))
         self.row += 1
@@ -300,7 +309,7 @@ class _KeyValue:
         self, label: str, value: int | None, share: float | None = None, *, tone: str = ""
     ) -> None:
         """A count in column B and, if given, its share in column C."""
-        self.ws.write_string(self.row, 0, label, self.book["label"])
+        self._label(label)
         if value is not None:
             self.ws.write_number(self.row, 1, value, self._style("int", tone))
         if share is not None:
@@ -308,7 +317,7 @@ class _KeyValue:
         self.row += 1
 
     def percent(self, label: str, share: float | None) -> None:
-        self.ws.write_string(self.row, 0, label, self.book["label"])
+        self._label(label)
         if share is not None:
             self.ws.write_number(self.row, 1, share, self.book["percent"])
         self.row += 1

@@ -37,6 +37,8 @@ STYLES: Mapping[str, Mapping[str, Any]] = {
         "border": 1,
     },
     "label": {"bold": True},
+    # a label that may be longer than its column (it names a unit): wrapped, its row fitted
+    "label_wrap": {"bold": True, "text_wrap": True},
     "text": {"border": 1},
     "text_wrap": {"border": 1, "text_wrap": True},
     "code": {"border": 1, "font_name": "Courier New", "font_size": 9},
